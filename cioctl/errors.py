@@ -8,6 +8,7 @@ codes and printed messages; the core never prints.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,9 +74,9 @@ class ApiError(CioctlError):
         self.detail = detail
 
 
-class ValidationFailed(CioctlError):
+class ValidationFailedError(CioctlError):
     """Raised at the boundary when validation found one or more problems."""
 
-    def __init__(self, problems: list[CioctlError]) -> None:
+    def __init__(self, problems: Sequence[CioctlError]) -> None:
         super().__init__(f"{len(problems)} problem(s) found")
-        self.problems = problems
+        self.problems = list(problems)

@@ -1,0 +1,5 @@
+"""``python -m cioctl``."""
+
+from cioctl.cli import main
+
+main()

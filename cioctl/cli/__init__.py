@@ -1,0 +1,54 @@
+"""The ``cioctl`` command line. Commands are thin; heavy modules load inside them."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from cioctl import __version__
+from cioctl.cli import init_cmd, schema_cmd, validate_cmd
+from cioctl.cli.boundary import run_cli
+
+app = typer.Typer(
+    name="cioctl",
+    help="Manage a Customer.io workspace as code: validate YAML definitions, plan the changes "
+    "against a live workspace, and apply them in order.\n\n"
+    "Exit codes: 0 success / no changes, 1 error or invalid definitions, 2 changes present "
+    "(plan --detailed-exitcode).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"cioctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show details of failures."),
+    no_color: bool = typer.Option(False, "--no-color", help="Plain output (also: NO_COLOR=1)."),
+    version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    import os
+
+    if no_color:
+        os.environ["NO_COLOR"] = "1"
+
+
+app.command("validate")(validate_cmd.validate)
+app.command("schema")(schema_cmd.schema)
+app.command("init")(init_cmd.init)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    verbose = any(arg in ("-v", "--verbose") for arg in sys.argv[1:])
+    sys.exit(run_cli(app, verbose))

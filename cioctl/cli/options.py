@@ -1,0 +1,33 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+WorkspaceOption = Annotated[
+    Path,
+    typer.Option(
+        "--workspace", "-w", help="Workspace folder (holds workspace.yaml).", show_default=True
+    ),
+]
+EnvOption = Annotated[
+    str,
+    typer.Option("--env", "-e", help="Environment from workspace.yaml; 'local' needs no "
+                 "credentials and uses the embedded workspace."),
+]
+
+
+class OutputFormat(StrEnum):
+    """How a command prints its result."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", help="text for people, json for tools.")
+]

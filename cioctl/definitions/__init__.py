@@ -1,0 +1,1 @@
+"""Reading a workspace folder: discovery, YAML with locations, ``${...}`` interpolation."""

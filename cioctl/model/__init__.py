@@ -1,0 +1,1 @@
+"""Definitions models: one module per kind, all frozen, all strict about keys."""

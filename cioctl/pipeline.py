@@ -1,0 +1,40 @@
+"""The first half of the pipeline: a workspace folder to a validated :class:`Workspace`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from cioctl.checks import run_checks
+from cioctl.definitions.load import load_sources
+from cioctl.errors import CioctlError
+from cioctl.model.build import build_workspace
+from cioctl.model.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """A workspace and every problem found in it (empty when valid)."""
+
+    workspace: Workspace
+    problems: tuple[CioctlError, ...]
+
+    @property
+    def ok(self) -> bool:
+        """No problems."""
+        return not self.problems
+
+
+def validate_workspace(start: Path, env: str, environ: Mapping[str, str]) -> ValidationReport:
+    """Load, model and check a workspace for one environment; collect every problem."""
+    sources = load_sources(start, env, environ)
+    workspace, problems = build_workspace(sources)
+    problems.extend(run_checks(workspace))
+    problems.sort(key=_order)
+    return ValidationReport(workspace, tuple(problems))
+
+
+def _order(problem: CioctlError) -> tuple[str, int, int]:
+    loc = problem.location
+    return (str(loc.file), loc.line, loc.col) if loc else ("", 0, 0)

@@ -1,0 +1,1 @@
+"""Renderers: they only read values (problems, plans) and return text."""

@@ -23,7 +23,7 @@ EXIT_INTERRUPTED = 130
 
 def error_console() -> Console:
     """stderr, coloured only on a terminal and when NO_COLOR is unset."""
-    return Console(stderr=True, no_color="NO_COLOR" in os.environ, highlight=False)
+    return Console(stderr=True, no_color="NO_COLOR" in os.environ, highlight=False, soft_wrap=True)
 
 
 def report(error: CioctlError, console: Console) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from cioctl.definitions.load import LoadedSources, SourceDocument
-from cioctl.definitions.located import LocatedList, location_of
+from cioctl.definitions.located import EnvStr, LocatedList, location_of
 from cioctl.definitions.problems import problems_from_validation
 from cioctl.errors import CioctlError, DefinitionError, Location
 from cioctl.model.base import Spec
@@ -81,8 +81,9 @@ def _validate_items(
 
 
 def _label(item: Any, index: int) -> str:
-    if isinstance(item, dict) and isinstance(item.get("name"), str):
-        return f"'{item['name']}'"
+    name = item.get("name") if isinstance(item, dict) else None
+    if isinstance(name, str) and not isinstance(name, EnvStr):
+        return f"'{name}'"
     return f"#{index + 1}"
 
 

@@ -55,7 +55,11 @@ class Recorder:
         return [r.url.path for r in self.requests]
 
     def bodies(self) -> list[Any]:
-        return [json.loads(r.content) if r.content else None for r in self.requests]
+        """JSON bodies of the requests (None for empty or form bodies)."""
+        return [
+            json.loads(r.content) if r.headers.get("content-type") == "application/json" else None
+            for r in self.requests
+        ]
 
 
 def json_response(status: int, body: Any = None, **headers: str) -> httpx.Response:

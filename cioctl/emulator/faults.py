@@ -67,13 +67,15 @@ class FaultSpec:
     def parse(cls, spec: str) -> FaultSpec:
         """Parse ``"latency=50ms,429=0.1,5xx=0.05,drop=0.02,lost=0.05"``; see the module doc."""
         values: dict[str, float | int] = {}
+        seen: set[str] = set()
         for item in filter(None, (part.strip() for part in spec.split(","))):
             key, sep, value = item.partition("=")
             key, value = key.strip(), value.strip()
             if not sep or not value:
                 raise FaultSpecError(f"fault {item!r} is not key=value. {FAULTS_HELP}")
-            if key in values or (key == "latency" and "latency_min" in values):
+            if key in seen:
                 raise FaultSpecError(f"fault {key!r} is given twice")
+            seen.add(key)
             values.update(_parse_item(key, value))
         return cls(**values)  # type: ignore[arg-type]
 

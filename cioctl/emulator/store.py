@@ -121,6 +121,7 @@ class Store:
 
     def __init__(self, db_path: Path, clock: Callable[[], float]) -> None:
         db_path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = db_path
         self._conn = sqlite3.connect(
             db_path, timeout=30.0, isolation_level=None, check_same_thread=False
         )

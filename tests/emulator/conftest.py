@@ -22,14 +22,14 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def make_app(tmp_path: Path, clock: FakeClock) -> AppFactory:
-    def make(**kwargs: Any) -> Starlette:
+    def make(db: str = "embedded.sqlite3", **kwargs: Any) -> Starlette:
         options: dict[str, Any] = {
             "app_api_keys": frozenset({LOCAL_APP_API_KEY}),
             "service_account_tokens": frozenset({LOCAL_SERVICE_ACCOUNT}),
             "rate_limit": False, "clock": clock, "workspace_id": WS,
         }
         options.update(kwargs)
-        return create_app(tmp_path / "embedded.sqlite3", **options)
+        return create_app(tmp_path / db, **options)
 
     return make
 

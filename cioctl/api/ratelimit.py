@@ -15,9 +15,10 @@ limiter into a no-op (the embedded workspace with throttling off).
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
+
+import anyio
 
 DEFAULT_RATE = 9.5
 
@@ -31,7 +32,7 @@ class RateLimiter:
         *,
         enabled: bool = True,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")

@@ -30,7 +30,6 @@ says the same in fewer lines that read top to bottom.
 
 from __future__ import annotations
 
-import asyncio
 import random as _random
 import time
 from collections.abc import Awaitable, Callable
@@ -38,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 
+import anyio
 import httpx
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -59,7 +59,7 @@ class RetryPolicy:
     base: float = 0.5
     cap: float = 30.0
     retry_after_cap: float = 60.0
-    sleep: Sleep = asyncio.sleep
+    sleep: Sleep = anyio.sleep
     clock: Callable[[], float] = time.time
     random: _random.Random = field(default_factory=_random.Random)
 

@@ -26,12 +26,18 @@ from cioctl.api import (
 )
 from cioctl.api import journeys_modeled as jm
 from cioctl.api.campaigns import Header
-from cioctl.api.errors import ApiAuthError, ApiNotFound, ApiValidationError
+from cioctl.api.connect import connect_embedded, credentials
+from cioctl.api.errors import (
+    ApiAuthError,
+    ApiConnectionError,
+    ApiNotFound,
+    ApiValidationError,
+)
 from cioctl.api.http import ApiClient, Credentials
 from cioctl.api.ratelimit import RateLimiter
 from cioctl.api.retry import RetryPolicy
 from cioctl.api.secret import Secret
-from cioctl.emulator import create_app
+from cioctl.emulator import FaultSpec, create_app
 
 from .conftest import APP_KEY, SA_TOKEN, FakeSleep
 
@@ -53,18 +59,20 @@ class Clock:
 
 
 def build(tmp_path: Path, clock: Clock, *, rate_limit: bool = False, key: str = APP_KEY,
-          sleep: Any = None) -> ApiClient:
+          sleep: Any = None, faults: str | None = None, attempts: int = 5) -> ApiClient:
     app = create_app(
         tmp_path / "embedded.sqlite3", workspace_id=WS,
         app_api_keys=frozenset({APP_KEY}), service_account_tokens=frozenset({SA_TOKEN}),
-        rate_limit=rate_limit, clock=clock,
+        rate_limit=rate_limit, clock=clock, seed=11,
+        faults=FaultSpec.parse(faults) if faults else None,
     )
     return ApiClient(
         endpoints.for_override("http://127.0.0.1:8765"),
         Credentials(app_api_key=Secret(key), service_account=Secret(SA_TOKEN)),
         workspace_id=WS,
         transport=httpx.ASGITransport(app=app),
-        retry=RetryPolicy(sleep=sleep or clock.sleep, clock=clock, random=random.Random(3)),
+        retry=RetryPolicy(max_attempts=attempts, sleep=sleep or clock.sleep, clock=clock,
+                          random=random.Random(3)),
         limiter=RateLimiter(enabled=False),
         clock=clock,
     )
@@ -240,3 +248,33 @@ async def test_rate_limit_429_is_absorbed_by_retries(tmp_path: Path) -> None:
             await segments.list_segments(c)
     assert c.stats.requests["app"] > 15  # some were refused with 429 ...
     assert sleep.slept and all(s >= 1 for s in sleep.slept)  # ... and waited Retry-After
+
+
+async def test_reads_survive_injected_5xx_and_dropped_connections(tmp_path: Path) -> None:
+    async with build(tmp_path, Clock(), faults="5xx=0.3,drop=0.2", attempts=10) as c:
+        for _ in range(20):
+            assert await segments.list_segments(c) == []
+        await data_index.list_events(c)
+    assert c.stats.retries > 0
+
+
+async def test_lost_create_is_not_retried_and_landed(tmp_path: Path) -> None:
+    async with build(tmp_path, Clock(), faults="lost=1.0") as c:
+        with pytest.raises(ApiConnectionError):
+            await segments.create_manual_segment(c, "Beta")
+        assert c.stats.requests["app"] == 1  # a POST whose answer was lost is not resent
+    async with build(tmp_path, Clock()) as c:  # same database, no faults: re-read
+        assert [s.name for s in await segments.list_segments(c)] == ["Beta"]
+
+
+async def test_connect_embedded_runs_the_same_client(tmp_path: Path) -> None:
+    app = create_app(
+        tmp_path / "e.sqlite3", workspace_id=WS, app_api_keys=frozenset({APP_KEY}),
+        service_account_tokens=frozenset({SA_TOKEN}), rate_limit=False,
+    )
+    creds = credentials(APP_KEY, SA_TOKEN)
+    async with connect_embedded(app, creds, workspace_id=WS, throttle=False) as c:
+        await snippets.create_snippet(c, "hello", "world")
+        assert (await workspace.get_environment(c)).id == WS
+        assert APP_KEY not in repr(c)
+    assert c.stats.requests == {"app": 1, "auth": 1, "journeys": 1}

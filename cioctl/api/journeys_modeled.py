@@ -26,7 +26,6 @@ from cioctl.api._wire import (
     req_str,
     str_tuple,
     unwrap,
-    unwrap_list,
 )
 from cioctl.api.secret import Secret
 
@@ -44,13 +43,11 @@ CountOp = Literal["at_least", "at_most", "exactly"]
 StepType = Literal["email", "sms", "push", "webhook", "in_app", "slack"]
 
 
-class _Unset:
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Any = _Unset()
-"""Marks a field left out of a partial update (None means an explicit null)."""
+_NO_VALUE: Any = object()
+SEGMENT_UPDATE_FIELDS = frozenset({"name", "description", "conditions", "tags"})
+CAMPAIGN_UPDATE_FIELDS = frozenset({
+    "name", "description", "tags", "trigger", "filter", "goal", "frequency", "workflow", "state",
+})
 
 
 def env_path(workspace_id: int, *parts: str | int) -> str:
@@ -59,8 +56,12 @@ def env_path(workspace_id: int, *parts: str | int) -> str:
     return f"/v1/environments/{workspace_id}{tail}"
 
 
-def _present(**fields: Any) -> JSON:
-    return {k: v for k, v in fields.items() if v is not UNSET}
+def _partial(fields: Mapping[str, Any], allowed: frozenset[str]) -> JSON:
+    """A partial-update object: given fields only (None = explicit null), lists copied."""
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    return {k: list(v) if isinstance(v, tuple | list) else v for k, v in fields.items()}
 
 
 # -- auth ------------------------------------------------------------------------------------
@@ -127,23 +128,23 @@ def negate(node: Condition) -> Condition:
 
 
 def segment_ref(segment_id: int) -> Condition:
-    """Membership of another segment."""
+    """Membership of another segment: ``{"segment": {"id": ...}}``."""
     return {"segment": {"id": segment_id}}
 
 
 def _comparison(field_name: str, operator: AttrOp, value: Any) -> JSON:
     node: JSON = {"field": field_name, "operator": operator}
-    if value is not UNSET:
+    if value is not _NO_VALUE:
         node["value"] = value
     return node
 
 
-def attribute(field_name: str, operator: AttrOp, value: Any = UNSET) -> Condition:
+def attribute(field_name: str, operator: AttrOp, value: Any = _NO_VALUE) -> Condition:
     """A person-attribute comparison (no ``value`` for exists / not_exists)."""
     return {"attribute": _comparison(field_name, operator, value)}
 
 
-def event_filter(field_name: str, operator: AttrOp, value: Any = UNSET) -> JSON:
+def event_filter(field_name: str, operator: AttrOp, value: Any = _NO_VALUE) -> JSON:
     """A filter on an event's property, for :func:`event` and event triggers."""
     return _comparison(field_name, operator, value)
 
@@ -220,15 +221,9 @@ def segment_create_body(
     return {"segment": segment}
 
 
-def segment_update_body(
-    *, name: Any = UNSET, description: Any = UNSET, conditions: Any = UNSET, tags: Any = UNSET
-) -> JSON:
-    """Body of ``PUT /segments/{id}`` with only the given fields (``type`` is immutable)."""
-    if tags is not UNSET and tags is not None:
-        tags = list(tags)
-    return {"segment": _present(
-        name=name, description=description, conditions=conditions, tags=tags
-    )}
+def segment_update_body(**fields: Any) -> JSON:
+    """Body of ``PUT /segments/{id}``: only the given name/description/conditions/tags."""
+    return {"segment": _partial(fields, SEGMENT_UPDATE_FIELDS)}
 
 
 # -- campaigns -------------------------------------------------------------------------------
@@ -382,27 +377,9 @@ def campaign_create_body(spec: CampaignSpec) -> JSON:
     return {"campaign": campaign}
 
 
-def campaign_update_body(
-    *,
-    name: Any = UNSET,
-    description: Any = UNSET,
-    tags: Any = UNSET,
-    trigger: Any = UNSET,
-    filter: Any = UNSET,
-    goal: Any = UNSET,
-    frequency: Any = UNSET,
-    workflow: Any = UNSET,
-    state: Any = UNSET,
-) -> JSON:
+def campaign_update_body(**fields: Any) -> JSON:
     """Body of ``PUT /campaigns/{id}``: only the given fields; a workflow replaces the tree."""
-    fields = _present(
-        name=name, description=description, tags=tags, trigger=trigger, filter=filter,
-        goal=goal, frequency=frequency, workflow=workflow, state=state,
-    )
-    for key in ("tags", "workflow"):
-        if fields.get(key) is not None:
-            fields[key] = list(fields[key])
-    return {"campaign": fields}
+    return {"campaign": _partial(fields, CAMPAIGN_UPDATE_FIELDS)}
 
 
 # -- data index, environment -----------------------------------------------------------------
@@ -459,9 +436,4 @@ def parse_environment(body: Any) -> Environment:
         req_int(obj, "id", "environment"), req_str(obj, "name", "environment"),
         opt_str(obj, "region", "environment"),
     )
-
-
-def list_items(body: Any, key: str) -> list[JSON]:
-    """The items of a (paged) Journeys list body."""
-    return unwrap_list(body, key)
 

@@ -345,3 +345,32 @@ async def test_wrong_shape_is_protocol_error() -> None:
     async with make_client(handler) as client:
         with pytest.raises(ApiProtocolError):
             await segments.list_segments(client)
+
+
+def test_update_bodies_are_partial_and_checked() -> None:
+    assert jm.segment_update_body(tags=("a",), conditions=None) == {
+        "segment": {"tags": ["a"], "conditions": None}
+    }
+    assert jm.campaign_update_body(workflow=(jm.exit_step(),)) == {
+        "campaign": {"workflow": [{"type": "exit"}]}
+    }
+    with pytest.raises(ValueError, match="type"):
+        jm.segment_update_body(type="manual")
+    with pytest.raises(ValueError, match="id"):
+        jm.campaign_update_body(id=3)
+
+
+def test_condition_builders_follow_the_grammar() -> None:
+    node = jm.any_of(
+        jm.attribute("email", "exists"),
+        jm.event("purchase", count_operator="exactly", count=2, within_seconds=None),
+    )
+    assert node == {"or": [
+        {"attribute": {"field": "email", "operator": "exists"}},
+        {"event": {"name": "purchase", "count_operator": "exactly", "count": 2,
+                   "within_seconds": None, "filters": []}},
+    ]}
+    assert jm.date_trigger("renewal_at", frequency="yearly")["type"] == "date"
+    assert jm.segment_trigger([1, 2]) == {"type": "segment", "segment_ids": [1, 2]}
+    assert jm.wait_until_step(jm.segment_ref(1))["max_seconds"] is None
+    assert jm.attribute_update_step("onboarding_step", "done")["type"] == "attribute_update"

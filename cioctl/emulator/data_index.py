@@ -2,7 +2,8 @@
 
 The 422 items carry ``detail`` and ``source.pointer`` but no ``status``, and a malformed body
 answers 400 ``{"errors":[{"detail":"Invalid request format"}]}``, also without ``status``: the
-vendor's schemas declare ``status`` on both so that no value satisfies them. The Journeys routes read what is written here.
+vendor's schemas declare ``status`` on both so that no value satisfies them. The Journeys
+routes read what is written here.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Data index writes (§7 of the reference): 1..100 items, 204; 422 shape B with fixed details.
 
-The 422 items carry ``detail`` and ``source.pointer`` but no ``status`` (the vendor's schema
-declares ``status`` so that no value satisfies it). A malformed body answers 400
-``Invalid request format``. The Journeys routes read what is written here.
+The 422 items carry ``detail`` and ``source.pointer`` but no ``status``, and a malformed body
+answers 400 ``{"errors":[{"detail":"Invalid request format"}]}``, also without ``status``: the
+vendor's schemas declare ``status`` on both so that no value satisfies them. The Journeys
+routes read what is written here.
 """
 
 from __future__ import annotations
@@ -26,9 +27,13 @@ def _unprocessable(detail: str, pointer: str) -> ApiError:
     return ApiError(422, detail, pointer=pointer, with_status=False)
 
 
+def _invalid() -> ApiError:
+    return ApiError(400, INVALID, with_status=False)
+
+
 def _items(body: Any, key: str) -> list[Doc]:
     if not isinstance(body, dict) or not isinstance(body.get(key), list):
-        raise ApiError(400, INVALID)
+        raise _invalid()
     items: list[Any] = body[key]
     if not items:
         raise _unprocessable(f"Empty {key} array", f"/data/{key}/{key}")
@@ -41,12 +46,12 @@ def _items(body: Any, key: str) -> list[Doc]:
 
 def _check_item(item: Any) -> None:
     if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"]:
-        raise ApiError(400, INVALID)
+        raise _invalid()
     description = item.get("description")
     if description is not None and (
         not isinstance(description, str) or len(description) > MAX_DESCRIPTION
     ):
-        raise ApiError(400, INVALID)
+        raise _invalid()
 
 
 def _check_privacy(items: list[Doc], enabled: bool) -> None:

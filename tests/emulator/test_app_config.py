@@ -137,8 +137,7 @@ def test_data_index_422_texts(api: Api) -> None:
         assert item["detail"] == detail and "status" not in item
         assert item["source"]["pointer"] == f"/data/{kind}/{kind}"
     bad = api("POST", "/v1/data_index/events", json={"nope": 1})
-    assert bad.status_code == 400 and error(bad) == {"detail": "Invalid request format",
-                                                      "status": "400"}
+    assert bad.status_code == 400 and error(bad) == {"detail": "Invalid request format"}
     hundred = {"events": [{"name": f"e{i}"} for i in range(100)]}
     assert api("POST", "/v1/data_index/events", json=hundred).status_code == 204
 

@@ -1,0 +1,68 @@
+"""Client-side rate limiting: stay under the workspace's request rate.
+
+Customer.io allows 10 requests/second per workspace, shared by the App API and the Journeys
+routes. :class:`RateLimiter` hands out evenly spaced send slots (``1 / rate`` apart, default
+9.5/s so the server's limit is never reached): each :meth:`acquire` reserves the next free slot
+and sleeps until it. Reservation is synchronous, so concurrent tasks on one event loop never
+share a slot and no lock is needed. One limiter is shared by both surfaces of a workspace.
+
+:meth:`pause` pushes every future slot past a server-requested ``Retry-After`` so concurrent
+requests back off together instead of each hitting the 429 on its own.
+
+``clock`` (monotonic seconds) and ``sleep`` (async) are injectable; ``enabled=False`` turns the
+limiter into a no-op (the embedded workspace with throttling off).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+import anyio
+
+DEFAULT_RATE = 9.5
+
+
+class RateLimiter:
+    """Spaced-slot limiter allowing at most ``rate`` acquisitions per second."""
+
+    def __init__(
+        self,
+        rate: float = DEFAULT_RATE,
+        *,
+        enabled: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.rate = rate
+        self.enabled = enabled
+        self._interval = 1.0 / rate
+        self._clock = clock
+        self._sleep = sleep
+        self._next_slot = float("-inf")
+
+    def __repr__(self) -> str:
+        state = "on" if self.enabled else "off"
+        return f"RateLimiter(rate={self.rate}, {state})"
+
+    def reserve(self) -> float:
+        """Reserve the next slot; return how long to wait for it (seconds, >= 0)."""
+        now = self._clock()
+        slot = max(now, self._next_slot)
+        self._next_slot = slot + self._interval
+        return slot - now
+
+    async def acquire(self) -> None:
+        """Wait until this caller may send one request."""
+        if not self.enabled:
+            return
+        delay = self.reserve()
+        if delay > 0:
+            await self._sleep(delay)
+
+    def pause(self, seconds: float) -> None:
+        """Let no slot start earlier than ``seconds`` from now."""
+        if self.enabled and seconds > 0:
+            self._next_slot = max(self._next_slot, self._clock() + seconds)

@@ -1,0 +1,191 @@
+"""Fault injection for the embedded workspace: seeded, reproducible for a request sequence.
+
+Grammar (comma-separated ``key=value`` items, any order, each at most once)::
+
+    latency=50ms          fixed delay before every request (units: ms or s)
+    latency=10-80ms       uniform delay in a range
+    429=0.1               chance a request starts a 429 burst (Retry-After: 1)
+    burst=3               length of a 429 burst in consecutive requests (default 3)
+    5xx=0.05              chance of a 500/502/503 in shape A (request not processed)
+    drop=0.02             chance the connection drops before the request is processed
+    lost=0.05             chance the request is processed (a write COMMITS) and then the
+                          connection drops before the response
+
+Rates are probabilities in [0, 1]. Every request draws the same number of values from one
+``random.Random(seed)``, so a given sequence of requests meets the same faults each run.
+A dropped connection raises :class:`DroppedConnection` (an ``httpx.RemoteProtocolError``) after
+starting a response: ``httpx.ASGITransport`` surfaces it to the client as a transport error, and
+uvicorn closes the socket mid-response so a client over TCP sees a connection error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import threading
+from dataclasses import dataclass
+
+import httpx
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from cioctl.emulator.web import ApiError
+
+FAULTS_HELP = (
+    "Fault spec: comma-separated key=value items. latency=50ms or latency=10-80ms (ms|s) delays "
+    "each request; 429=RATE starts a burst of 429s with Retry-After (burst=N requests, default "
+    "3); 5xx=RATE answers 500/502/503; drop=RATE drops the connection before processing; "
+    "lost=RATE processes the request (writes commit) then drops the connection. RATE is a "
+    "probability in [0,1]; faults are drawn from --seed and reproducible. "
+    "Example: latency=10-80ms,429=0.1,5xx=0.05,drop=0.02,lost=0.05"
+)
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?(ms|s)$")
+_RATES = {"429": "rate_429", "5xx": "rate_5xx", "drop": "rate_drop", "lost": "rate_lost"}
+
+
+class FaultSpecError(ValueError):
+    """A fault spec string that does not follow the grammar."""
+
+
+class DroppedConnection(httpx.RemoteProtocolError):
+    """The emulator dropped the connection (fault injection)."""
+
+
+@dataclass(frozen=True)
+class FaultSpec:
+    """Which faults to inject and how often."""
+
+    latency_min: float = 0.0
+    latency_max: float = 0.0
+    rate_429: float = 0.0
+    rate_5xx: float = 0.0
+    rate_drop: float = 0.0
+    rate_lost: float = 0.0
+    burst: int = 3
+
+    @classmethod
+    def parse(cls, spec: str) -> FaultSpec:
+        """Parse ``"latency=50ms,429=0.1,5xx=0.05,drop=0.02,lost=0.05"``; see the module doc."""
+        values: dict[str, float | int] = {}
+        seen: set[str] = set()
+        for item in filter(None, (part.strip() for part in spec.split(","))):
+            key, sep, value = item.partition("=")
+            key, value = key.strip(), value.strip()
+            if not sep or not value:
+                raise FaultSpecError(f"fault {item!r} is not key=value. {FAULTS_HELP}")
+            if key in seen:
+                raise FaultSpecError(f"fault {key!r} is given twice")
+            seen.add(key)
+            values.update(_parse_item(key, value))
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _parse_item(key: str, value: str) -> dict[str, float | int]:
+    if key == "latency":
+        low, high = _latency(value)
+        return {"latency_min": low, "latency_max": high}
+    if key == "burst":
+        if not value.isdigit() or int(value) < 1:
+            raise FaultSpecError(f"burst must be a positive integer, not {value!r}")
+        return {"burst": int(value)}
+    if key not in _RATES:
+        raise FaultSpecError(f"unknown fault {key!r}; known: latency, burst, {', '.join(_RATES)}")
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = -1.0
+    if not 0.0 <= rate <= 1.0:
+        raise FaultSpecError(f"{key} must be a probability in [0, 1], not {value!r}")
+    return {_RATES[key]: rate}
+
+
+def _latency(value: str) -> tuple[float, float]:
+    match = _DURATION.match(value)
+    if match is None:
+        raise FaultSpecError(f"latency must look like 50ms, 0.2s or 10-80ms, not {value!r}")
+    scale = 0.001 if match.group(3) == "ms" else 1.0
+    low = float(match.group(1)) * scale
+    high = float(match.group(2)) * scale if match.group(2) else low
+    if high < low:
+        raise FaultSpecError(f"latency range {value!r} ends before it starts")
+    return low, high
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What happens to one request."""
+
+    delay: float
+    fault: str | None  # "429", "5xx", "drop", "lost" or None
+    status: int = 0
+
+
+class Faults:
+    """Seeded fault decisions; the same number of draws per request keeps runs reproducible."""
+
+    def __init__(self, spec: FaultSpec, seed: int) -> None:
+        self.spec = spec
+        self._rng = random.Random(seed)
+        self._burst_left = 0
+        self._lock = threading.Lock()
+
+    def decide(self) -> Decision:
+        with self._lock:
+            draws = [self._rng.random() for _ in range(5)]
+            status = self._rng.choice((500, 502, 503))
+            return self._pick(draws, status)
+
+    def _pick(self, draws: list[float], status: int) -> Decision:
+        spec = self.spec
+        delay = spec.latency_min + draws[0] * (spec.latency_max - spec.latency_min)
+        if self._burst_left > 0:
+            self._burst_left -= 1
+            return Decision(delay, "429")
+        if draws[1] < spec.rate_drop:
+            return Decision(delay, "drop")
+        if draws[2] < spec.rate_429:
+            self._burst_left = spec.burst - 1
+            return Decision(delay, "429")
+        if draws[3] < spec.rate_5xx:
+            return Decision(delay, "5xx", status)
+        return Decision(delay, "lost" if draws[4] < spec.rate_lost else None)
+
+
+class FaultMiddleware:
+    """ASGI middleware applying :class:`Faults` to every HTTP request."""
+
+    def __init__(self, app: ASGIApp, faults: Faults) -> None:
+        self.app = app
+        self.faults = faults
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        decision = self.faults.decide()
+        if decision.delay > 0:
+            await asyncio.sleep(decision.delay)
+        if decision.fault == "drop":
+            await _drop(send)
+        elif decision.fault == "429":
+            error = ApiError(429, "rate limited to 10 requests per 1s (reference fault-burst)",
+                             headers={"Retry-After": "1"})
+            await error.response()(scope, receive, send)
+        elif decision.fault == "5xx":
+            await ApiError(decision.status, "injected server error").response()(
+                scope, receive, send)
+        elif decision.fault == "lost":
+            await self.app(scope, receive, _swallow)
+            await _drop(send)
+        else:
+            await self.app(scope, receive, send)
+
+
+async def _swallow(message: Message) -> None:
+    """A ``send`` that discards the response: the work is done, the answer is lost."""
+
+
+async def _drop(send: Send) -> None:
+    await send({"type": "http.response.start", "status": 502,
+                "headers": [(b"content-type", b"application/json")]})
+    raise DroppedConnection("connection dropped by the embedded workspace (fault injection)")

@@ -1,0 +1,107 @@
+"""Fixtures for the API client tests: handler fakes over a real ``httpx.MockTransport``."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from cioctl.api import endpoints
+from cioctl.api.http import ApiClient, Credentials
+from cioctl.api.ratelimit import RateLimiter
+from cioctl.api.retry import RetryPolicy
+from cioctl.api.secret import Secret
+
+APP_KEY = "canary-app-key-XYZ123"
+SA_TOKEN = "canary-sa-token-QRS789"
+JWT = "canary-jwt-ABC456"
+WORKSPACE_ID = 111111
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@dataclass
+class FakeSleep:
+    """Records requested sleeps instead of sleeping."""
+
+    slept: list[float] = field(default_factory=list)
+
+    async def __call__(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
+
+@dataclass
+class Recorder:
+    """A MockTransport handler: records each request and answers with ``respond``."""
+
+    respond: Handler
+    requests: list[httpx.Request] = field(default_factory=list)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        return self.respond(request)
+
+    def paths(self) -> list[str]:
+        return [r.url.path for r in self.requests]
+
+    def bodies(self) -> list[Any]:
+        """JSON bodies of the requests (None for empty or form bodies)."""
+        return [
+            json.loads(r.content) if r.headers.get("content-type") == "application/json" else None
+            for r in self.requests
+        ]
+
+
+def json_response(status: int, body: Any = None, **headers: str) -> httpx.Response:
+    if body is None:
+        return httpx.Response(status, headers=headers)
+    return httpx.Response(status, json=body, headers=headers)
+
+
+def make_client(
+    handler: Handler,
+    *,
+    sleep: FakeSleep | None = None,
+    app_key: str | None = APP_KEY,
+    service_account: str | None = SA_TOKEN,
+    max_attempts: int = 5,
+    clock: Callable[[], float] | None = None,
+) -> ApiClient:
+    """A client over ``handler`` that never really sleeps nor throttles."""
+    fake_sleep = sleep or FakeSleep()
+    retry = RetryPolicy(
+        max_attempts=max_attempts, sleep=fake_sleep, random=random.Random(7), clock=lambda: 0.0
+    )
+    creds = Credentials(
+        app_api_key=Secret(app_key) if app_key else None,
+        service_account=Secret(service_account) if service_account else None,
+        app_api_key_source="env CIO_TEST_APP_API_KEY",
+        service_account_source="env CIO_TEST_SERVICE_ACCOUNT",
+    )
+    extra: dict[str, Any] = {"clock": clock} if clock else {}
+    return ApiClient(
+        endpoints.for_region("us"),
+        creds,
+        workspace_id=WORKSPACE_ID,
+        transport=httpx.MockTransport(handler),
+        retry=retry,
+        limiter=RateLimiter(enabled=False),
+        **extra,
+    )
+
+
+def token_ok(request: httpx.Request) -> httpx.Response | None:
+    """Answer the token exchange, or None for other requests."""
+    if request.url.path == "/v1/service_accounts/oauth/token":
+        return json_response(200, {"access_token": JWT, "token_type": "Bearer", "expires_in": 3600})
+    return None

@@ -9,12 +9,11 @@ codes and printed messages; the core never prints.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     """A place in a definitions file; line and column are 1-based."""
 
     file: Path

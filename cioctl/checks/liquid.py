@@ -67,6 +67,28 @@ def customerio_liquid() -> Environment:
 
 
 @dataclass(frozen=True)
+class SyntaxProblem:
+    """A Liquid syntax error and its line inside the template."""
+
+    message: str
+    line: int
+
+
+@lru_cache(maxsize=4096)
+def analyze_liquid(text: str) -> SyntaxProblem | tuple[tuple[tuple[str, ...], int], ...]:
+    """Parse once per distinct text: its global variables (path, first line) or its error."""
+    try:
+        parsed = customerio_liquid().from_string(text)
+        variables = parsed.analyze(raise_for_failures=False).global_variables
+    except LiquidError as exc:
+        return SyntaxProblem(str(exc.message or exc), exc.linenum or 1)
+    return tuple(
+        (tuple(str(p) for p in variable.parts), uses[0][1] if uses else 1)
+        for variable, uses in variables.items()
+    )
+
+
+@dataclass(frozen=True)
 class Template:
     """A piece of Liquid and where it is written."""
 
@@ -112,19 +134,16 @@ def _message_templates(flow: Flow, message: Message) -> Iterator[Template]:
 def _check(
     template: Template, symbols: Symbols, event: Event | None, event_context: bool
 ) -> Iterator[CioctlError]:
-    try:
-        parsed = customerio_liquid().from_string(template.text)
-        variables = parsed.analyze(raise_for_failures=False).global_variables
-    except LiquidError as exc:
+    analysis = analyze_liquid(template.text)
+    if isinstance(analysis, SyntaxProblem):
         yield DefinitionError(
-            f"{template.label}: Liquid syntax error: {exc.message or exc}",
-            location=_line_in(template.where, exc.linenum or 1),
+            f"{template.label}: Liquid syntax error: {analysis.message}",
+            location=_line_in(template.where, analysis.line),
             hint="fix the tag or output markup; see Customer.io's Liquid reference",
         )
         return
-    for variable, uses in variables.items():
-        line = uses[0][1] if uses else 1
-        problem = _undeclared([str(p) for p in variable.parts], symbols, event, event_context)
+    for parts, line in analysis:
+        problem = _undeclared(list(parts), symbols, event, event_context)
         if problem is not None:
             message, hint = problem
             yield DefinitionError(f"{template.label}: {message}",

@@ -28,6 +28,7 @@ MAX_STRING_CHARS = 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000
 
+_new_location = tuple.__new__  # Location is a NamedTuple; skip its argument handling
 ScalarHook = Callable[[str, Location], Any]
 
 _TRUE = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"}
@@ -87,7 +88,8 @@ class _Constructor:
         self.nodes = 0
 
     def loc(self, node: yaml.Node) -> Location:
-        return Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+        mark = node.start_mark
+        return _new_location(Location, (self.path, mark.line + 1, mark.column + 1))
 
     def content_loc(self, node: yaml.Node) -> Location:
         """Where a value's text starts (block scalars start on the line after ``|``)."""
@@ -140,7 +142,8 @@ class _Constructor:
                     hint="remove one of them; YAML would silently keep only the last",
                 )
             result.key_locs[key] = self.loc(key_node)
-            result.value_locs[key] = self.content_loc(value_node)
+            if isinstance(value_node, yaml.ScalarNode):
+                result.value_locs[key] = self.content_loc(value_node)
             result[key] = self.build(value_node, depth + 1)
         return result
 
@@ -154,8 +157,13 @@ class _Constructor:
             )
         tag = node.tag
         if tag == "tag:yaml.org,2002:str" or getattr(node, "style", None) in ("'", '"', "|", ">"):
-            return self.on_string(value, self.loc(node)) if self.on_string else value
+            return self.interpolate(value, node)
         return self.resolve_plain(value, tag, node)
+
+    def interpolate(self, value: str, node: yaml.Node) -> Any:
+        if self.on_string is None or "${" not in value:
+            return value
+        return self.on_string(value, self.loc(node))
 
     def resolve_plain(self, value: str, tag: str, node: yaml.Node) -> Any:
         if tag == "tag:yaml.org,2002:null" or (tag.endswith(":null") and value in _NULL):
@@ -169,7 +177,7 @@ class _Constructor:
         if tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"):
             return value
         if tag.startswith("tag:yaml.org,2002:"):
-            return self.on_string(value, self.loc(node)) if self.on_string else value
+            return self.interpolate(value, node)
         raise DefinitionError(f"unsupported YAML tag {tag}", location=self.loc(node))
 
 

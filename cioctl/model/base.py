@@ -74,9 +74,7 @@ class Spec(BaseModel):
     model_config = ConfigDict(
         frozen=True, extra="forbid", populate_by_name=True, str_strip_whitespace=False
     )
-    _source: Location | None = PrivateAttr(default=None)
-    _field_sources: dict[str, Location] = PrivateAttr(default_factory=dict)
-    _value_sources: dict[str, Location] = PrivateAttr(default_factory=dict)
+    _located: LocatedDict | None = PrivateAttr(default=None)
     kind_label: ClassVar[str] = "definition"
 
     @model_validator(mode="wrap")
@@ -86,27 +84,31 @@ class Spec(BaseModel):
             _reject_unknown_keys(cls, data)
         model = handler(data)
         if isinstance(data, LocatedDict):
-            model._source = data.loc
-            model._field_sources = data.key_locs
-            model._value_sources = data.value_locs
+            model._located = data
         return model
 
     @property
     def source(self) -> Location | None:
         """Where this definition was written."""
-        return self._source
+        return self._located.loc if self._located is not None else None
 
     def field_source(self, field: str) -> Location | None:
         """Where key ``field`` of this definition was written (falls back to the mapping)."""
-        return self._field_sources.get(field, self._source)
+        if self._located is None:
+            return None
+        return self._located.key_locs.get(field, self._located.loc)
 
     def value_source(self, field: str) -> Location | None:
         """Where the value of key ``field`` starts (for errors inside multi-line text)."""
-        return self._value_sources.get(field) or self.field_source(field)
+        if self._located is not None and field in self._located.value_locs:
+            return self._located.value_locs[field]
+        return self.field_source(field)
 
 
 def _reject_unknown_keys(model: type[BaseModel], data: dict[str, Any]) -> None:
     accepted = _accepted_keys(model)
+    if accepted.issuperset(data):
+        return
     for key in data:
         if key in accepted:
             continue

@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``): generated workspaces and measured figures, never asserted."""

@@ -59,14 +59,14 @@ def _segment(i: int, size: Size) -> list[str]:
     head = [f"  - name: Segment {i}", f"    description: Generated segment {i}"]
     attr = (i * 5) % size.attributes  # a string attribute (TYPES[0])
     if i % 3 == 1 and i > 0:
-        return head + ["    conditions:", "      all:",
-                       f"        - {{segment: segment_{i - 1}}}",
-                       f"        - {{attribute: attr_{attr}, operator: exists}}"]
+        return [*head, "    conditions:", "      all:",
+                f"        - {{segment: segment_{i - 1}}}",
+                f"        - {{attribute: attr_{attr}, operator: exists}}"]
     event = i % size.events
-    return head + ["    conditions:", "      any:",
-                   f"        - {{attribute: attr_{attr}, operator: eq, value: v{i}}}",
-                   f"        - {{event: event_{event}, at_least: 2, within: 30d, where: "
-                   f"[{{property: prop_0, operator: eq, value: x}}]}}"]
+    return [*head, "    conditions:", "      any:",
+            f"        - {{attribute: attr_{attr}, operator: eq, value: v{i}}}",
+            f"        - {{event: event_{event}, at_least: 2, within: 30d, where: "
+            f"[{{property: prop_0, operator: eq, value: x}}]}}"]
 
 
 def _segments(ids: range, size: Size) -> str:
@@ -85,8 +85,8 @@ def _flow(i: int, size: Size) -> list[str]:
         lines += [f"      - wait: {s + 1}h", "      - email:", f"          id: msg_{s}",
                   "          from: ${var.sender}",
                   f"          subject: \"Step {s} of flow {i} for {{{{ customer.attr_0 }}}}\"",
-                  f"          body: \"<p>Flow {i}: {{{{ event.prop_0 }}}} {{{{ snippets.snippet_{snippet} }}}}"
-                  "</p>\""]
+                  f"          body: \"<p>Flow {i}: {{{{ event.prop_0 }}}} "
+                  f"{{{{ snippets.snippet_{snippet} }}}}</p>\""]
     return lines
 
 

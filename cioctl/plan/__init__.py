@@ -1,0 +1,1 @@
+"""The plan: diffing desired against live state into ordered, frozen changes."""

@@ -1,0 +1,156 @@
+"""Desired vs live → changes. Identity is kind + key; renames, adoption and ownership here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cioctl.model.base import slugify
+from cioctl.plan.change import Action, Change, FieldChange, Flag
+from cioctl.plan.fields import field_changes
+from cioctl.state.canonical import segment_keys
+from cioctl.state.kinds import CREDENTIAL_OF, KINDS, Kind, Surface, owner_tag
+from cioctl.state.live import LiveState
+from cioctl.state.resource import Resource
+
+Address = tuple[Kind, str]
+IMMUTABLE = {Kind.SEGMENT: ("type",), Kind.FLOW: ("trigger.type",)}
+APP_WRITABLE_CONTENT = frozenset({"subject", "body", "preheader_text", "recipient",
+                                  "sending_state", "headers", "title", "link", "method", "url"})
+LEDGER_KINDS = frozenset({Kind.SNIPPET, Kind.COLLECTION, Kind.REPORTING_WEBHOOK, Kind.ATTRIBUTE,
+                          Kind.EVENT})
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """Changes (unordered) and the live resources cioctl leaves alone."""
+
+    changes: list[Change]
+    unmanaged: list[Resource]
+
+
+def diff(desired: dict[Address, Resource], live: LiveState,
+         credentials: frozenset[Surface]) -> DiffResult:
+    """Every change that makes live equal desired, and what is unmanaged."""
+    matched: set[Address] = set()
+    changes: list[Change] = []
+    for want in desired.values():
+        have = _match(want, live, matched)
+        if have is not None:
+            matched.add((have.kind, have.key))
+        change = _compare(want, have, live)
+        if change is not None:
+            changes.append(_with_surface(change, credentials, live))
+    leftovers = [r for a, r in live.resources.items() if a not in matched]
+    unmanaged = [r for r in leftovers if not r.managed]
+    changes += [_with_surface(_removal(r), credentials, live)
+                for r in leftovers if r.managed]
+    return DiffResult(changes, sorted(unmanaged, key=lambda r: (r.kind, r.key)))
+
+
+def _match(want: Resource, live: LiveState, taken: set[Address]) -> Resource | None:
+    direct = live.resources.get((want.kind, want.key))
+    if direct is not None and (want.kind, want.key) not in taken:
+        return direct
+    for name in want.previous_names:
+        for key in (slugify(name), name):
+            found = live.resources.get((want.kind, key))
+            if found is not None and (found.kind, found.key) not in taken and \
+                    found.name == name:
+                return found
+    return None
+
+
+def _compare(want: Resource, have: Resource | None, live: LiveState) -> Change | None:
+    if want.kind in live.unreadable:
+        return _change(Action.CREATE, want, None, reason="live state could not be read")
+    if have is None:
+        return _change(Action.CREATE, want, None)
+    fields = field_changes(have.fields, want.fields, want.ignore_changes)
+    flags = _ownership_flags(want, have, live)
+    if have.name != want.name and want.kind in (Kind.SEGMENT, Kind.FLOW, Kind.REPORTING_WEBHOOK):
+        flags.append(Flag.RENAME)
+    if not fields and not flags:
+        return None
+    if _touches_immutable(want.kind, fields):
+        return _change(Action.REPLACE, want, have, fields, [*flags, Flag.RESETS_JOURNEYS])
+    if Flag.ADOPT in flags:
+        fields = (*fields, FieldChange("ownership", None, _ownership_label(want)))
+    return _change(Action.UPDATE, want, have, fields, flags)
+
+
+def _ownership_flags(want: Resource, have: Resource, live: LiveState) -> list[Flag]:
+    if have.managed:
+        return []
+    if KINDS[want.kind].tagged:
+        return [Flag.ADOPT]
+    return [Flag.ADOPT] if want.address not in live.ledger else []
+
+
+def _ownership_label(want: Resource) -> str:
+    if KINDS[want.kind].tagged:
+        return f"tag {owner_tag(want.key)}"
+    return "recorded as managed by cioctl"
+
+
+def _touches_immutable(kind: Kind, fields: tuple[FieldChange, ...]) -> bool:
+    return any(f.path in IMMUTABLE.get(kind, ()) for f in fields)
+
+
+def _removal(have: Resource) -> Change:
+    if not KINDS[have.kind].deletable:
+        return _change(Action.UNSUPPORTED, have, have, reason=(
+            f"Customer.io has no API that deletes {have.kind} metadata; it stays in the data "
+            "index (clear its description in the UI if needed)"))
+    return _change(Action.DELETE, have, have)
+
+
+def _change(action: Action, want: Resource, have: Resource | None,
+            fields: tuple[FieldChange, ...] = (), flags: list[Flag] | None = None,
+            reason: str | None = None) -> Change:
+    deleting = action in (Action.DELETE, Action.UNSUPPORTED)
+    return Change(
+        action=action, kind=want.kind, key=want.key, name=want.name,
+        surface=KINDS[want.kind].write_surface, credential="",
+        live_id=have.live_id if have else None, fields=fields,
+        before=have.fields if have else None, after=None if deleting else want.fields,
+        depends_on=() if deleting else tuple(f"{k}:{v}" for k, v in want.depends_on),
+        flags=tuple(flags or ()), reason=reason,
+    )
+
+
+def _with_surface(change: Change, credentials: frozenset[Surface], live: LiveState) -> Change:
+    surface = _surface_for(change)
+    flags = list(change.flags)
+    if change.kind is Kind.FLOW and change.action is not Action.CREATE and \
+            live.resources.get((Kind.FLOW, change.key)) is not None and \
+            live.resources[(Kind.FLOW, change.key)].extra.get("state") == "running":
+        flags.append(Flag.RUNNING_FLOW)
+    if surface is not Surface.NONE and surface not in credentials:
+        flags.append(Flag.CREDENTIAL_MISSING)
+    return Change(**{**change.__dict__, "surface": surface,
+                     "credential": CREDENTIAL_OF[surface], "flags": tuple(flags)})
+
+
+def _surface_for(change: Change) -> Surface:
+    if change.action in (Action.MANUAL, Action.UNSUPPORTED):
+        return Surface.NONE
+    if change.kind is Kind.FLOW and change.action is Action.UPDATE and change.fields and \
+            all(_content_only(f.path) for f in change.fields) and \
+            Flag.ADOPT not in change.flags and Flag.RENAME not in change.flags:
+        return Surface.APP
+    return KINDS[change.kind].write_surface
+
+
+def _content_only(path: str) -> bool:
+    if not path.startswith("steps") or ".content." not in path:
+        return False
+    return path.rsplit(".content.", 1)[1].split("[")[0] in APP_WRITABLE_CONTENT
+
+
+def referenced_segments(resource: Resource) -> set[str]:
+    """Segment keys a live or desired resource's fields refer to."""
+    keys = segment_keys(resource.fields)
+    trigger = resource.fields.get("trigger")
+    if isinstance(trigger, dict):
+        keys |= set(trigger.get("segment_keys", []))
+    return keys

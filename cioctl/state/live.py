@@ -1,0 +1,158 @@
+"""Reading the live workspace with the fewest requests the API allows.
+
+One request per list route (paged Journeys lists at 1,000 a page), then, concurrently within
+the client's rate limit, one request per page of campaign actions for the flows cioctl manages
+or is about to adopt, and one content read per collection it manages. No per-resource GET where
+a list already has the data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+
+from cioctl.api import campaigns, data_index, reporting_webhooks, segments, snippets
+from cioctl.api import collections as api_collections
+from cioctl.api.campaigns import Action
+from cioctl.api.endpoints import Surface as ApiSurface
+from cioctl.api.http import ApiClient
+from cioctl.state import live_normalize as norm
+from cioctl.state.kinds import KINDS, LEDGER_COLLECTION, Kind, Surface
+from cioctl.state.resource import Resource
+
+Address = tuple[Kind, str]
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """What the environment holds now, canonical, plus how it was read."""
+
+    resources: dict[Address, Resource]
+    unreadable: frozenset[Kind] = frozenset()
+    ledger: frozenset[str] = frozenset()
+    ledger_id: int | None = None
+    requests: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of everything read (ids included), to detect a stale saved plan."""
+        items = sorted((r.address, r.live_id, r.managed, r.fields)
+                       for r in self.resources.values())
+        text = json.dumps([items, sorted(self.unreadable), sorted(self.ledger)],
+                          sort_keys=True, default=str)
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _readable(client: ApiClient) -> tuple[frozenset[Kind], bool, bool]:
+    app = client.has_credential(ApiSurface.APP)
+    journeys = client.has_credential(ApiSurface.JOURNEYS)
+    missing = {k for k, info in KINDS.items() if
+               (info.read_surface is Surface.APP and not app) or
+               (info.read_surface is Surface.JOURNEYS and not journeys)}
+    return frozenset(missing), app, journeys
+
+
+async def read_live(client: ApiClient, wanted: Collection[Address],
+                    progress: Progress | None = None) -> LiveState:
+    """Read every kind the environment's credentials allow.
+
+    ``wanted`` holds the addresses the definitions use (previous names included, as slugs):
+    their content is read even when cioctl does not own them yet, so they can be adopted.
+    """
+    note = progress or (lambda _message: None)
+    unreadable, app, journeys = _readable(client)
+    lists: dict[str, Any] = {}
+    async with anyio.create_task_group() as group:
+        for name, reader in _list_readers(app, journeys).items():
+            group.start_soon(_store, lists, name, reader, client, note)
+    ledger, ledger_id = await _ledger(client, lists.get("collections", []))
+    resources = await _resources(client, lists, wanted, ledger, note)
+    return LiveState(resources, unreadable, ledger, ledger_id, dict(client.stats.requests))
+
+
+def _list_readers(app: bool, journeys: bool) -> dict[str, Callable[[ApiClient], Any]]:
+    readers: dict[str, Callable[[ApiClient], Any]] = {}
+    if journeys:
+        readers |= {"segments": segments.list_journeys_segments,
+                    "campaigns": campaigns.list_journeys_campaigns,
+                    "attributes": data_index.list_attributes,
+                    "events": data_index.list_events}
+    if app:
+        readers |= {"snippets": snippets.list_snippets,
+                    "collections": api_collections.list_collections,
+                    "webhooks": reporting_webhooks.list_webhooks}
+    return readers
+
+
+async def _store(into: dict[str, Any], name: str, reader: Callable[[ApiClient], Any],
+                 client: ApiClient, note: Progress) -> None:
+    into[name] = await reader(client)
+    note(f"read {name}")
+
+
+async def _ledger(client: ApiClient, live: list[Any]) -> tuple[frozenset[str], int | None]:
+    for collection in live:
+        if collection.name == LEDGER_COLLECTION:
+            content = await api_collections.get_collection_content(client, collection.id)
+            rows = content if isinstance(content, list) else []
+            return frozenset(str(r.get("address")) for r in rows if isinstance(r, dict)), \
+                collection.id
+    return frozenset(), None
+
+
+async def _resources(client: ApiClient, lists: dict[str, Any], wanted: Collection[Address],
+                     ledger: frozenset[str], note: Progress) -> dict[Address, Resource]:
+    found: list[Resource] = []
+    id_to_key = {s.id: norm.segment_key(s)[0] for s in lists.get("segments", [])}
+    found += [norm.live_segment(s, id_to_key) for s in lists.get("segments", [])]
+    found += [norm.live_attribute(a) for a in lists.get("attributes", [])]
+    found += [norm.live_event(e) for e in lists.get("events", [])]
+    found += [norm.live_snippet(s, ledger) for s in lists.get("snippets", [])]
+    found += [norm.live_webhook(w, ledger) for w in lists.get("webhooks", [])]
+    found += await _collections(client, lists.get("collections", []), wanted, ledger)
+    found += await _flows(client, lists.get("campaigns", []), wanted, id_to_key, note)
+    return {(r.kind, r.key): r for r in found}
+
+
+async def _collections(client: ApiClient, live: list[Any], wanted: Collection[Address],
+                       ledger: frozenset[str]) -> list[Resource]:
+    result: list[Resource] = []
+
+    async def read(collection: Any) -> None:
+        data = await api_collections.get_collection_content(client, collection.id)
+        result.append(norm.live_collection(collection, data, ledger))
+
+    async with anyio.create_task_group() as group:
+        for collection in live:
+            if collection.name == LEDGER_COLLECTION:
+                continue
+            if (Kind.COLLECTION, collection.name) in wanted or \
+                    f"collection:{collection.name}" in ledger:
+                group.start_soon(read, collection)
+            else:
+                result.append(norm.live_collection(collection, None, ledger))
+    return result
+
+
+async def _flows(client: ApiClient, live: list[Any], wanted: Collection[Address],
+                 id_to_key: dict[int, str], note: Progress) -> list[Resource]:
+    actions: dict[int, Action] = {}
+
+    async def read(campaign_id: int) -> None:
+        for action in await campaigns.list_actions(client, campaign_id):
+            actions[action.id] = action
+
+    relevant = [c for c in live if norm.segment_key(c)[1] or
+                (Kind.FLOW, norm.segment_key(c)[0]) in wanted]
+    async with anyio.create_task_group() as group:
+        for campaign in relevant:
+            if campaign.action_ids():
+                group.start_soon(read, campaign.id)
+    note(f"read actions of {len(relevant)} flows")
+    return [norm.live_flow(c, actions, id_to_key) for c in live]

@@ -1,0 +1,32 @@
+"""One resource, in the canonical form both sides of a diff share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cioctl.state.kinds import Kind
+
+JSON = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A resource's identity and its managed fields (canonical JSON, references by key)."""
+
+    kind: Kind
+    key: str
+    name: str
+    fields: JSON
+    live_id: int | None = None
+    managed: bool = True
+    previous_names: tuple[str, ...] = ()
+    ignore_changes: tuple[str, ...] = ()
+    prevent_destroy: bool = False
+    depends_on: tuple[tuple[Kind, str], ...] = ()
+    extra: JSON = field(default_factory=dict, compare=False)
+
+    @property
+    def address(self) -> str:
+        """``kind:key``, how plans and ``--target`` name a resource."""
+        return f"{self.kind}:{self.key}"

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from cioctl import __version__
-from cioctl.cli import init_cmd, schema_cmd, validate_cmd
+from cioctl.cli import doctor_cmd, emulator_cmd, init_cmd, schema_cmd, validate_cmd
 from cioctl.cli.boundary import run_cli
 
 app = typer.Typer(
@@ -46,6 +46,8 @@ def _global(
 app.command("validate")(validate_cmd.validate)
 app.command("schema")(schema_cmd.schema)
 app.command("init")(init_cmd.init)
+app.command("doctor")(doctor_cmd.doctor)
+app.add_typer(emulator_cmd.emulator_app, name="emulator")
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping
+from dataclasses import replace
 
 from cioctl.checks.cycles import find_cycles
 from cioctl.errors import CioctlError
@@ -45,7 +46,11 @@ def _live_refs(resource: Resource) -> set[str]:
 
 
 def order_changes(changes: list[Change], live: Mapping[str, Resource]) -> list[Change]:
-    """A topological order, ties broken by kind order then key (stable, reviewable)."""
+    """A topological order, ties broken by kind order then key (stable, reviewable).
+
+    Each returned change's ``depends_on`` lists the changes of this plan that must succeed
+    before it runs, so a saved plan carries its own execution graph.
+    """
     after = _edges(changes, live)
     cycles = find_cycles({a: sorted(d) for a, d in after.items()})
     if cycles:
@@ -63,7 +68,7 @@ def order_changes(changes: list[Change], live: Mapping[str, Resource]) -> list[C
     ordered: list[Change] = []
     while ready:
         _, address = heapq.heappop(ready)
-        ordered.append(by_address[address])
+        ordered.append(replace(by_address[address], depends_on=tuple(sorted(after[address]))))
         for dependant in dependants[address]:
             waiting[dependant].discard(address)
             if not waiting[dependant]:

@@ -111,8 +111,8 @@ async def _resources(client: ApiClient, lists: dict[str, Any], wanted: Collectio
     found: list[Resource] = []
     id_to_key = {s.id: norm.segment_key(s)[0] for s in lists.get("segments", [])}
     found += [norm.live_segment(s, id_to_key) for s in lists.get("segments", [])]
-    found += [norm.live_attribute(a) for a in lists.get("attributes", [])]
-    found += [norm.live_event(e) for e in lists.get("events", [])]
+    found += [norm.live_attribute(a, ledger) for a in lists.get("attributes", [])]
+    found += [norm.live_event(e, ledger) for e in lists.get("events", [])]
     found += [norm.live_snippet(s, ledger) for s in lists.get("snippets", [])]
     found += [norm.live_webhook(w, ledger) for w in lists.get("webhooks", [])]
     found += await _collections(client, lists.get("collections", []), wanted, ledger)

@@ -101,20 +101,20 @@ def live_flow(campaign: JourneysCampaign, actions: dict[int, Action],
         "steps": live_steps(list(campaign.workflow), actions, id_to_key),
     })
     return Resource(Kind.FLOW, key, campaign.name, fields, live_id=campaign.id, managed=managed,
-                    extra={"state": campaign.state})
+                    extra={"state": campaign.state, "action_ids": campaign.action_ids()})
 
 
-def live_attribute(info: AttributeInfo) -> Resource:
-    """Attribute metadata from the data index (never owned: it comes from ingestion)."""
+def live_attribute(info: AttributeInfo, ledger: frozenset[str]) -> Resource:
+    """Attribute metadata from the data index; owned when the ledger lists it."""
     return Resource(Kind.ATTRIBUTE, info.name, info.name, {
         "description": info.description or "", "privacy_level": info.privacy_level or 0},
-        managed=False)
+        managed=f"attribute:{info.name}" in ledger)
 
 
-def live_event(info: EventInfo) -> Resource:
-    """Event metadata from the data index."""
+def live_event(info: EventInfo, ledger: frozenset[str]) -> Resource:
+    """Event metadata from the data index; owned when the ledger lists it."""
     return Resource(Kind.EVENT, info.name, info.name, {"description": info.description or ""},
-                    managed=False)
+                    managed=f"event:{info.name}" in ledger)
 
 
 def live_snippet(snippet: LiveSnippet, ledger: frozenset[str]) -> Resource:

@@ -1,0 +1,1 @@
+"""Apply: carry out a plan's changes in dependency order, converging under faults."""

@@ -1,0 +1,43 @@
+"""The ownership ledger: which name-identified resources cioctl manages.
+
+Segments and flows carry a ``cioctl:<key>`` tag. Snippets, collections, reporting webhooks and
+data-index entries have nowhere to keep one, so cioctl records the addresses it manages in a
+collection of the workspace itself, ``cioctl_managed`` (rows ``{"address": "snippet:x"}``).
+Living in the workspace, it is shared by every machine and CI run that applies there.
+"""
+
+from __future__ import annotations
+
+from cioctl.api import collections as api_collections
+from cioctl.api.http import ApiClient
+from cioctl.apply.runner import ApplyResult, Status
+from cioctl.plan.change import Action
+from cioctl.plan.value import Plan
+from cioctl.state.kinds import LEDGER_COLLECTION, Kind
+
+LEDGER_KINDS = frozenset({Kind.SNIPPET, Kind.COLLECTION, Kind.REPORTING_WEBHOOK,
+                          Kind.ATTRIBUTE, Kind.EVENT})
+
+
+def next_ledger(plan: Plan, result: ApplyResult) -> frozenset[str]:
+    """The ledger after ``result``: applied creates and updates in, applied deletes out."""
+    ledger = set(plan.ledger)
+    actions = {c.address: c for c in plan.changes}
+    for outcome in result.results:
+        change = actions[outcome.address]
+        if outcome.status is not Status.APPLIED or change.kind not in LEDGER_KINDS:
+            continue
+        if change.action is Action.DELETE:
+            ledger.discard(change.address)
+        else:
+            ledger.add(change.address)
+    return frozenset(ledger)
+
+
+async def write_ledger(client: ApiClient, ledger: frozenset[str], ledger_id: int | None) -> None:
+    """Store the ledger (creating its collection the first time)."""
+    rows = [{"address": address} for address in sorted(ledger)]
+    if ledger_id is None:
+        await api_collections.create_collection(client, LEDGER_COLLECTION, data=rows)
+    else:
+        await api_collections.update_collection(client, ledger_id, LEDGER_COLLECTION, data=rows)

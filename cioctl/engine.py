@@ -1,0 +1,112 @@
+"""The operations the CLI runs, composed from the pipeline's stages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from cioctl.api.http import ApiClient
+from cioctl.apply.audit import AuditLog
+from cioctl.apply.ledger import next_ledger, write_ledger
+from cioctl.apply.runner import ApplyResult, OnResult, run_changes
+from cioctl.apply.wire import IdBook
+from cioctl.errors import CioctlError, ValidationFailedError
+from cioctl.model.workspace import Workspace
+from cioctl.pipeline import validate_workspace
+from cioctl.plan.build import build_plan, definitions_checksum, wanted_addresses
+from cioctl.plan.change import Flag
+from cioctl.plan.value import Plan
+from cioctl.state.desired import desired_resources
+from cioctl.state.kinds import Kind
+from cioctl.state.live import LiveState, read_live
+
+Progress = Callable[[str], None]
+
+
+class StalePlanError(CioctlError):
+    """A saved plan no longer matches the definitions or the live workspace."""
+
+
+class MissingCredentialsError(CioctlError):
+    """Changes need a credential the environment does not have."""
+
+
+def load_valid_workspace(root: Path, env: str, environ: Mapping[str, str]) -> Workspace:
+    """The validated workspace, or every problem at once."""
+    report = validate_workspace(root, env, environ)
+    if report.problems:
+        raise ValidationFailedError(report.problems)
+    return report.workspace
+
+
+async def make_plan(workspace: Workspace, client: ApiClient, *,
+                    targets: Collection[str] = (), progress: Progress | None = None) -> Plan:
+    """Plan one environment."""
+    return await build_plan(workspace, client, targets=targets, progress=progress)
+
+
+def id_book(live: LiveState) -> IdBook:
+    """Live ids by key, as apply needs them."""
+    book = IdBook()
+    for resource in live.resources.values():
+        if resource.live_id is None:
+            continue
+        if resource.kind is Kind.SEGMENT:
+            book.segments[resource.key] = resource.live_id
+        elif resource.kind is Kind.FLOW:
+            book.flows[resource.key] = resource.live_id
+            book.action_ids[resource.key] = dict(resource.extra.get("action_ids", {}))
+        elif resource.kind is Kind.COLLECTION:
+            book.collections[resource.key] = resource.live_id
+        elif resource.kind is Kind.REPORTING_WEBHOOK:
+            book.webhooks[resource.key] = resource.live_id
+    return book
+
+
+def preflight(plan: Plan, workspace: Workspace, live: LiveState) -> None:
+    """Credentials, then staleness — before anything is touched."""
+    missing = sorted({c.credential for c in plan.changes if Flag.CREDENTIAL_MISSING in c.flags})
+    if missing:
+        raise MissingCredentialsError(
+            f"environment '{plan.environment}' lacks the credential(s) {', '.join(missing)} "
+            "that changes in this plan need", hint="add them under "
+            f"environments.{plan.environment}.credentials in workspace.yaml and export them")
+    if plan.definitions_checksum != definitions_checksum(desired_resources(workspace)):
+        raise StalePlanError("the definitions changed since this plan was made",
+                             hint="run cioctl plan again and review the new plan")
+    if plan.live_fingerprint != live.fingerprint:
+        raise StalePlanError(
+            f"the live workspace changed since this plan was made (environment "
+            f"'{plan.environment}')", hint="run cioctl plan again and review the new plan")
+
+
+@dataclass(frozen=True)
+class ApplyOutcome:
+    """What apply did, and whether the ledger write worked."""
+
+    result: ApplyResult
+    ledger_error: str | None = None
+
+
+async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
+                       audit: AuditLog, on_result: OnResult | None = None) -> ApplyOutcome:
+    """Preflight against a fresh read of the live workspace, then run every change."""
+    live = await read_live(client, wanted_addresses(desired_resources(workspace)))
+    preflight(plan, workspace, live)
+
+    def record(result: object) -> None:
+        audit.record(result)  # type: ignore[arg-type]
+        if on_result:
+            on_result(result)  # type: ignore[arg-type]
+
+    executable = tuple(c for c in plan.changes if c.executable)
+    result = await run_changes(client, executable, id_book(live), on_result=record)
+    ledger = next_ledger(plan, result)
+    if ledger == frozenset(plan.ledger):
+        return ApplyOutcome(result)
+    try:
+        await write_ledger(client, ledger, live.ledger_id)
+    except CioctlError as error:
+        return ApplyOutcome(result, f"could not record ownership: {error.message}")
+    return ApplyOutcome(result)

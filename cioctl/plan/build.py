@@ -1,0 +1,126 @@
+"""Building a plan: read live state, diff, look up audiences, narrow to targets, order."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Collection
+
+import anyio
+
+from cioctl import __version__
+from cioctl.api import segments as api_segments
+from cioctl.api.endpoints import Surface as ApiSurface
+from cioctl.api.http import ApiClient
+from cioctl.errors import ApiError, ConfigError
+from cioctl.graph import order_changes
+from cioctl.model.base import slugify
+from cioctl.model.workspace import Workspace
+from cioctl.plan.change import Action, Change
+from cioctl.plan.diff import diff
+from cioctl.plan.value import Plan, Unmanaged
+from cioctl.state.desired import desired_resources
+from cioctl.state.kinds import Kind, Surface
+from cioctl.state.live import LiveState, read_live
+from cioctl.state.resource import Resource
+
+Address = tuple[Kind, str]
+Progress = Callable[[str], None]
+
+
+def definitions_checksum(desired: dict[Address, Resource]) -> str:
+    """A digest of every definition as resolved for the environment."""
+    items = sorted((r.address, r.name, r.fields, r.previous_names, r.ignore_changes)
+                   for r in desired.values())
+    text = json.dumps(items, sort_keys=True, default=str)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def wanted_addresses(desired: dict[Address, Resource]) -> set[Address]:
+    """What to read in full: every definition, under its key and its previous names."""
+    wanted = set(desired)
+    for resource in desired.values():
+        wanted |= {(resource.kind, slugify(n)) for n in resource.previous_names}
+    return wanted
+
+
+def credentials_of(client: ApiClient) -> frozenset[Surface]:
+    """The surfaces this environment has credentials for."""
+    return frozenset(s for s, api in ((Surface.APP, ApiSurface.APP),
+                                      (Surface.JOURNEYS, ApiSurface.JOURNEYS))
+                     if client.has_credential(api))
+
+
+async def build_plan(workspace: Workspace, client: ApiClient, *,
+                     targets: Collection[str] = (), progress: Progress | None = None) -> Plan:
+    """The complete, ordered plan for one environment."""
+    desired = desired_resources(workspace)
+    live = await read_live(client, wanted_addresses(desired), progress)
+    result = diff(desired, live, credentials_of(client))
+    changes = await _with_audiences(client, result.changes)
+    if targets:
+        changes = narrow(changes, targets, desired)
+    live_by_address = {r.address: r for r in live.resources.values()}
+    env = workspace.environment
+    return Plan(
+        workspace=workspace.config.workspace, environment=workspace.environment_name,
+        workspace_id=env.workspace_id or (1 if env.backend == "embedded" else None),
+        backend=env.backend, cioctl_version=__version__,
+        definitions_checksum=definitions_checksum(desired),
+        live_fingerprint=live.fingerprint,
+        changes=tuple(order_changes(changes, live_by_address)),
+        unmanaged=tuple(Unmanaged(str(r.kind), r.key, r.name) for r in result.unmanaged
+                        if r.kind not in (Kind.ATTRIBUTE, Kind.EVENT)),
+        warnings=_warnings(live), targets=tuple(sorted(targets)),
+        managed_count=sum(1 for r in live.resources.values() if r.managed),
+        ledger=tuple(sorted(live.ledger)),
+    )
+
+
+def _warnings(live: LiveState) -> tuple[str, ...]:
+    return tuple(
+        f"live {kind}s could not be read (credential missing); every {kind} is shown as a "
+        "create" for kind in sorted(live.unreadable))
+
+
+async def _with_audiences(client: ApiClient, changes: list[Change]) -> list[Change]:
+    """For a segment edit or delete, its current audience size (``customer_count``)."""
+    counts: dict[int, int] = {}
+    wanted = [c.live_id for c in changes if c.kind is Kind.SEGMENT and c.live_id is not None
+              and c.action in (Action.UPDATE, Action.REPLACE, Action.DELETE)]
+    if not wanted or not client.has_credential(ApiSurface.APP):
+        return changes
+
+    async def count(segment_id: int) -> None:
+        try:
+            counts[segment_id] = await api_segments.segment_customer_count(client, segment_id)
+        except ApiError:
+            return
+
+    async with anyio.create_task_group() as group:
+        for segment_id in wanted:
+            group.start_soon(count, segment_id)
+    return [Change(**{**c.__dict__, "audience": counts[c.live_id]})
+            if c.live_id in counts and c.kind is Kind.SEGMENT else c for c in changes]
+
+
+def narrow(changes: list[Change], targets: Collection[str],
+           desired: dict[Address, Resource]) -> list[Change]:
+    """Only the targeted resources and what they depend on (``--target kind:key``)."""
+    known = {c.address for c in changes} | {r.address for r in desired.values()}
+    for target in targets:
+        if target not in known:
+            raise ConfigError(f"--target {target} names no resource of this workspace",
+                              hint="use kind:key, e.g. segment:pro_plan or flow:onboarding")
+    by_address = {r.address: r for r in desired.values()}
+    keep: set[str] = set()
+    pending = list(targets)
+    while pending:
+        address = pending.pop()
+        if address in keep:
+            continue
+        keep.add(address)
+        resource = by_address.get(address)
+        if resource is not None:
+            pending += [f"{k}:{v}" for k, v in resource.depends_on]
+    return [c for c in changes if c.address in keep]

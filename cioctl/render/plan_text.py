@@ -1,0 +1,55 @@
+"""A plan for the terminal (rich markup; colours dropped with --no-color / NO_COLOR)."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+
+from cioctl.plan.change import SYMBOLS, Action, Change, FieldChange
+from cioctl.plan.value import Plan
+from cioctl.render.plan_common import notes, short, shown_fields, summary_line
+
+STYLE = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.REPLACE: "magenta",
+         Action.DELETE: "red", Action.MANUAL: "cyan", Action.UNSUPPORTED: "cyan"}
+MAX_FIELDS = 40
+
+
+def _field(change: Change, field: FieldChange) -> str:
+    if change.action is Action.CREATE:
+        return f"      [green]+[/] {escape(field.path)}: {escape(short(field.after))}"
+    if change.action is Action.DELETE:
+        return f"      [red]-[/] {escape(field.path)}: {escape(short(field.before))}"
+    return (f"      [yellow]~[/] {escape(field.path)}: {escape(short(field.before, 60))} "
+            f"[dim]→[/] {escape(short(field.after, 60))}")
+
+
+def _change(change: Change) -> list[str]:
+    style = STYLE[change.action]
+    head = (f"  [{style}]{escape(SYMBOLS[change.action]):>3}[/] [bold]{change.kind}[/] "
+            f"{escape(change.key)}  [dim]{escape(repr(change.name))} via {change.surface}[/]")
+    lines = [head] + [f"      [bold]![/] {escape(n)}" for n in notes(change)]
+    fields = shown_fields(change)
+    lines += [_field(change, f) for f in fields[:MAX_FIELDS]]
+    if len(fields) > MAX_FIELDS:
+        lines.append(f"      [dim]… {len(fields) - MAX_FIELDS} more field(s); see --format json[/]")
+    return lines
+
+
+def render_plan_text(plan: Plan) -> str:
+    """The whole plan, ready for ``Console.print``."""
+    lines = [f"[bold]Plan[/] for {escape(plan.workspace)} · environment "
+             f"[bold]{escape(plan.environment)}[/] ({plan.backend}"
+             + (f", workspace {plan.workspace_id})" if plan.workspace_id else ")")]
+    lines += [f"[yellow]warning:[/] {escape(w)}" for w in plan.warnings]
+    if plan.targets:
+        lines.append(f"[dim]narrowed to {', '.join(plan.targets)} and their dependencies[/]")
+    lines.append("")
+    for change in plan.changes:
+        lines += _change(change)
+    if not plan.changes:
+        lines.append("  [green]No changes.[/] The live workspace matches the definitions.")
+    lines += ["", f"[bold]Plan:[/] {summary_line(plan.summary)}."]
+    if plan.unmanaged:
+        names = ", ".join(f"{u.kind}:{u.key}" for u in plan.unmanaged[:20])
+        more = f" and {len(plan.unmanaged) - 20} more" if len(plan.unmanaged) > 20 else ""
+        lines.append(f"[dim]Unmanaged (not in code, left alone): {escape(names)}{more}[/]")
+    return "\n".join(lines)

@@ -24,6 +24,7 @@ import anyio
 import httpx
 
 from cioctl.api import endpoints
+from cioctl.api import journeys_modeled as jm
 from cioctl.api.http import ApiClient, Credentials
 from cioctl.api.ratelimit import RateLimiter
 from cioctl.api.retry import RetryPolicy
@@ -184,3 +185,19 @@ class Target:
     async def aclose(self) -> None:
         for client in self.clients:
             await client.aclose()
+
+
+def error_item(body: bytes) -> dict[str, Any]:
+    """The single shape-A error item of a raw response body."""
+    parsed = json.loads(body)
+    assert list(parsed) == ["errors"] and len(parsed["errors"]) == 1, parsed
+    item: dict[str, Any] = parsed["errors"][0]
+    assert isinstance(item["detail"], str)
+    return item
+
+
+def email_flow(name: str, *steps: str, **extra: Any) -> jm.CampaignSpec:
+    workflow = [jm.message_step("email", s, {"subject": s.title(), "body": f"<p>{s}</p>"})
+                for s in steps]
+    return jm.CampaignSpec(name, extra.pop("trigger", jm.event_trigger("signed_up")),
+                           workflow=workflow, **extra)

@@ -35,25 +35,9 @@ from cioctl.api.secret import Secret
 from cioctl.emulator import FaultSpec, create_app
 
 from .conftest import APP_KEY, SA_TOKEN, FakeSleep
-from .emulator_target import WS, Clock, Target
+from .emulator_target import WS, Clock, Target, email_flow, error_item
 
 pytestmark = pytest.mark.anyio
-
-
-def error_item(body: bytes) -> dict[str, Any]:
-    """The single shape-A error item of a raw response body."""
-    parsed = json.loads(body)
-    assert list(parsed) == ["errors"] and len(parsed["errors"]) == 1, parsed
-    item: dict[str, Any] = parsed["errors"][0]
-    assert isinstance(item["detail"], str)
-    return item
-
-
-def email_flow(name: str, *steps: str, **extra: Any) -> jm.CampaignSpec:
-    workflow = [jm.message_step("email", s, {"subject": s.title(), "body": f"<p>{s}</p>"})
-                for s in steps]
-    return jm.CampaignSpec(name, extra.pop("trigger", jm.event_trigger("signed_up")),
-                           workflow=workflow, **extra)
 
 
 # -- App API segments ------------------------------------------------------------------------

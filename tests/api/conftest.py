@@ -20,6 +20,7 @@ from cioctl.api.retry import RetryPolicy
 from cioctl.api.secret import Secret
 from cioctl.emulator import create_app, running_emulator
 
+from .cassette_scrub import vcr_settings
 from .emulator_target import EMBEDDED_BASE, WS, Backend, Clock, Served, Target, snapshot
 
 APP_KEY = "canary-app-key-XYZ123"
@@ -156,3 +157,13 @@ async def target(backend: Backend) -> AsyncIterator[Target]:
 def client(target: Target) -> ApiClient:
     """The real client on the parametrized backend (its wire log is ``target.wires[0]``)."""
     return target.make()
+
+
+# -- vcrpy cassettes (pytest-recording) ------------------------------------------------------
+
+
+@pytest.fixture
+def vcr_config(record_mode: str) -> dict[str, Any]:
+    """Record mode from ``--record-mode`` (default ``none``: replay only), credentials
+    scrubbed before anything is written, requests matched without host and port."""
+    return vcr_settings(record_mode)

@@ -117,7 +117,7 @@ async def test_reporting_webhook_lifecycle(client: ApiClient, target: Target) ->
     assert await reporting_webhooks.list_webhooks(client) == [
         await reporting_webhooks.get_webhook(client, hook.id)
     ]
-    assert await reporting_webhooks.delete_webhook(client, hook.id) is None
+    await reporting_webhooks.delete_webhook(client, hook.id)
     deleted = target.wires[0].last("DELETE", f"/v1/reporting_webhooks/{hook.id}")
     assert (deleted.status, deleted.response_body) == (200, b"")
     assert await reporting_webhooks.list_webhooks(client) == []

@@ -63,7 +63,7 @@ def endpoint(record_mode: str, tmp_path: Path) -> Iterator[str]:
 def _whole_cassette_played(vcr: Any, record_mode: str) -> Iterator[None]:
     """In replay, a test must use its cassette, all of it (no stale or vacuous cassettes)."""
     yield
-    if record_mode == "none":
+    if record_mode == "none" and vcr is not None:  # None under --disable-recording
         assert len(vcr) > 0, "empty cassette"
         assert vcr.all_played, "the cassette has requests this test no longer makes"
 
@@ -134,7 +134,8 @@ async def test_collections_webhooks_and_data_index(client: ApiClient) -> None:
     body = reporting_webhooks.webhook_body("ops", "https://hooks.example.test/cio",
                                            ["email_sent"])
     hook = await reporting_webhooks.create_webhook(client, body)
-    assert await reporting_webhooks.delete_webhook(client, hook.id) is None  # 200, no body
+    assert await client.app.delete(f"/v1/reporting_webhooks/{hook.id}") is None  # 200, empty
+    assert await reporting_webhooks.list_webhooks(client) == []
 
     metas = [data_index.AttributeMeta(f"attr_{i:03}") for i in range(120)]
     assert await data_index.update_attributes(client, metas) == 2

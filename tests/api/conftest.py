@@ -1,11 +1,13 @@
-"""Fixtures for the API client tests: handler fakes over a real ``httpx.MockTransport``."""
+"""Fixtures for the API client tests: handler fakes over a real ``httpx.MockTransport``, the
+real client against the embedded workspace (in process and over loopback), and vcrpy."""
 
 from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,6 +18,10 @@ from cioctl.api.http import ApiClient, Credentials
 from cioctl.api.ratelimit import RateLimiter
 from cioctl.api.retry import RetryPolicy
 from cioctl.api.secret import Secret
+from cioctl.emulator import create_app, running_emulator
+
+from .cassette_scrub import vcr_settings
+from .emulator_target import EMBEDDED_BASE, WS, Backend, Clock, Served, Target, snapshot
 
 APP_KEY = "canary-app-key-XYZ123"
 SA_TOKEN = "canary-sa-token-QRS789"
@@ -105,3 +111,59 @@ def token_ok(request: httpx.Request) -> httpx.Response | None:
     if request.url.path == "/v1/service_accounts/oauth/token":
         return json_response(200, {"access_token": JWT, "token_type": "Bearer", "expires_in": 3600})
     return None
+
+
+# -- the real client against the embedded workspace, in process and over loopback -----------
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """One served emulator per test module (and xdist worker), on a free loopback port."""
+    db = tmp_path_factory.mktemp("served") / "embedded.sqlite3"
+    with running_emulator(
+        db, rate_limit=False, workspace_id=WS, app_api_keys=frozenset({APP_KEY}),
+        service_account_tokens=frozenset({SA_TOKEN}),
+    ) as url:
+        yield Served(url, db, snapshot(db))
+
+
+@pytest.fixture(params=["asgi", "loopback"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    """The embedded workspace in process (ASGI) or served on loopback, in a fresh state."""
+    if request.param == "loopback":
+        server: Served = request.getfixturevalue("served")
+        server.reset()
+        return Backend("loopback", server.url, server.db_path, httpx.AsyncHTTPTransport)
+    clock = Clock()
+    db = tmp_path / "embedded.sqlite3"
+    app = create_app(
+        db, workspace_id=WS, app_api_keys=frozenset({APP_KEY}),
+        service_account_tokens=frozenset({SA_TOKEN}), rate_limit=False, clock=clock, seed=11,
+    )
+    return Backend("asgi", EMBEDDED_BASE, db, lambda: httpx.ASGITransport(app=app),
+                   clock=clock, sleep=clock.sleep)
+
+
+@pytest.fixture
+async def target(backend: Backend) -> AsyncIterator[Target]:
+    made = Target(backend, APP_KEY, SA_TOKEN)
+    try:
+        yield made
+    finally:
+        await made.aclose()
+
+
+@pytest.fixture
+def client(target: Target) -> ApiClient:
+    """The real client on the parametrized backend (its wire log is ``target.wires[0]``)."""
+    return target.make()
+
+
+# -- vcrpy cassettes (pytest-recording) ------------------------------------------------------
+
+
+@pytest.fixture
+def vcr_config(record_mode: str) -> dict[str, Any]:
+    """Record mode from ``--record-mode`` (default ``none``: replay only), credentials
+    scrubbed before anything is written, requests matched without host and port."""
+    return vcr_settings(record_mode)

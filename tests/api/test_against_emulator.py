@@ -1,35 +1,30 @@
-"""The real client against the embedded workspace, in process through ``httpx.ASGITransport``.
+"""The real client against the embedded workspace: App API segments, campaigns and actions, auth.
 
-The two sides share no code; these tests check that they agree on routes, bodies, status codes
-and error shapes for the main routes of both surfaces.
+The route tests take the parametrized ``client``/``target`` fixtures (``tests/api/conftest.py``),
+so each runs twice: in process through ``httpx.ASGITransport`` and over loopback against a
+served emulator. The two sides share no code; these tests check that they agree on routes,
+bodies, status codes and error shapes. Reliability tests that need the emulator's fake clock or
+fault injection run in process only (bottom of the file).
 """
 
 from __future__ import annotations
 
+import json
 import random
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from cioctl.api import (
-    campaigns,
-    collections,
-    data_index,
-    endpoints,
-    reporting_webhooks,
-    segments,
-    snippets,
-    workspace,
-)
+from cioctl.api import campaigns, data_index, endpoints, segments, snippets, workspace
 from cioctl.api import journeys_modeled as jm
 from cioctl.api.campaigns import Header
 from cioctl.api.connect import connect_embedded, credentials
 from cioctl.api.errors import (
     ApiAuthError,
     ApiConnectionError,
+    ApiForbiddenError,
     ApiNotFound,
     ApiValidationError,
 )
@@ -40,88 +35,49 @@ from cioctl.api.secret import Secret
 from cioctl.emulator import FaultSpec, create_app
 
 from .conftest import APP_KEY, SA_TOKEN, FakeSleep
+from .emulator_target import WS, Clock, Target, email_flow, error_item
 
 pytestmark = pytest.mark.anyio
-WS = 424242
 
 
-class Clock:
-    """One fake clock for the emulator (wall time) and the client (sleep advances it)."""
-
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
+# -- App API segments ------------------------------------------------------------------------
 
 
-def build(tmp_path: Path, clock: Clock, *, rate_limit: bool = False, key: str = APP_KEY,
-          sleep: Any = None, faults: str | None = None, attempts: int = 5) -> ApiClient:
-    app = create_app(
-        tmp_path / "embedded.sqlite3", workspace_id=WS,
-        app_api_keys=frozenset({APP_KEY}), service_account_tokens=frozenset({SA_TOKEN}),
-        rate_limit=rate_limit, clock=clock, seed=11,
-        faults=FaultSpec.parse(faults) if faults else None,
-    )
-    return ApiClient(
-        endpoints.for_override("http://127.0.0.1:8765"),
-        Credentials(app_api_key=Secret(key), service_account=Secret(SA_TOKEN)),
-        workspace_id=WS,
-        transport=httpx.ASGITransport(app=app),
-        retry=RetryPolicy(max_attempts=attempts, sleep=sleep or clock.sleep, clock=clock,
-                          random=random.Random(3)),
-        limiter=RateLimiter(enabled=False),
-        clock=clock,
-    )
-
-
-@pytest.fixture
-async def client(tmp_path: Path) -> AsyncIterator[ApiClient]:
-    async with build(tmp_path, Clock()) as c:
-        yield c
-
-
-async def test_app_manual_segment_lifecycle(client: ApiClient) -> None:
+async def test_app_manual_segment_lifecycle(client: ApiClient, target: Target) -> None:
     made = await segments.create_manual_segment(client, "Beta testers", "hand-picked")
-    assert made.type == "manual"
+    assert made.type == "manual" and made.id == 1
     assert made.id in [s.id for s in await segments.list_segments(client)]
     assert (await segments.get_segment(client, made.id)).name == "Beta testers"
     assert (await segments.segment_used_by(client, made.id)).campaigns == ()
     assert await segments.segment_customer_count(client, made.id) == 0
+    members = await client.app.get(f"/v1/segments/{made.id}/membership", params={"limit": 10})
+    assert members == {"segment_id": made.id, "identifiers": [], "ids": [], "next": ""}
     await segments.delete_segment(client, made.id)
+    deleted = target.wires[0].last("DELETE", f"/v1/segments/{made.id}")
+    assert (deleted.status, deleted.response_body) == (204, b"")
     with pytest.raises(ApiNotFound) as info:
         await segments.get_segment(client, made.id)
     assert info.value.status == 404
+    assert error_item(target.wires[0].exchanges[-1].response_body)["status"] == "404"
 
 
-async def test_journeys_dynamic_segment_lifecycle(client: ApiClient) -> None:
-    cond = jm.all_of(
-        jm.attribute("plan", "eq", "pro"),
-        jm.event("feature_used", count=3, within_seconds=30 * 86400,
-                 filters=[jm.event_filter("feature", "eq", "export")]),
-    )
-    made = await segments.create_journeys_segment(client, "Pro", conditions=cond, tags=["t"])
-    assert made.conditions == cond and made.type == "dynamic"
-    changed = await segments.update_journeys_segment(client, made.id, name="Pro plan")
-    assert changed.name == "Pro plan" and changed.conditions == cond
-    listed = await segments.list_journeys_segments(client)
-    assert [s.id for s in listed] == [made.id]
-    app_view = await segments.get_segment(client, made.id)
-    assert app_view.name == "Pro plan" and app_view.type == "dynamic"
-    await segments.delete_journeys_segment(client, made.id)
-    assert await segments.list_journeys_segments(client) == []
-
-
-async def test_journeys_bad_conditions_carry_the_pointer(client: ApiClient) -> None:
-    bad = jm.all_of(jm.attribute("plan", "eq", "pro"), {"attribute": {"field": "x"}})
+async def test_segment_routes_answer_404_and_400(client: ApiClient) -> None:
+    for call in (segments.get_segment, segments.segment_used_by,
+                 segments.segment_customer_count, segments.delete_segment):
+        with pytest.raises(ApiNotFound):
+            await call(client, 999)
+    with pytest.raises(ApiNotFound):
+        await client.app.get("/v1/segments/999/membership")
+    await segments.create_manual_segment(client, "Beta")
     with pytest.raises(ApiValidationError) as info:
-        await segments.create_journeys_segment(client, "Bad", conditions=bad)
+        await client.app.get("/v1/segments/1/membership", params={"limit": 0})
     assert info.value.status == 400
-    assert any(p.pointer and p.pointer.startswith("/segment/conditions")
-               for p in info.value.problems)
+    with pytest.raises(ApiValidationError) as bad:
+        await client.app.post("/v1/segments", {"segment": {"description": "no name"}})
+    assert bad.value.problems[0].pointer == "/segment/name"
+
+
+# -- App API campaigns and actions -----------------------------------------------------------
 
 
 async def test_flow_lifecycle_across_both_surfaces(client: ApiClient) -> None:
@@ -145,94 +101,146 @@ async def test_flow_lifecycle_across_both_surfaces(client: ApiClient) -> None:
 
     app_view = await campaigns.get_campaign(client, flow.id)
     assert app_view.type == "event" and app_view.event_name == "signed_up"
-    assert {a.id for a in app_view.actions} == set(ids.values())
+    assert [a.id for a in app_view.actions] == [ids["welcome"], ids["tips"], ids["verify"]]
     actions = await campaigns.list_actions(client, flow.id)
-    assert {a.subject for a in actions} == {"Welcome", "Tips", "Verify"}
-
-    updated = await campaigns.update_action(
-        client, flow.id, ids["welcome"],
-        {"subject": "Welcome!", "headers": [Header("X-Campaign", "onboarding")]},
-    )
-    assert updated.headers == (Header("X-Campaign", "onboarding"),)
-    again = await campaigns.get_action(client, flow.id, ids["welcome"])
-    assert again.subject == "Welcome!" and again.headers == updated.headers
+    assert [a.subject for a in actions] == ["Welcome", "Tips", "Verify"]
+    assert [c.id for c in await campaigns.list_campaigns(client)] == [flow.id]
 
     renamed = await campaigns.update_journeys_campaign(client, flow.id, name="Onboarding v2")
     assert renamed.name == "Onboarding v2" and renamed.action_ids() == ids
     assert [c.id for c in await campaigns.list_journeys_campaigns(client)] == [flow.id]
+    assert (await campaigns.get_journeys_campaign(client, flow.id)).name == "Onboarding v2"
     await campaigns.delete_journeys_campaign(client, flow.id)
     assert await campaigns.list_campaigns(client) == []
+    with pytest.raises(ApiNotFound):
+        await campaigns.get_action(client, flow.id, ids["welcome"])
 
 
-async def test_actions_page_through_the_cursor(client: ApiClient) -> None:
-    steps = [jm.message_step("email", f"m{i}", {"subject": f"S{i}", "body": "b"})
-             for i in range(23)]
-    spec = jm.CampaignSpec("Many", jm.event_trigger("signed_up"), workflow=steps)
-    flow = await campaigns.create_journeys_campaign(client, spec)
-    before = client.stats.requests["app"]
+async def test_action_put_sends_header_array_and_reads_back_a_json_string(
+    client: ApiClient, target: Target,
+) -> None:
+    flow = await campaigns.create_journeys_campaign(client, email_flow("Hello", "welcome"))
+    action_id = flow.action_ids()["welcome"]
+    path = f"/v1/campaigns/{flow.id}/actions/{action_id}"
+    updated = await campaigns.update_action(
+        client, flow.id, action_id,
+        {"subject": "Welcome!", "headers": [Header("X-Campaign", "onboarding")]},
+    )
+    sent = target.wires[0].last("PUT", path).request_json()
+    assert sent == {"subject": "Welcome!", "headers": [{"name": "X-Campaign",
+                                                        "value": "onboarding"}]}
+    assert updated.headers == (Header("X-Campaign", "onboarding"),)
+    raw = (await client.app.get(path))["action"]
+    assert json.loads(raw["headers"]) == [{"name": "X-Campaign", "value": "onboarding"}]
+    again = await campaigns.get_action(client, flow.id, action_id)
+    assert again.subject == "Welcome!" and again.headers == updated.headers
+    assert again.language == "" and again.type == "email"
+
+
+async def test_actions_page_through_the_cursor(client: ApiClient, target: Target) -> None:
+    steps = [f"m{i}" for i in range(23)]
+    flow = await campaigns.create_journeys_campaign(client, email_flow("Many", *steps))
     actions = await campaigns.list_actions(client, flow.id)
-    assert len(actions) == 23
-    assert client.stats.requests["app"] - before == 3
+    assert [a.subject for a in actions] == [s.title() for s in steps]
+    pages = [e for e in target.wires[0].exchanges if e.path.endswith("/actions")]
+    assert [e.query for e in pages] == ["", "start=10", "start=20"]
+    assert [len(json.loads(e.response_body)["actions"]) for e in pages] == [10, 10, 3]
 
 
-async def test_snippets_collections_webhooks(client: ApiClient) -> None:
-    await snippets.create_snippet(client, "footer", "Thanks, {{ customer.first_name }}")
-    with pytest.raises(ApiValidationError) as dup:
-        await snippets.create_snippet(client, "footer", "again")
-    assert dup.value.status == 422
-    await snippets.update_snippet(client, "footer", "Bye")
-    assert [(s.name, s.value) for s in await snippets.list_snippets(client)] == [("footer", "Bye")]
-    await snippets.delete_snippet(client, "footer")
-    assert await snippets.list_snippets(client) == []
-
-    coll = await collections.create_collection(client, "products", data=[{"sku": "a"}])
-    await collections.put_collection_content(client, coll.id, [{"sku": "b"}, {"sku": "c"}])
-    assert await collections.get_collection_content(client, coll.id) == [{"sku": "b"}, {"sku": "c"}]
-    assert (await collections.get_collection(client, coll.id)).rows == 2
-    await collections.delete_collection(client, coll.id)
-    assert await collections.list_collections(client) == []
-
-    body = reporting_webhooks.webhook_body("ops", "https://hooks.example.test/cio",
-                                           ["email_sent", "email_bounced"])
-    hook = await reporting_webhooks.create_webhook(client, body)
-    assert hook.events == ("email_sent", "email_bounced")
-    body["disabled"] = True
-    assert (await reporting_webhooks.update_webhook(client, hook.id, body)).disabled
-    assert await reporting_webhooks.list_webhooks(client) == [
-        await reporting_webhooks.get_webhook(client, hook.id)
-    ]
-    await reporting_webhooks.delete_webhook(client, hook.id)
-    assert await reporting_webhooks.list_webhooks(client) == []
+async def test_campaign_and_action_errors(client: ApiClient) -> None:
+    with pytest.raises(ApiNotFound):
+        await campaigns.get_campaign(client, 999)
+    with pytest.raises(ApiValidationError) as bad_id:
+        await client.app.get("/v1/campaigns/abc")
+    assert bad_id.value.status == 400
+    flow = await campaigns.create_journeys_campaign(client, email_flow("Hello", "welcome"))
+    action_id = flow.action_ids()["welcome"]
+    with pytest.raises(ApiNotFound):
+        await campaigns.get_action(client, flow.id + 1, action_id)
+    with pytest.raises(ApiNotFound):  # no translations in the embedded workspace
+        await campaigns.get_action(client, flow.id, action_id, language="fr")
+    with pytest.raises(ApiNotFound):
+        await campaigns.update_action(client, flow.id, action_id, {"subject": "Salut"},
+                                      language="fr")
+    with pytest.raises(ApiValidationError) as bad_state:
+        await campaigns.update_action(client, flow.id, action_id, {"sending_state": "later"})
+    assert bad_state.value.status == 400
 
 
-async def test_data_index_written_in_chunks_and_read_back(client: ApiClient) -> None:
-    metas = [data_index.AttributeMeta(f"attr_{i:03}", description=f"d{i}") for i in range(250)]
-    assert await data_index.update_attributes(client, metas) == 3
-    await data_index.update_events(client, [data_index.EventMeta("signed_up", "A signup")])
-    attrs = await data_index.list_attributes(client)
-    assert {a.name for a in attrs} == {m.name for m in metas}
-    assert [(e.name, e.description) for e in await data_index.list_events(client)] == [
-        ("signed_up", "A signup")
-    ]
+# -- credentials -----------------------------------------------------------------------------
 
 
-async def test_workspace_reads(client: ApiClient) -> None:
-    env = await workspace.get_environment(client)
-    assert env.id == WS
-    assert (await workspace.current_account(client)).data_center in ("us", "eu")
-    await workspace.list_workspaces(client)
-    await workspace.list_object_types(client)
-    await workspace.list_subscription_topics(client)
-    await workspace.list_sender_identities(client)
-    await workspace.ip_addresses(client)
-    assert client.stats.requests["auth"] == 1
-
-
-async def test_wrong_app_key_is_auth_error(tmp_path: Path) -> None:
-    async with build(tmp_path, Clock(), key="canary-wrong-key-000111") as c:
-        with pytest.raises(ApiAuthError) as info:
-            await segments.list_segments(c)
+async def test_wrong_app_key_is_a_401_in_shape_a(target: Target) -> None:
+    wrong = target.make(key="canary-wrong-key-000111")
+    with pytest.raises(ApiAuthError) as info:
+        await segments.list_segments(wrong)
     assert "canary-wrong-key-000111" not in str(info.value)
+    item = error_item(target.wires[-1].exchanges[-1].response_body)
+    assert item["status"] == "401" and item["code"] == "invalid_credentials"
+
+
+async def test_token_exchange_once_then_bearer_jwt(client: ApiClient, target: Target) -> None:
+    assert (await workspace.current_account(client)).data_center == "us"
+    await segments.list_journeys_segments(client)
+    await data_index.list_events(client)
+    assert client.stats.requests["auth"] == 1
+    exchange = target.wires[0].last("POST", jm.TOKEN_PATH)
+    assert httpx.QueryParams(exchange.request_body.decode()) == httpx.QueryParams(
+        {"grant_type": "client_credentials", "client_secret": SA_TOKEN})
+    grant = json.loads(exchange.response_body)
+    assert grant["token_type"] == "Bearer" and grant["expires_in"] == 3600
+    assert grant["access_token"].count(".") == 2
+
+
+async def test_bad_service_account_is_refused_at_the_exchange(target: Target) -> None:
+    wrong = target.make(service_account="canary-wrong-sa-000222")
+    with pytest.raises(ApiAuthError) as info:
+        await workspace.get_environment(wrong)
+    assert "canary-wrong-sa-000222" not in str(info.value)
+    exchange = target.wires[-1].last("POST", jm.TOKEN_PATH)
+    assert exchange.status == 401
+    assert error_item(exchange.response_body)["code"] == "invalid_credentials"
+
+
+async def test_read_only_token_reads_but_cannot_write(target: Target) -> None:
+    reader = target.make(token_scope="read_only")
+    assert await segments.list_journeys_segments(reader) == []
+    with pytest.raises(ApiForbiddenError) as info:
+        await segments.create_journeys_segment(reader, "x", conditions=jm.attribute("a", "exists"))
+    assert info.value.status == 403
+    exchange = target.wires[-1].last("POST", jm.TOKEN_PATH)
+    assert httpx.QueryParams(exchange.request_body.decode())["scope"] == "read_only"
+
+
+async def test_another_workspace_id_is_404(target: Target) -> None:
+    other = target.make(workspace_id=WS + 1)
+    with pytest.raises(ApiNotFound):
+        await workspace.get_environment(other)
+    with pytest.raises(ApiNotFound):
+        await segments.list_journeys_segments(other)
+
+
+# -- in process only: fake clock, rate limit, fault injection --------------------------------
+
+
+def build(tmp_path: Path, clock: Clock, *, rate_limit: bool = False, key: str = APP_KEY,
+          sleep: Any = None, faults: str | None = None, attempts: int = 5) -> ApiClient:
+    app = create_app(
+        tmp_path / "embedded.sqlite3", workspace_id=WS,
+        app_api_keys=frozenset({APP_KEY}), service_account_tokens=frozenset({SA_TOKEN}),
+        rate_limit=rate_limit, clock=clock, seed=11,
+        faults=FaultSpec.parse(faults) if faults else None,
+    )
+    return ApiClient(
+        endpoints.for_override("http://127.0.0.1:8765"),
+        Credentials(app_api_key=Secret(key), service_account=Secret(SA_TOKEN)),
+        workspace_id=WS,
+        transport=httpx.ASGITransport(app=app),
+        retry=RetryPolicy(max_attempts=attempts, sleep=sleep or clock.sleep, clock=clock,
+                          random=random.Random(3)),
+        limiter=RateLimiter(enabled=False),
+        clock=clock,
+    )
 
 
 async def test_rate_limit_429_is_absorbed_by_retries(tmp_path: Path) -> None:

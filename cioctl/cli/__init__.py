@@ -7,7 +7,16 @@ import sys
 import typer
 
 from cioctl import __version__
-from cioctl.cli import doctor_cmd, emulator_cmd, init_cmd, schema_cmd, validate_cmd
+from cioctl.cli import (
+    apply_cmd,
+    doctor_cmd,
+    emulator_cmd,
+    init_cmd,
+    plan_cmd,
+    schema_cmd,
+    show_cmd,
+    validate_cmd,
+)
 from cioctl.cli.boundary import run_cli
 
 app = typer.Typer(
@@ -46,6 +55,9 @@ def _global(
 app.command("validate")(validate_cmd.validate)
 app.command("schema")(schema_cmd.schema)
 app.command("init")(init_cmd.init)
+app.command("plan")(plan_cmd.plan)
+app.command("show")(show_cmd.show)
+app.command("apply")(apply_cmd.apply)
 app.command("doctor")(doctor_cmd.doctor)
 app.add_typer(emulator_cmd.emulator_app, name="emulator")
 
@@ -53,4 +65,9 @@ app.add_typer(emulator_cmd.emulator_app, name="emulator")
 def main() -> None:
     """Console-script entry point."""
     verbose = any(arg in ("-v", "--verbose") for arg in sys.argv[1:])
+    if "--no-color" in sys.argv[1:]:  # accepted anywhere, like NO_COLOR
+        import os
+
+        os.environ["NO_COLOR"] = "1"
+        sys.argv = [a for a in sys.argv if a != "--no-color"]
     sys.exit(run_cli(app, verbose))

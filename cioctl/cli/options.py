@@ -31,3 +31,28 @@ class OutputFormat(StrEnum):
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", help="text for people, json for tools.")
 ]
+
+
+class PlanFormat(StrEnum):
+    """How a plan is printed."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+PlanFormatOption = Annotated[
+    PlanFormat,
+    typer.Option("--format", help="text for terminals, markdown for PR comments, json for tools."),
+]
+TargetOption = Annotated[
+    list[str] | None,
+    typer.Option("--target", help="Only this resource (kind:key) and what it depends on; "
+                 "repeatable."),
+]
+AllowDestroyOption = Annotated[
+    bool, typer.Option("--allow-destroy", help="Permit deletes in a protected environment.")
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Permit deleting more than max_destroy_percent.")
+]

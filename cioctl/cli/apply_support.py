@@ -1,0 +1,108 @@
+"""Apply's steps between the plan and the summary: confirmation, lock, progress, report."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+
+import anyio
+import typer
+from rich.table import Table
+
+from cioctl.apply.runner import ApplyResult, ChangeResult, Status
+from cioctl.cli.console import stdout_console
+from cioctl.cli.progress import interactive
+from cioctl.errors import ConfigError
+from cioctl.model.workspace import Workspace
+from cioctl.plan.value import Plan
+
+STATUS_STYLE = {Status.APPLIED: "green", Status.FAILED: "red", Status.SKIPPED: "yellow",
+                Status.NOT_RUN: "dim"}
+
+
+def saved_or_fresh_plan(plan_file: Path | None, ws: Workspace, targets: Sequence[str]) -> Plan:
+    """The saved plan (for this environment) or a new one."""
+    from cioctl.cli.plan_support import plan_for
+    from cioctl.plan.value import load_plan
+
+    if plan_file is None:
+        return plan_for(ws, targets)
+    if targets:
+        raise ConfigError("--target cannot narrow a saved plan",
+                          hint="narrow it when planning: cioctl plan --target … --out FILE")
+    saved = load_plan(plan_file)
+    if saved.environment != ws.environment_name:
+        raise ConfigError(f"{plan_file} was made for environment '{saved.environment}', not "
+                          f"'{ws.environment_name}'", hint=f"pass -e {saved.environment}")
+    return saved
+
+
+def confirm(plan: Plan, auto_approve: bool) -> None:
+    """Ask at a terminal; require --auto-approve elsewhere."""
+    if auto_approve:
+        return
+    if not sys.stdin.isatty():
+        raise ConfigError("apply needs confirmation and there is no terminal to ask",
+                          hint="review the plan, then pass --auto-approve (as CI does)")
+    answer = typer.prompt(f"Apply {len(plan.changes)} change(s) to '{plan.environment}'? "
+                          "Only 'yes' proceeds")
+    if answer.strip() != "yes":
+        raise ConfigError("apply cancelled; nothing was changed")
+
+
+def _lock(ws: Workspace) -> AbstractContextManager[None]:
+    if ws.environment.backend != "embedded":
+        return nullcontext()  # real workspaces: CI concurrency groups serialise applies
+    from cioctl.apply.lock import embedded_lock
+    from cioctl.environments import embedded_db
+
+    return embedded_lock(embedded_db(ws.root))
+
+
+def _line(result: ChangeResult) -> None:
+    detail = f" — {result.detail}" if result.detail else ""
+    typer.echo(f"{result.status:>8}  {result.action:<8} {result.address}{detail}")
+
+
+def apply_and_report(plan: Plan, ws: Workspace) -> None:
+    """Lock, run, summarise; exit 1 unless every change applied."""
+    from cioctl.apply.audit import AuditLog
+    from cioctl.engine import execute_plan
+    from cioctl.environments import open_client
+
+    audit = AuditLog(ws.root / ".cioctl" / "audit.jsonl", plan.environment, plan.workspace_id)
+
+    async def run() -> tuple[ApplyResult, str | None]:
+        async with open_client(ws.root, ws.config, ws.environment_name, os.environ) as client:
+            outcome = await execute_plan(plan, ws, client, audit=audit,
+                                         on_result=None if interactive() else _line)
+            return outcome.result, outcome.ledger_error
+
+    with _lock(ws):
+        try:
+            result, ledger_error = anyio.run(run)
+        except KeyboardInterrupt:
+            typer.echo("interrupted: see .cioctl/audit.jsonl for what was applied; run apply "
+                       "again to converge", err=True)
+            raise typer.Exit(130) from None
+    _summary(result, ledger_error)
+
+
+def _summary(result: ApplyResult, ledger_error: str | None) -> None:
+    table = Table(title="apply", show_edge=False)
+    for column in ("result", "action", "resource", "detail"):
+        table.add_column(column)
+    for r in result.results:
+        style = STATUS_STYLE[r.status]
+        table.add_row(f"[{style}]{r.status}[/]", r.action, r.address, r.detail or "")
+    console = stdout_console()
+    console.print(table)
+    counts = ", ".join(f"{result.count(s)} {s}" for s in Status)
+    console.print(f"[bold]Apply:[/] {counts}.")
+    if ledger_error:
+        console.print(f"[yellow]warning:[/] {ledger_error}; the next apply records it")
+    if not result.ok:
+        raise typer.Exit(1)

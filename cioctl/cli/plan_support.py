@@ -1,0 +1,86 @@
+"""What plan, show and apply share: building a plan, rendering it, safety."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import anyio
+
+from cioctl.cli.options import PlanFormat
+from cioctl.cli.progress import progress_reporter
+from cioctl.model.workspace import Workspace
+from cioctl.plan.safety import UnsafePlanError, check_safety
+from cioctl.plan.value import Plan
+from cioctl.state.desired import desired_resources
+
+
+def plan_for(workspace: Workspace, targets: Sequence[str]) -> Plan:
+    """Read the live environment and plan it (with progress on a terminal)."""
+    from cioctl.engine import make_plan
+    from cioctl.environments import open_client
+
+    async def run() -> Plan:
+        with progress_reporter(f"reading {workspace.environment_name}") as progress:
+            async with open_client(workspace.root, workspace.config,
+                                   workspace.environment_name, os.environ) as client:
+                return await make_plan(workspace, client, targets=targets, progress=progress)
+
+    return anyio.run(run)
+
+
+def protected(workspace: Workspace) -> frozenset[str]:
+    """Addresses with ``prevent_destroy``."""
+    return frozenset(r.address for r in desired_resources(workspace).values()
+                     if r.prevent_destroy)
+
+
+def safety_problem(plan: Plan, workspace: Workspace, allow_destroy: bool,
+                   force: bool) -> UnsafePlanError | None:
+    """Why this plan may not be applied as it is, if it may not."""
+    try:
+        check_safety(plan, workspace.environment, allow_destroy=allow_destroy, force=force,
+                     protected_keys=protected(workspace))
+    except UnsafePlanError as problem:
+        return problem
+    return None
+
+
+def with_warning(plan: Plan, problem: UnsafePlanError | None) -> Plan:
+    """The plan with a safety refusal added to its warnings (so every rendering shows it)."""
+    if problem is None:
+        return plan
+    text = f"refused: {problem.message} ({problem.hint})" if problem.hint else problem.message
+    return replace(plan, warnings=(*plan.warnings, text))
+
+
+def render(plan: Plan, output: PlanFormat) -> str:
+    """The plan in the chosen format (text uses rich markup)."""
+    if output is PlanFormat.JSON:
+        return plan.to_json()
+    if output is PlanFormat.MARKDOWN:
+        from cioctl.render.plan_markdown import render_plan_markdown
+
+        return render_plan_markdown(plan)
+    from cioctl.render.plan_text import render_plan_text
+
+    return render_plan_text(plan)
+
+
+def emit(plan: Plan, output: PlanFormat) -> None:
+    """Print the plan; Markdown also goes to $GITHUB_STEP_SUMMARY under GitHub Actions."""
+    import typer
+
+    from cioctl.cli.console import stdout_console
+
+    text = render(plan, output)
+    if output is PlanFormat.TEXT:
+        stdout_console().print(text)
+    else:
+        typer.echo(text, nl=False)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary and output is PlanFormat.MARKDOWN:
+        with Path(summary).open("a", encoding="utf-8") as handle:
+            handle.write(text)

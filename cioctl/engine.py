@@ -90,7 +90,8 @@ class ApplyOutcome:
 
 
 async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
-                       audit: AuditLog, on_result: OnResult | None = None) -> ApplyOutcome:
+                       audit: AuditLog, on_result: OnResult | None = None,
+                       concurrency: int = 8) -> ApplyOutcome:
     """Preflight against a fresh read of the live workspace, then run every change."""
     live = await read_live(client, wanted_addresses(desired_resources(workspace)))
     preflight(plan, workspace, live)
@@ -101,7 +102,8 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
             on_result(result)  # type: ignore[arg-type]
 
     executable = tuple(c for c in plan.changes if c.executable)
-    result = await run_changes(client, executable, id_book(live), on_result=record)
+    result = await run_changes(client, executable, id_book(live), on_result=record,
+                               concurrency=concurrency)
     ledger = next_ledger(plan, result)
     if ledger == frozenset(plan.ledger):
         return ApplyOutcome(result)

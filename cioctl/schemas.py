@@ -29,5 +29,11 @@ def generate_schemas() -> dict[str, str]:
             WorkspaceConfig, "cioctl workspace.yaml", "A workspace and its environments."
         ),
     }
+    from cioctl.plan.value import plan_json_schema
+
+    documents["plan.schema.json"] = {
+        "$schema": DRAFT, **plan_json_schema(), "title": "cioctl plan",
+        "description": "A plan saved with 'cioctl plan --out' (format 1).",
+    }
     return {name: json.dumps(doc, indent=2, sort_keys=True) + "\n" for name, doc in
             documents.items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Collection
+from dataclasses import replace
 
 import anyio
 
@@ -58,6 +59,7 @@ async def build_plan(workspace: Workspace, client: ApiClient, *,
     live = await read_live(client, wanted_addresses(desired), progress)
     result = diff(desired, live, credentials_of(client))
     changes = await _with_audiences(client, result.changes)
+    changes = await _blocked_deletes(client, changes, live)
     if targets:
         changes = narrow(changes, targets, desired)
     live_by_address = {r.address: r for r in live.resources.values()}
@@ -100,8 +102,43 @@ async def _with_audiences(client: ApiClient, changes: list[Change]) -> list[Chan
     async with anyio.create_task_group() as group:
         for segment_id in wanted:
             group.start_soon(count, segment_id)
-    return [Change(**{**c.__dict__, "audience": counts[c.live_id]})
+    return [replace(c, audience=counts[c.live_id])
             if c.live_id in counts and c.kind is Kind.SEGMENT else c for c in changes]
+
+
+async def _blocked_deletes(client: ApiClient, changes: list[Change],
+                           live: LiveState) -> list[Change]:
+    """A segment delete becomes *manual* when something cioctl doesn't manage still uses it.
+
+    Campaigns and newsletters outside cioctl would break (or block the delete); a person has
+    to detach the segment from them in Customer.io first.
+    """
+    deletes = [c for c in changes if c.kind is Kind.SEGMENT and c.action is Action.DELETE
+               and c.live_id is not None]
+    if not deletes or not client.has_credential(ApiSurface.APP):
+        return changes
+    ours = {r.live_id for r in live.resources.values() if r.kind is Kind.FLOW and r.managed}
+    blockers: dict[str, str] = {}
+
+    async def check(change: Change) -> None:
+        assert change.live_id is not None
+        try:
+            usage = await api_segments.segment_used_by(client, change.live_id)
+        except ApiError:
+            return
+        foreign = [i for i in usage.campaigns if i not in ours]
+        newsletters = len(usage.draft_newsletters) + len(usage.sent_newsletters)
+        if foreign or newsletters:
+            blockers[change.address] = (
+                f"still used by campaign(s) {', '.join(map(str, foreign)) or '-'} and "
+                f"{newsletters} newsletter(s) that cioctl does not manage; detach it from them "
+                "in Customer.io, then plan again")
+
+    async with anyio.create_task_group() as group:
+        for change in deletes:
+            group.start_soon(check, change)
+    return [replace(c, action=Action.MANUAL, reason=blockers[c.address], surface=Surface.NONE,
+                    credential="") if c.address in blockers else c for c in changes]
 
 
 def narrow(changes: list[Change], targets: Collection[str],

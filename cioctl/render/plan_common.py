@@ -7,6 +7,7 @@ from typing import Any
 
 from cioctl.plan.change import Action, Change, FieldChange, Flag
 from cioctl.render.mask import mask_value
+from cioctl.state.kinds import Surface
 
 FLAG_TEXT = {
     Flag.RUNNING_FLOW: "changes a running flow",
@@ -15,6 +16,8 @@ FLAG_TEXT = {
     Flag.ADOPT: "adopts an existing resource",
     Flag.CREDENTIAL_MISSING: "credential missing",
 }
+SURFACE_LABEL = {Surface.APP: "via App API", Surface.JOURNEYS: "via Journeys API",
+                 Surface.NONE: "no API can do it"}
 ACTION_VERB = {Action.CREATE: "to create", Action.UPDATE: "to update",
                Action.REPLACE: "to replace", Action.DELETE: "to delete",
                Action.MANUAL: "manual", Action.UNSUPPORTED: "unsupported"}

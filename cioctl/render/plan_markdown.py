@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from cioctl.plan.change import SYMBOLS, Action, Change, FieldChange
 from cioctl.plan.value import Plan
-from cioctl.render.plan_common import ACTION_VERB, notes, short, shown_fields
+from cioctl.render.plan_common import ACTION_VERB, SURFACE_LABEL, notes, short, shown_fields
 
 COMMENT_LIMIT = 65_536
 MARKER = "<!-- cioctl-plan -->"
@@ -33,7 +33,8 @@ def _row(change: Change, field: FieldChange) -> str:
 def _headline(change: Change) -> str:
     extra = f" — ⚠️ {'; '.join(notes(change))}" if notes(change) else ""
     return (f"<code>{SYMBOLS[change.action]}</code> <b>{change.kind}</b> "
-            f"<code>{change.key}</code> ({change.action}, via {change.surface}){extra}")
+            f"<code>{change.key}</code> ({change.action}, {SURFACE_LABEL[change.surface]})"
+            f"{extra}")
 
 
 def _details(change: Change) -> str:
@@ -54,6 +55,8 @@ def _header(plan: Plan) -> list[str]:
     lines = [MARKER, f"### cioctl plan · `{plan.workspace}` · **{plan.environment}** ({where})",
              ""]
     lines += [f"> ⚠️ {w}" for w in plan.warnings]
+    if plan.warnings:
+        lines.append("")
     if not plan.changes:
         return [*lines, "✅ **No changes.** The live workspace matches the definitions.", ""]
     lines += ["| action | count |", "|---|---|"]

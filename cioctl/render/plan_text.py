@@ -6,13 +6,11 @@ from rich.markup import escape
 
 from cioctl.plan.change import SYMBOLS, Action, Change, FieldChange
 from cioctl.plan.value import Plan
-from cioctl.render.plan_common import notes, short, shown_fields, summary_line
-from cioctl.state.kinds import Surface
+from cioctl.render.plan_common import SURFACE_LABEL, notes, short, shown_fields, summary_line
 
 STYLE = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.REPLACE: "magenta",
          Action.DELETE: "red", Action.MANUAL: "cyan", Action.UNSUPPORTED: "cyan"}
 MAX_FIELDS = 40
-SURFACE_LABEL = {Surface.APP: "App API", Surface.JOURNEYS: "Journeys API", Surface.NONE: "no API"}
 
 
 def _field(change: Change, field: FieldChange) -> str:
@@ -28,7 +26,7 @@ def _change(change: Change) -> list[str]:
     style = STYLE[change.action]
     label = f" {escape(repr(change.name))}" if change.name != change.key else ""
     head = (f"  [{style}]{escape(SYMBOLS[change.action]):>3}[/] [bold]{change.kind}[/] "
-            f"{escape(change.key)}{label}  [dim]via {SURFACE_LABEL[change.surface]}[/]")
+            f"{escape(change.key)}{label}  [dim]{SURFACE_LABEL[change.surface]}[/]")
     lines = [head] + [f"      [bold]![/] {escape(n)}" for n in notes(change)]
     fields = shown_fields(change)
     lines += [_field(change, f) for f in fields[:MAX_FIELDS]]

@@ -55,6 +55,8 @@ def _readable(client: ApiClient) -> tuple[frozenset[Kind], bool, bool]:
     missing = {k for k, info in KINDS.items() if
                (info.read_surface is Surface.APP and not app) or
                (info.read_surface is Surface.JOURNEYS and not journeys)}
+    if not app:
+        missing.add(Kind.FLOW)  # message content is read through the App API's actions
     return frozenset(missing), app, journeys
 
 
@@ -73,7 +75,8 @@ async def read_live(client: ApiClient, wanted: Collection[Address],
             group.start_soon(_store, lists, name, reader, client, note)
     ledger, ledger_id = await _ledger(client, lists.get("collections", []))
     resources = await _resources(client, lists, wanted, ledger, note)
-    return LiveState(resources, unreadable, ledger, ledger_id, dict(client.stats.requests))
+    readable = {a: r for a, r in resources.items() if r.kind not in unreadable}
+    return LiveState(readable, unreadable, ledger, ledger_id, dict(client.stats.requests))
 
 
 def _list_readers(app: bool, journeys: bool) -> dict[str, Callable[[ApiClient], Any]]:
@@ -116,7 +119,8 @@ async def _resources(client: ApiClient, lists: dict[str, Any], wanted: Collectio
     found += [norm.live_snippet(s, ledger) for s in lists.get("snippets", [])]
     found += [norm.live_webhook(w, ledger) for w in lists.get("webhooks", [])]
     found += await _collections(client, lists.get("collections", []), wanted, ledger)
-    found += await _flows(client, lists.get("campaigns", []), wanted, id_to_key, note)
+    if Kind.FLOW not in _readable(client)[0]:
+        found += await _flows(client, lists.get("campaigns", []), wanted, id_to_key, note)
     return {(r.kind, r.key): r for r in found}
 
 

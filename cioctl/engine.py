@@ -64,14 +64,26 @@ def id_book(live: LiveState) -> IdBook:
     return book
 
 
+def _credential_hint(workspace: Workspace, missing: list[str]) -> str:
+    from cioctl.environments import CREDENTIAL_FIELDS, credential_status
+
+    status = credential_status(workspace.config, workspace.environment_name, {})
+    names = [s.env_var for surface, s in status.items()
+             if CREDENTIAL_FIELDS[surface] in missing and s.env_var]
+    if names:
+        return "export " + " and ".join(names) + " (e.g. from a CI secret), then apply again"
+    return (f"add {' and '.join(missing)} under environments.{workspace.environment_name}"
+            ".credentials in workspace.yaml as ${env:NAME}, and export NAME")
+
+
 def preflight(plan: Plan, workspace: Workspace, live: LiveState) -> None:
     """Credentials, then staleness — before anything is touched."""
     missing = sorted({c.credential for c in plan.changes if Flag.CREDENTIAL_MISSING in c.flags})
     if missing:
         raise MissingCredentialsError(
             f"environment '{plan.environment}' lacks the credential(s) {', '.join(missing)} "
-            "that changes in this plan need", hint="add them under "
-            f"environments.{plan.environment}.credentials in workspace.yaml and export them")
+            "that changes in this plan need; nothing was changed",
+            hint=_credential_hint(workspace, missing))
     if plan.definitions_checksum != definitions_checksum(desired_resources(workspace)):
         raise StalePlanError("the definitions changed since this plan was made",
                              hint="run cioctl plan again and review the new plan")

@@ -74,21 +74,34 @@ def apply_and_report(plan: Plan, ws: Workspace) -> None:
     from cioctl.environments import open_client
 
     audit = AuditLog(ws.root / ".cioctl" / "audit.jsonl", plan.environment, plan.workspace_id)
+    finished: list[ChangeResult] = []
+
+    def seen(result: ChangeResult) -> None:
+        finished.append(result)
+        if not interactive():
+            _line(result)
 
     async def run() -> tuple[ApplyResult, str | None]:
         async with open_client(ws.root, ws.config, ws.environment_name, os.environ) as client:
-            outcome = await execute_plan(plan, ws, client, audit=audit,
-                                         on_result=None if interactive() else _line)
+            outcome = await execute_plan(plan, ws, client, audit=audit, on_result=seen)
             return outcome.result, outcome.ledger_error
 
     with _lock(ws):
         try:
             result, ledger_error = anyio.run(run)
         except KeyboardInterrupt:
-            typer.echo("interrupted: see .cioctl/audit.jsonl for what was applied; run apply "
-                       "again to converge", err=True)
+            _summary(_interrupted(plan, finished), None)
+            typer.echo("interrupted: the changes above marked not_run were not applied; run "
+                       "apply again to converge (.cioctl/audit.jsonl has the record)", err=True)
             raise typer.Exit(130) from None
     _summary(result, ledger_error)
+
+
+def _interrupted(plan: Plan, finished: list[ChangeResult]) -> ApplyResult:
+    done = {r.address for r in finished}
+    rest = [ChangeResult(c.address, c.action, Status.NOT_RUN, "interrupted")
+            for c in plan.changes if c.address not in done]
+    return ApplyResult([*finished, *rest], interrupted=True)
 
 
 def _summary(result: ApplyResult, ledger_error: str | None) -> None:
@@ -104,5 +117,5 @@ def _summary(result: ApplyResult, ledger_error: str | None) -> None:
     console.print(f"[bold]Apply:[/] {counts}.")
     if ledger_error:
         console.print(f"[yellow]warning:[/] {ledger_error}; the next apply records it")
-    if not result.ok:
+    if not result.ok and not result.interrupted:
         raise typer.Exit(1)

@@ -48,7 +48,13 @@ def apply(
     problem = safety_problem(planned, ws, allow_destroy, force)
     if problem is not None:
         raise problem
-    emit(planned, PlanFormat.TEXT)
+    if plan_file is None:
+        emit(planned, PlanFormat.TEXT)
+    else:
+        from cioctl.render.plan_common import summary_line
+
+        typer.echo(f"applying saved plan {plan_file} to '{planned.environment}': "
+                   f"{summary_line(planned.summary)}")
     if not planned.has_changes:
         return
     confirm(planned, auto_approve)

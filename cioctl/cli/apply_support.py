@@ -105,14 +105,16 @@ def _interrupted(plan: Plan, finished: list[ChangeResult]) -> ApplyResult:
 
 
 def _summary(result: ApplyResult, ledger_error: str | None) -> None:
-    table = Table(title="apply", show_edge=False)
-    for column in ("result", "action", "resource", "detail"):
-        table.add_column(column)
-    for r in result.results:
-        style = STATUS_STYLE[r.status]
-        table.add_row(f"[{style}]{r.status}[/]", r.action, r.address, r.detail or "")
     console = stdout_console()
-    console.print(table)
+    trouble = [r for r in result.results if r.status is not Status.APPLIED]
+    if trouble:
+        table = Table(title="changes not applied", show_edge=False)
+        for column in ("result", "action", "resource", "detail"):
+            table.add_column(column)
+        for r in trouble:
+            table.add_row(f"[{STATUS_STYLE[r.status]}]{r.status}[/]", r.action, r.address,
+                          r.detail or "")
+        console.print(table)
     counts = ", ".join(f"{result.count(s)} {s}" for s in Status)
     console.print(f"[bold]Apply:[/] {counts}.")
     if ledger_error:

@@ -27,12 +27,25 @@ def _change(change: Change) -> list[str]:
     label = f" {escape(repr(change.name))}" if change.name != change.key else ""
     head = (f"  [{style}]{escape(SYMBOLS[change.action]):>3}[/] [bold]{change.kind}[/] "
             f"{escape(change.key)}{label}  [dim]{SURFACE_LABEL[change.surface]}[/]")
-    lines = [head] + [f"      [bold]![/] {escape(n)}" for n in notes(change)]
     fields = shown_fields(change)
+    inline = _inline(change, fields)
+    if inline:
+        return [f"{head}  {inline}"] + [f"      [bold]![/] {escape(n)}" for n in notes(change)]
+    lines = [head] + [f"      [bold]![/] {escape(n)}" for n in notes(change)]
     lines += [_field(change, f) for f in fields[:MAX_FIELDS]]
     if len(fields) > MAX_FIELDS:
         lines.append(f"      [dim]… {len(fields) - MAX_FIELDS} more field(s); see --format json[/]")
     return lines
+
+
+def _inline(change: Change, fields: list[FieldChange]) -> str:
+    """Small creates and deletes on one line: ``description="…" privacy_level=0``."""
+    if change.action not in (Action.CREATE, Action.DELETE) or not 0 < len(fields) <= 3:
+        return ""
+    parts = [f"{f.path}={short(f.after if change.action is Action.CREATE else f.before, 60)}"
+             for f in fields]
+    text = " ".join(parts)
+    return escape(text) if len(text) <= 90 else ""
 
 
 def render_plan_text(plan: Plan) -> str:

@@ -2,7 +2,7 @@
 
 Customer.io allows 10 requests/second per workspace, shared by the App API and the Journeys
 routes. :class:`RateLimiter` hands out evenly spaced send slots (``1 / rate`` apart, default
-9.5/s so the server's limit is never reached): each :meth:`acquire` reserves the next free slot
+9.8/s so the server's limit is never reached): each :meth:`acquire` reserves the next free slot
 and sleeps until it. Reservation is synchronous, so concurrent tasks on one event loop never
 share a slot and no lock is needed. One limiter is shared by both surfaces of a workspace.
 
@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 
 import anyio
 
-DEFAULT_RATE = 9.5
+DEFAULT_RATE = 9.8
 
 
 class RateLimiter:

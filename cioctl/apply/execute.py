@@ -88,13 +88,18 @@ def _after(change: Change) -> JSON:
 
 
 async def _data_index(client: ApiClient, change: Change, _ids: IdBook) -> None:
-    fields = _after(change)
-    if change.kind is Kind.ATTRIBUTE:
+    await write_data_index(client, [change])
+
+
+async def write_data_index(client: ApiClient, changes: list[Change]) -> None:
+    """Attribute or event metadata of several changes (one kind) in as few POSTs as allowed."""
+    if changes[0].kind is Kind.ATTRIBUTE:
         await data_index.update_attributes(client, [data_index.AttributeMeta(
-            change.key, fields["description"] or None, fields["privacy_level"])])
+            c.key, _after(c)["description"] or None, _after(c)["privacy_level"])
+            for c in changes])
     else:
         await data_index.update_events(client, [data_index.EventMeta(
-            change.key, fields["description"] or None)])
+            c.key, _after(c)["description"] or None) for c in changes])
 
 
 async def _create_data_index(client: ApiClient, change: Change, ids: IdBook) -> int | None:

@@ -15,10 +15,14 @@ from enum import StrEnum
 import anyio
 
 from cioctl.api.http import ApiClient
-from cioctl.apply.execute import execute
+from cioctl.apply.execute import execute, write_data_index
 from cioctl.apply.wire import IdBook
 from cioctl.errors import CioctlError
-from cioctl.plan.change import Change
+from cioctl.plan.change import Action, Change
+from cioctl.state.kinds import Kind
+
+BATCHED = frozenset({Kind.ATTRIBUTE, Kind.EVENT})
+MAX_BATCH = 100
 
 
 class Status(StrEnum):
@@ -62,39 +66,54 @@ class ApplyResult:
 OnResult = Callable[[ChangeResult], None]
 
 
+def batches(changes: tuple[Change, ...]) -> list[list[Change]]:
+    """Units of work: data-index writes grouped up to 100 per kind (one POST each, as the API
+    allows); every other change on its own."""
+    units: list[list[Change]] = []
+    grouped: dict[Kind, list[Change]] = {}
+    for change in changes:
+        if change.kind in BATCHED and change.action in (Action.CREATE, Action.UPDATE) \
+                and not change.depends_on:
+            grouped.setdefault(change.kind, []).append(change)
+        else:
+            units.append([change])
+    for group in grouped.values():
+        units += [group[i:i + MAX_BATCH] for i in range(0, len(group), MAX_BATCH)]
+    return units
+
+
 async def run_changes(client: ApiClient, changes: tuple[Change, ...], ids: IdBook, *,
                       on_result: OnResult | None = None, concurrency: int = 8) -> ApplyResult:
     """Run every change; returns results in plan order."""
     done = {c.address: anyio.Event() for c in changes}
     results: dict[str, ChangeResult] = {}
     limit = anyio.CapacityLimiter(concurrency)
-    stop = anyio.Event()
     notify = on_result or (lambda _r: None)
 
-    async def run_one(change: Change) -> None:
+    async def run_unit(unit: list[Change]) -> None:
         try:
-            for need in change.depends_on:
+            for need in {n for change in unit for n in change.depends_on}:
                 if need in done:
                     await done[need].wait()
-            blocked = [n for n in change.depends_on
+            blocked = [n for n in unit[0].depends_on
                        if n in results and results[n].status is not Status.APPLIED]
             if blocked:
-                results[change.address] = _skipped(change, blocked[0], results)
-            elif stop.is_set():
-                results[change.address] = ChangeResult(change.address, change.action,
-                                                       Status.NOT_RUN, "interrupted")
+                outcome = [_skipped(unit[0], blocked[0], results)]
             else:
                 async with limit:
-                    results[change.address] = await _attempt(client, change, ids)
-            notify(results[change.address])
+                    outcome = await _attempt(client, unit, ids)
+            for result in outcome:
+                results[result.address] = result
+                notify(result)
         finally:
-            done[change.address].set()
+            for change in unit:
+                done[change.address].set()
 
     interrupted = False
     try:
         async with anyio.create_task_group() as group:
-            for change in changes:
-                group.start_soon(run_one, change)
+            for unit in batches(changes):
+                group.start_soon(run_unit, unit)
     except KeyboardInterrupt:
         interrupted = True
     ordered = [results.get(c.address) or ChangeResult(c.address, c.action, Status.NOT_RUN,
@@ -107,11 +126,15 @@ def _skipped(change: Change, blocker: str, results: dict[str, ChangeResult]) -> 
     return ChangeResult(change.address, change.action, Status.SKIPPED, reason)
 
 
-async def _attempt(client: ApiClient, change: Change, ids: IdBook) -> ChangeResult:
+async def _attempt(client: ApiClient, unit: list[Change], ids: IdBook) -> list[ChangeResult]:
+    live_id = None
     try:
-        live_id = await execute(client, change, ids)
+        if len(unit) > 1 or unit[0].kind in BATCHED:
+            await write_data_index(client, unit)
+        else:
+            live_id = await execute(client, unit[0], ids)
     except CioctlError as error:
         request_id = getattr(error, "request_id", None)
-        return ChangeResult(change.address, change.action, Status.FAILED, error.message,
-                            request_id)
-    return ChangeResult(change.address, change.action, Status.APPLIED, live_id=live_id)
+        return [ChangeResult(c.address, c.action, Status.FAILED, error.message, request_id)
+                for c in unit]
+    return [ChangeResult(c.address, c.action, Status.APPLIED, live_id=live_id) for c in unit]

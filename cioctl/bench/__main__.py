@@ -13,6 +13,9 @@ from pathlib import Path
 import yaml
 
 from cioctl.bench.generate import generate_workspace
+from cioctl.bench.plan_apply import bench_apply, bench_plan
+
+APPLY_SCALE = 0.1  # at 10 req/s the full L takes minutes; the rate is what is measured
 
 try:
     from yaml import CSafeLoader as Loader
@@ -70,6 +73,8 @@ def main() -> None:
               f"({int(best['problems'])} problems)")
         print(f"  validate ÷ parse            : {best['seconds'] / parse:8.2f}×   (goal ≤ 3×)")
         print(f"  validate peak RSS           : {max(r['rss_mb'] for r in runs):8.1f} MB")
+        bench_plan(Path(tmp))
+        bench_apply(Path(tmp), APPLY_SCALE)
 
 
 if __name__ == "__main__":

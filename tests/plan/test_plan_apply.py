@@ -140,3 +140,20 @@ def test_audit_log_has_every_change_and_no_secret(example_copy: Path) -> None:
     assert len(entries) == 63 and {e["result"] for e in entries} == {"applied"}
     assert all(e["environment"] == "local" for e in entries)
     assert "cioctl-local-app-key" not in "".join(lines)
+
+
+def test_data_index_writes_are_batched_up_to_100() -> None:
+    from cioctl.apply.runner import batches
+    from cioctl.plan.change import Change
+    from cioctl.state.kinds import Kind, Surface
+
+    def change(kind: Kind, key: str) -> Change:
+        return Change(Action.CREATE, kind, key, key, Surface.APP, "app_api_key",
+                      after={"description": ""})
+
+    changes = tuple([change(Kind.ATTRIBUTE, f"a{i}") for i in range(250)] +
+                    [change(Kind.EVENT, f"e{i}") for i in range(30)] +
+                    [change(Kind.SNIPPET, "s")])
+    units = batches(changes)
+    assert sorted(len(u) for u in units) == [1, 30, 50, 100, 100]
+    assert all(len({c.kind for c in u}) == 1 for u in units)

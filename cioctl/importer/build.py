@@ -127,18 +127,23 @@ def _webhook(resource: Resource) -> Data:
     return data
 
 
+_MAKERS: dict[Kind, Callable[[Resource], Data]] = {
+    Kind.SNIPPET: _snippet, Kind.COLLECTION: _collection, Kind.REPORTING_WEBHOOK: _webhook,
+    Kind.SEGMENT: _segment, Kind.FLOW: lambda r: flow(r.name, r.key, r.fields),
+}
+
+
+def definition_data(resource: Resource) -> Data:
+    """The definitions mapping of one canonical snippet, collection, reporting webhook, segment
+    or flow (raises :class:`UnrepresentableError` when the format cannot express it)."""
+    return _MAKERS[resource.kind](resource)
+
+
 def _structured(live: LiveState, documents: dict[Kind, Document]) -> None:
-    makers: dict[Kind, Callable[[Resource], Data]] = {
-        Kind.SNIPPET: _snippet, Kind.COLLECTION: _collection,
-        Kind.REPORTING_WEBHOOK: _webhook, Kind.SEGMENT: _segment,
-        Kind.FLOW: lambda r: flow(r.name, r.key, r.fields),
-    }
-    for kind, make in makers.items():
-        if kind in documents:
-            continue
-        documents[kind] = Document(kind, [
-            _entry(kind, r, partial(make, r))
-            for r in _sorted(live, kind)])
+    for kind in _MAKERS:
+        if kind not in documents:
+            documents[kind] = Document(kind, [_entry(kind, r, partial(definition_data, r))
+                                              for r in _sorted(live, kind)])
 
 
 def _data_of(documents: dict[Kind, Document], kind: Kind) -> list[Data]:

@@ -43,6 +43,7 @@ class ImportReport:
     not_imported: dict[str, str]
     warnings: tuple[str, ...]
     wrote_workspace_yaml: bool
+    notes: tuple[str, ...] = ()
 
 
 async def read_everything(client: ApiClient, progress: Progress | None = None) -> LiveState:
@@ -86,7 +87,7 @@ def import_workspace(workspace: Path, env_name: str, out_dir: Path | None,
 
     root = find_root(workspace)
     config = load_config(root)
-    select_environment(config, env_name)
+    environment = select_environment(config, env_name)
     target = out_dir or root
     check_overwrite(target, force)
     status = credential_status(config, env_name, environ)
@@ -110,4 +111,13 @@ def import_workspace(workspace: Path, env_name: str, out_dir: Path | None,
         not_imported={KINDS[k].plural: d.unreadable for k, d in imported.documents.items()
                       if d.unreadable is not None},
         warnings=tuple(imported.warnings), wrote_workspace_yaml=wrote_config,
+        notes=_notes(environment.backend, root, target),
     )
+
+
+def _notes(backend: str, root: Path, target: Path) -> tuple[str, ...]:
+    if backend != "embedded" or target.resolve() == root.resolve():
+        return ()
+    return (f"the embedded workspace's state is in {root / '.cioctl'}; copy its "
+            f"embedded.sqlite3* files into {target / '.cioctl'} to plan {target} against the "
+            "same state",)

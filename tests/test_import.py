@@ -243,3 +243,11 @@ def test_conditions_without_a_definitions_form_are_refused() -> None:
         condition({"segment": {"id": 7}})
     with pytest.raises(UnrepresentableError, match="not supported"):
         condition({"page_view": {}})
+
+
+def test_default_output_is_the_workspace_and_warns_about_duplicates(applied: Path) -> None:
+    before = (applied / "workspace.yaml").read_text()
+    report = import_workspace(applied, "local", None, dict(os.environ))
+    assert not report.wrote_workspace_yaml and (applied / "workspace.yaml").read_text() == before
+    assert (applied / "imported" / "flows.yaml").is_file()
+    assert any("defined twice" in note for note in report.notes)

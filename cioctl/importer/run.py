@@ -111,8 +111,22 @@ def import_workspace(workspace: Path, env_name: str, out_dir: Path | None,
         not_imported={KINDS[k].plural: d.unreadable for k, d in imported.documents.items()
                       if d.unreadable is not None},
         warnings=tuple(imported.warnings), wrote_workspace_yaml=wrote_config,
-        notes=_notes(environment.backend, root, target),
+        notes=_notes(environment.backend, root, target) + _duplicates(root, target),
     )
+
+
+def _duplicates(root: Path, target: Path) -> tuple[str, ...]:
+    from cioctl.definitions.discover import definition_files
+    from cioctl.importer.write import IMPORTED_DIR
+
+    if target.resolve() != root.resolve():
+        return ()
+    others = [p for p in definition_files(root) if p.relative_to(root).parts[0] != IMPORTED_DIR]
+    if not others:
+        return ()
+    return (f"{root} already has {len(others)} other definitions file(s); resources defined "
+            "there and imported again are defined twice — keep one of each, or import into "
+            "another folder with -o",)
 
 
 def _notes(backend: str, root: Path, target: Path) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from cioctl.cli import (
     apply_cmd,
     doctor_cmd,
     emulator_cmd,
+    import_cmd,
     init_cmd,
     plan_cmd,
     schema_cmd,
@@ -59,6 +60,7 @@ app.command("plan")(plan_cmd.plan)
 app.command("show")(show_cmd.show)
 app.command("apply")(apply_cmd.apply)
 app.command("doctor")(doctor_cmd.doctor)
+app.command("import")(import_cmd.import_)
 app.add_typer(emulator_cmd.emulator_app, name="emulator")
 
 

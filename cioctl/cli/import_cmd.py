@@ -1,0 +1,63 @@
+"""``cioctl import``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cioctl.cli.options import EnvOption, WorkspaceOption
+
+
+def import_(
+    workspace: WorkspaceOption = Path(),
+    env: EnvOption = "local",
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Folder to write into (default: the workspace folder). A "
+        "workspace.yaml is written there only if it has none.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Overwrite files of an earlier import in OUT/imported/.")] = False,
+) -> None:
+    """Write definitions for an existing workspace, so that plan right after shows no changes.
+
+    Reads environment ENV of the workspace at -w DIR (its workspace.yaml gives the endpoint and
+    the credentials) and writes OUT/imported/{events,attributes,segments,flows,snippets,
+    reporting_webhooks,collections}.yaml, plus OUT/workspace.yaml with only that environment
+    (credentials as ${env:NAME} references, never values) when OUT has none.
+
+    Imported in full: segments (conditions, manual, tags), flows (trigger, filter, goal,
+    frequency, state, tags, every step with its message content), snippets, reporting webhooks,
+    collections (their data). Events and attributes: only their names, descriptions and
+    sensitivity are readable, not their types — types are inferred from how conditions use
+    them (marked with a comment to check), and event properties are declared only where
+    filters or templates ({{ event.x }}) use them.
+
+    Not imported: kinds the environment's credentials cannot read (without the service
+    account: segments, flows, events, attributes; without the App API key: snippets,
+    collections, reporting webhooks, flows' content) — their files hold a commented stub that
+    says why. Live items the format cannot express (e.g. a step name that is not a valid id)
+    are left as comments. ${var.NAME} values are not reconstructed: the live text is written.
+
+    Segments and flows cioctl does not manage yet are imported too; the first plan shows them
+    as adopt updates, and once applied (tagged) plan shows no changes.
+    """
+    from cioctl.cli.progress import progress_reporter
+    from cioctl.importer.run import import_workspace
+
+    with progress_reporter(f"reading {env}") as progress:
+        report = import_workspace(workspace, env, out, os.environ, force=force,
+                                  progress=progress)
+    target = out or workspace
+    for plural, count in report.counts.items():
+        reason = report.not_imported.get(plural)
+        typer.echo(f"  {plural}: " + (f"not imported — {reason}" if reason else str(count)))
+    if report.wrote_workspace_yaml:
+        typer.echo(f"wrote {target / 'workspace.yaml'} (environment '{env}' only)")
+    typer.echo(f"wrote {len(report.files)} files in {target / 'imported'}")
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    typer.echo(f"next: cioctl plan -w {target} -e {env}")

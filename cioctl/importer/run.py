@@ -1,0 +1,137 @@
+"""``cioctl import``: read an environment in full and write its definitions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from cioctl.api.endpoints import Surface as ApiSurface
+from cioctl.api.http import ApiClient
+from cioctl.definitions.discover import WORKSPACE_FILE, find_root
+from cioctl.definitions.load import load_config, select_environment
+from cioctl.environments import credential_status, open_client
+from cioctl.importer.build import Imported, import_live
+from cioctl.importer.write import check_overwrite, workspace_yaml, write_documents
+from cioctl.state.kinds import KINDS, Kind, Surface
+from cioctl.state.live import LiveState, read_live
+
+Address = tuple[Kind, str]
+Progress = Callable[[str], None]
+
+
+class EveryAddress:
+    """A ``wanted`` set that holds every address, so :func:`read_live` reads every flow's
+    message content and every collection's data, managed or not."""
+
+    def __contains__(self, _address: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[Address]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import wrote and what it could not do exactly."""
+
+    files: tuple[Path, ...]
+    counts: dict[str, int]
+    not_imported: dict[str, str]
+    warnings: tuple[str, ...]
+    wrote_workspace_yaml: bool
+    notes: tuple[str, ...] = ()
+
+
+async def read_everything(client: ApiClient, progress: Progress | None = None) -> LiveState:
+    """Every readable resource, with the content of unmanaged flows and collections too."""
+    return await read_live(client, EveryAddress(), progress)
+
+
+def unreadable_reasons(client: ApiClient, env_name: str,
+                       variables: Mapping[ApiSurface, str | None]) -> Callable[[Kind], str]:
+    """Why a kind could not be read: the credential it needs, and where it comes from."""
+    names = {Surface.APP: ApiSurface.APP, Surface.JOURNEYS: ApiSurface.JOURNEYS}
+
+    def reason(kind: Kind) -> str:
+        surface = KINDS[kind].read_surface
+        if kind is Kind.FLOW and client.has_credential(ApiSurface.JOURNEYS):
+            surface = Surface.APP  # message content is read through the App API
+        credential = "app_api_key" if surface is Surface.APP else "service_account"
+        variable = variables.get(names[surface])
+        source = f" (set {variable})" if variable else ""
+        need = "reading flows' message content" if kind is Kind.FLOW and \
+            surface is Surface.APP else f"reading {KINDS[kind].plural}"
+        return (f"the environment '{env_name}' has no {credential} credential{source}, "
+                f"which {need} needs")
+
+    return reason
+
+
+async def import_environment(client: ApiClient, env_name: str,
+                             variables: Mapping[ApiSurface, str | None],
+                             progress: Progress | None = None) -> Imported:
+    """Read the environment through ``client`` and build its definitions."""
+    live = await read_everything(client, progress)
+    return import_live(live, unreadable_reasons(client, env_name, variables))
+
+
+def import_workspace(workspace: Path, env_name: str, out_dir: Path | None,
+                     environ: Mapping[str, str], *, force: bool = False,
+                     progress: Progress | None = None) -> ImportReport:
+    """Import environment ``env_name`` of the workspace at ``workspace`` into ``out_dir``."""
+    import anyio
+
+    root = find_root(workspace)
+    config = load_config(root)
+    environment = select_environment(config, env_name)
+    target = out_dir or root
+    check_overwrite(target, force)
+    status = credential_status(config, env_name, environ)
+    variables = {surface: s.env_var for surface, s in status.items()}
+
+    async def run() -> Imported:
+        async with open_client(root, config, env_name, environ) as client:
+            return await import_environment(client, env_name, variables, progress)
+
+    imported = anyio.run(run)
+    target.mkdir(parents=True, exist_ok=True)
+    wrote_config = not (target / WORKSPACE_FILE).exists()
+    if wrote_config:
+        text = (root / WORKSPACE_FILE).read_text(encoding="utf-8")
+        (target / WORKSPACE_FILE).write_text(workspace_yaml(text, env_name), encoding="utf-8")
+    source = f"environment '{env_name}' of workspace '{config.workspace}'"
+    files = write_documents(imported, target, source)
+    return ImportReport(
+        files=tuple(files),
+        counts={KINDS[k].plural: d.imported for k, d in imported.documents.items()},
+        not_imported={KINDS[k].plural: d.unreadable for k, d in imported.documents.items()
+                      if d.unreadable is not None},
+        warnings=tuple(imported.warnings), wrote_workspace_yaml=wrote_config,
+        notes=_notes(environment.backend, root, target) + _duplicates(root, target),
+    )
+
+
+def _duplicates(root: Path, target: Path) -> tuple[str, ...]:
+    from cioctl.definitions.discover import definition_files
+    from cioctl.importer.write import IMPORTED_DIR
+
+    if target.resolve() != root.resolve():
+        return ()
+    others = [p for p in definition_files(root) if p.relative_to(root).parts[0] != IMPORTED_DIR]
+    if not others:
+        return ()
+    return (f"{root} already has {len(others)} other definitions file(s); resources defined "
+            "there and imported again are defined twice — keep one of each, or import into "
+            "another folder with -o",)
+
+
+def _notes(backend: str, root: Path, target: Path) -> tuple[str, ...]:
+    if backend != "embedded" or target.resolve() == root.resolve():
+        return ()
+    return (f"the embedded workspace's state is in {root / '.cioctl'}; copy its "
+            f"embedded.sqlite3* files into {target / '.cioctl'} to plan {target} against the "
+            "same state",)

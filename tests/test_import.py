@@ -1,0 +1,253 @@
+"""cioctl import: an applied workspace imports into definitions that plan as unchanged."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import anyio
+import pytest
+import yaml
+
+from cioctl.api import segments, snippets
+from cioctl.cli import app
+from cioctl.cli.boundary import run_cli
+from cioctl.emulator import LOCAL_APP_API_KEY, LOCAL_SERVICE_ACCOUNT, running_emulator
+from cioctl.engine import load_valid_workspace
+from cioctl.environments import open_client
+from cioctl.errors import ConfigError
+from cioctl.importer.build import definition_data
+from cioctl.importer.conditions import UnrepresentableError, condition, duration
+from cioctl.importer.run import import_workspace
+from cioctl.importer.write import dump
+from cioctl.model.config import LOCAL, WorkspaceConfig
+from cioctl.model.flows import Flow
+from cioctl.model.segments import Segment
+from cioctl.model.workspace import Workspace
+from cioctl.pipeline import validate_workspace
+from cioctl.plan.change import Action, Flag
+from cioctl.state.desired import desired_resources
+from cioctl.state.kinds import Kind
+from tests.conftest import EXAMPLE
+from tests.plan.engine_helpers import apply, plan
+
+KINDS_WRITTEN = ("events", "attributes", "segments", "flows", "snippets", "reporting_webhooks",
+                 "collections")
+
+
+def _fresh(folder: Path, source: Path) -> Path:
+    """A folder holding only a copy of the source's workspace.yaml."""
+    folder.mkdir()
+    shutil.copy(source / "workspace.yaml", folder / "workspace.yaml")
+    return folder
+
+
+def _share_state(source: Path, target: Path) -> None:
+    """The source's embedded workspace state (the database with its journal files)."""
+    (target / ".cioctl").mkdir(exist_ok=True)
+    for path in (source / ".cioctl").glob("embedded.sqlite3*"):
+        shutil.copy(path, target / ".cioctl" / path.name)
+
+
+@pytest.fixture
+def applied(example_copy: Path) -> Path:
+    """The example, applied to its embedded workspace."""
+    assert apply(example_copy).result.ok
+    return example_copy
+
+
+def _import(source: Path, out: Path, env: str = "local", environ: dict[str, str] | None = None,
+            force: bool = False) -> None:
+    import_workspace(source, env, out, {**os.environ, **(environ or {})}, force=force)
+
+
+def test_imported_example_validates_and_plans_zero_changes(applied: Path, tmp_path: Path) -> None:
+    out = _fresh(tmp_path / "imported_ws", applied)
+    _import(applied, out)
+    assert sorted(p.name for p in (out / "imported").iterdir()) == sorted(
+        f"{k}.yaml" for k in KINDS_WRITTEN)
+    _share_state(applied, out)
+    report = validate_workspace(out, "local", os.environ)
+    assert report.problems == (), [str(p) for p in report.problems]
+    assert report.workspace.counts() == load_valid_workspace(applied, "local", {}).counts()
+    assert plan(out).changes == ()
+
+
+def test_imported_files_have_schema_header_block_scalars_and_no_credentials(
+        applied: Path, tmp_path: Path) -> None:
+    out = tmp_path / "new"
+    _import(applied, out)
+    flows = (out / "imported" / "flows.yaml").read_text()
+    assert flows.startswith("# yaml-language-server: $schema=../.schema/definitions.schema.json")
+    assert "body: |\n" in flows and (out / ".schema" / "definitions.schema.json").is_file()
+    workspace = yaml.safe_load((out / "workspace.yaml").read_text())
+    assert list(workspace["environments"]) == ["local"]
+    attributes = (out / "imported" / "attributes.yaml").read_text()
+    assert "type: timestamp  # type inferred" in attributes
+    assert "# type not readable from Customer.io; set it" in attributes
+    for path in (out / "imported").iterdir():
+        text = path.read_text()
+        assert LOCAL_APP_API_KEY not in text and LOCAL_SERVICE_ACCOUNT not in text
+
+
+def test_workspace_yaml_copies_env_references_only(tmp_path: Path) -> None:
+    from cioctl.importer.write import workspace_yaml
+
+    text = workspace_yaml((EXAMPLE / "workspace.yaml").read_text(), "staging")
+    data = yaml.safe_load(text)
+    assert data["environments"] == {"staging": {
+        "region": "us", "workspace_id": 111111, "credentials": {
+            "app_api_key": "${env:CIO_STAGING_APP_API_KEY}",
+            "service_account": "${env:CIO_STAGING_SERVICE_ACCOUNT}"}}}
+    WorkspaceConfig.model_validate(data)
+
+
+def _create_unmanaged(root: Path) -> None:
+    ws = load_valid_workspace(root, "local", {})
+
+    async def run() -> None:
+        async with open_client(root, ws.config, "local", {}, throttle=False) as client:
+            await segments.create_journeys_segment(
+                client, "VIP accounts", description="Made in the UI",
+                conditions={"and": [
+                    {"attribute": {"field": "mrr", "operator": "gt", "value": 1000}},
+                    {"event": {"name": "invoice_paid", "count_operator": "at_least",
+                               "count": 3, "within_seconds": 7776000,
+                               "filters": [{"field": "amount", "operator": "gte",
+                                            "value": 500}]}}]})
+            await snippets.create_snippet(client, "price_note", "Price: ${price} {{ x }}")
+
+    anyio.run(run)
+
+
+def test_unmanaged_resources_are_imported_and_adopted(applied: Path, tmp_path: Path) -> None:
+    _create_unmanaged(applied)
+    out = _fresh(tmp_path / "imported_ws", applied)
+    _import(applied, out)
+    text = (out / "imported" / "segments.yaml").read_text()
+    assert "name: VIP accounts" in text and "not managed by cioctl yet" in text
+    assert "$${price}" in (out / "imported" / "snippets.yaml").read_text()
+    _share_state(applied, out)
+    report = validate_workspace(out, "local", os.environ)
+    assert report.problems == (), [str(p) for p in report.problems]
+    changes = plan(out).changes
+    assert sorted(c.address for c in changes) == ["segment:vip_accounts", "snippet:price_note"]
+    assert all(c.action is Action.UPDATE and Flag.ADOPT in c.flags for c in changes)
+    assert apply(out).result.ok and plan(out).changes == ()
+
+
+SERVED = """
+  served:
+    endpoint: {url}
+    workspace_id: 1
+    credentials:
+      app_api_key: ${{env:SERVED_APP_KEY}}
+      service_account: ${{env:SERVED_SA}}
+    variables: {{sender: "S <s@acme.test>", app_url: "https://s.test", events_endpoint: "https://e.test"}}
+  app_only:
+    endpoint: {url}
+    workspace_id: 1
+    credentials:
+      app_api_key: ${{env:SERVED_APP_KEY}}
+      service_account: ${{env:SERVED_SA_MISSING}}
+"""
+KEYS = {"SERVED_APP_KEY": LOCAL_APP_API_KEY, "SERVED_SA": LOCAL_SERVICE_ACCOUNT}
+
+
+@pytest.fixture
+def served(example_copy: Path, tmp_path: Path) -> Iterator[Path]:
+    """The example applied to a served emulator, with an environment lacking the service
+    account."""
+    with running_emulator(tmp_path / "served.sqlite3", rate_limit=False) as url:
+        path = example_copy / "workspace.yaml"
+        path.write_text(path.read_text().replace(
+            "environments:\n", "environments:\n" + SERVED.format(url=url).lstrip("\n"), 1))
+        assert apply(example_copy, env="served", environ=KEYS).result.ok
+        yield example_copy
+
+
+def test_missing_service_account_writes_commented_stubs(served: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    environ = {k: v for k, v in KEYS.items() if k != "SERVED_SA"}
+    report = import_workspace(served, "app_only", out, {**environ, "PATH": ""})
+    assert set(report.not_imported) == {"segments", "flows", "events", "attributes"}
+    text = (out / "imported" / "segments.yaml").read_text()
+    assert ("# segments: not imported — the environment 'app_only' has no service_account "
+            "credential (set SERVED_SA_MISSING), which reading segments needs") in text
+    assert yaml.safe_load(text) == {"segments": None}
+    snippet_names = {s["name"] for s in yaml.safe_load(
+        (out / "imported" / "snippets.yaml").read_text())["snippets"]}
+    assert snippet_names == {"email_footer", "support_line", "upgrade_cta", "sms_signature"}
+    config = yaml.safe_load((out / "workspace.yaml").read_text())
+    assert config["environments"]["app_only"]["credentials"] == {
+        "app_api_key": "${env:SERVED_APP_KEY}", "service_account": "${env:SERVED_SA_MISSING}"}
+
+
+def test_served_environment_imports_with_zero_changes(served: Path, tmp_path: Path) -> None:
+    out = _fresh(tmp_path / "out", served)
+    _import(served, out, "served", KEYS)
+    assert plan(out, "served", environ=KEYS).changes == ()
+
+
+def test_refuses_to_overwrite_unless_forced(applied: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _import(applied, out)
+    with pytest.raises(ConfigError, match="already exist"):
+        _import(applied, out)
+    _import(applied, out, force=True)
+
+
+def test_cli_import(applied: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "cli_out"
+
+    def cli(*args: str) -> int:
+        return run_cli(lambda: app(list(args), prog_name="cioctl"), False)
+
+    assert cli("import", "-w", str(applied), "-e", "local", "-o", str(out)) == 0
+    printed = capsys.readouterr()
+    assert "segments: 13" in printed.out and "embedded.sqlite3" in printed.err
+    assert cli("import", "-w", str(applied), "-o", str(out)) == 1
+    assert "--force" in capsys.readouterr().err
+    assert cli("import", "--help") == 0
+    assert "not imported" in capsys.readouterr().out.lower()
+
+
+def _example_resources() -> dict[tuple[Kind, str], object]:
+    return dict(desired_resources(load_valid_workspace(EXAMPLE, "local", {})))
+
+
+def _one(model: Segment | Flow) -> Workspace:
+    kind = "segments" if isinstance(model, Segment) else "flows"
+    return Workspace(root=Path(), config=WorkspaceConfig(workspace="t"),
+                     environment_name="local", environment=LOCAL, **{kind: (model,)})
+
+
+@pytest.mark.parametrize("address", sorted(
+    a for a in _example_resources() if a[0] in (Kind.SEGMENT, Kind.FLOW)))
+def test_round_trip_of_every_segment_and_flow(address: tuple[Kind, str]) -> None:
+    resource = desired_resources(load_valid_workspace(EXAMPLE, "local", {}))[address]
+    data = yaml.safe_load(dump(definition_data(resource)).replace("$${", "${"))
+    model = (Segment if address[0] is Kind.SEGMENT else Flow).model_validate(data)
+    assert desired_resources(_one(model))[address].fields == resource.fields
+
+
+def test_durations_use_the_largest_exact_unit() -> None:
+    assert [duration(s) for s in (90, 300, 3600, 86400 * 30, 86400 * 14, 0)] == [
+        "90s", "5m", "1h", "30d", "2w", "0s"]
+
+
+def test_conditions_without_a_definitions_form_are_refused() -> None:
+    with pytest.raises(UnrepresentableError, match="names no segment"):
+        condition({"segment": {"id": 7}})
+    with pytest.raises(UnrepresentableError, match="not supported"):
+        condition({"page_view": {}})
+
+
+def test_default_output_is_the_workspace_and_warns_about_duplicates(applied: Path) -> None:
+    before = (applied / "workspace.yaml").read_text()
+    report = import_workspace(applied, "local", None, dict(os.environ))
+    assert not report.wrote_workspace_yaml and (applied / "workspace.yaml").read_text() == before
+    assert (applied / "imported" / "flows.yaml").is_file()
+    assert any("defined twice" in note for note in report.notes)

@@ -419,3 +419,30 @@ def test_every_command_parses_with_the_real_cli(workflow: Path, args: list[str])
         pytest.skip(f"cioctl {name} is not built yet")
     with COMMANDS[name].make_context(name, argv[1:]):
         pass
+
+
+def test_apply_jobs_keep_the_audit_log() -> None:
+    # The runner is discarded; apply's audit log (.cioctl/, a hidden folder) is uploaded.
+    for job_id in apply_jobs(load(DEPLOY)):
+        job = load(DEPLOY)["jobs"][job_id]
+        uploads = [s for s in steps(job) if s.get("uses") == UPLOAD]
+        assert any(".cioctl/audit.jsonl" in s["with"]["path"]
+                   and s["with"]["include-hidden-files"] is True
+                   and s["if"].startswith("always()") for s in uploads), job_id
+
+
+GUIDE = (REPO / "docs" / "github-actions.md").read_text(encoding="utf-8")
+
+
+def test_guide_names_every_workflow_and_secret() -> None:
+    for name in [p.name for p in WORKFLOWS] + sorted(ENV_NAMES):
+        assert name in GUIDE, name
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_guides_sed_line_rewrites_every_local_action_reference(workflow: Path) -> None:
+    # The guide's `sed 's|uses: \./$|uses: YOUR-ORG/cioctl@…|'` must catch each `uses: ./`.
+    assert "sed -i 's|uses: \\./$|" in GUIDE
+    for line in workflow.read_text().splitlines():
+        if "uses: ./" in line and not line.lstrip().startswith("#"):
+            assert re.search(r"uses: \./$", line), line

@@ -11,6 +11,7 @@ from cioctl.cli import (
     apply_cmd,
     doctor_cmd,
     emulator_cmd,
+    envs_cmd,
     import_cmd,
     init_cmd,
     plan_cmd,
@@ -59,6 +60,9 @@ app.command("init")(init_cmd.init)
 app.command("plan")(plan_cmd.plan)
 app.command("show")(show_cmd.show)
 app.command("apply")(apply_cmd.apply)
+app.command("drift")(envs_cmd.drift)
+app.command("diff")(envs_cmd.diff)
+app.command("promote")(envs_cmd.promote)
 app.command("doctor")(doctor_cmd.doctor)
 app.command("import")(import_cmd.import_)
 app.add_typer(emulator_cmd.emulator_app, name="emulator")

@@ -35,6 +35,30 @@ def report(error: CioctlError, console: Console) -> int:
     return error.exit_code
 
 
+def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
+    found: list[BaseException] = []
+    for error in group.exceptions:
+        found += _leaves(error) if isinstance(error, BaseExceptionGroup) else [error]
+    return found
+
+
+def _report_group(group: BaseExceptionGroup[BaseException], console: Console,
+                  verbose: bool) -> int:
+    leaves = _leaves(group)
+    if any(isinstance(e, KeyboardInterrupt) for e in leaves):
+        console.print("interrupted")
+        return EXIT_INTERRUPTED
+    known = [e for e in leaves if isinstance(e, CioctlError)]
+    if known and len(known) == len(leaves):
+        return max(report(error, console) for error in known)
+    bug = next(e for e in leaves if not isinstance(e, CioctlError))
+    if verbose:
+        console.print_exception()
+    console.print(f"[bold red]internal error:[/] {type(bug).__name__}: {bug}\n"
+                  "  hint: this is a bug in cioctl; run again with -v and report the output")
+    return EXIT_ERROR
+
+
 def run_cli(entry: Callable[[], object], verbose: bool) -> int:
     """Run the CLI; map every outcome to an exit code. Only unexpected bugs show a traceback,
     and only with ``-v``."""
@@ -45,6 +69,8 @@ def run_cli(entry: Callable[[], object], verbose: bool) -> int:
         return done.code if isinstance(done.code, int) else EXIT_ERROR
     except CioctlError as error:
         return report(error, console)
+    except BaseExceptionGroup as group:  # raised out of concurrent work (anyio task groups)
+        return _report_group(group, console, verbose)
     except KeyboardInterrupt:
         console.print("interrupted")
         return EXIT_INTERRUPTED

@@ -149,3 +149,16 @@ def test_validation_output_matches_golden(example_copy: Path, monkeypatch: pytes
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(out, encoding="utf-8")
     assert out == golden.read_text(encoding="utf-8")
+
+
+def test_errors_raised_in_concurrent_work_are_reported_cleanly(capsys: pytest.CaptureFixture[str]
+                                                              ) -> None:
+    from cioctl.errors import ApiError
+
+    def fails() -> None:
+        raise ExceptionGroup("unhandled errors in a TaskGroup",
+                             [ApiError("rate limited", status=429, request_id="r-1")])
+
+    assert run_cli(fails, False) == 1
+    err = capsys.readouterr().err
+    assert "rate limited" in err and "internal error" not in err and "TaskGroup" not in err

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cioctl.api.http import ApiClient
@@ -15,11 +15,12 @@ from cioctl.errors import CioctlError, ValidationFailedError
 from cioctl.model.workspace import Workspace
 from cioctl.pipeline import validate_workspace
 from cioctl.plan.build import build_plan, definitions_checksum, wanted_addresses
-from cioctl.plan.change import Flag
+from cioctl.plan.change import Change, Flag
 from cioctl.plan.value import Plan
 from cioctl.state.desired import desired_resources
 from cioctl.state.kinds import Kind
 from cioctl.state.live import LiveState, read_live
+from cioctl.state.resource import Resource
 
 Progress = Callable[[str], None]
 
@@ -93,6 +94,15 @@ def preflight(plan: Plan, workspace: Workspace, live: LiveState) -> None:
             f"'{plan.environment}')", hint="run cioctl plan again and review the new plan")
 
 
+def _with_real_values(change: Change, desired: dict[tuple[Kind, str], Resource]) -> Change:
+    """The change with its ``after`` from the definitions (plans hold ``${env:…}`` references
+    in place of environment values; the checksum proves the definitions are the same)."""
+    resource = desired.get((change.kind, change.key))
+    if resource is None or change.after is None:
+        return change
+    return replace(change, after=resource.fields)
+
+
 @dataclass(frozen=True)
 class ApplyOutcome:
     """What apply did, and whether the ledger write worked."""
@@ -113,7 +123,8 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
         if on_result:
             on_result(result)  # type: ignore[arg-type]
 
-    executable = tuple(c for c in plan.changes if c.executable)
+    desired = desired_resources(workspace)
+    executable = tuple(_with_real_values(c, desired) for c in plan.changes if c.executable)
     result = await run_changes(client, executable, id_book(live), on_result=record,
                                concurrency=concurrency)
     ledger = next_ledger(plan, result)

@@ -10,6 +10,15 @@ from pathlib import Path
 
 import anyio
 import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from cioctl.apply.runner import ApplyResult, ChangeResult, Status
@@ -75,18 +84,21 @@ def apply_and_report(plan: Plan, ws: Workspace) -> None:
 
     audit = AuditLog(ws.root / ".cioctl" / "audit.jsonl", plan.environment, plan.workspace_id)
     finished: list[ChangeResult] = []
+    bar = _progress(len([c for c in plan.changes if c.executable]))
 
     def seen(result: ChangeResult) -> None:
         finished.append(result)
-        if not interactive():
+        if bar is None:
             _line(result)
+        else:
+            bar.advance(bar.task_ids[0])
 
     async def run() -> tuple[ApplyResult, str | None]:
         async with open_client(ws.root, ws.config, ws.environment_name, os.environ) as client:
             outcome = await execute_plan(plan, ws, client, audit=audit, on_result=seen)
             return outcome.result, outcome.ledger_error
 
-    with _lock(ws):
+    with _lock(ws), bar or nullcontext():
         try:
             result, ledger_error = anyio.run(run)
         except KeyboardInterrupt:
@@ -95,6 +107,18 @@ def apply_and_report(plan: Plan, ws: Workspace) -> None:
                        "apply again to converge (.cioctl/audit.jsonl has the record)", err=True)
             raise typer.Exit(130) from None
     _summary(result, ledger_error)
+
+
+def _progress(total: int) -> Progress | None:
+    """A progress bar on a terminal; None in CI and pipes (they get one line per change)."""
+    if not interactive():
+        return None
+    bar = Progress(SpinnerColumn(), TextColumn("applying"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(),
+                   console=Console(stderr=True, no_color="NO_COLOR" in os.environ),
+                   transient=True)
+    bar.add_task("apply", total=total)
+    return bar
 
 
 def _interrupted(plan: Plan, finished: list[ChangeResult]) -> ApplyResult:

@@ -29,6 +29,8 @@ class Interpolator:
         self.environment = environment
         self.variables = variables
         self.environ = environ
+        self.secrets: dict[str, str] = {}
+        """Every value taken from the environment → the variable it came from."""
 
     def __call__(self, text: str, loc: Location) -> str:
         if "${" not in text:
@@ -72,6 +74,7 @@ class Interpolator:
 
     def env_value(self, name: str, loc: Location) -> str:
         if name in self.environ:
+            self.secrets[self.environ[name]] = name
             return self.environ[name]
         raise DefinitionError(
             f"environment variable {name} is not set (needed by environment "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ class LoadedSources:
     environment: Environment
     documents: tuple[SourceDocument, ...]
     problems: tuple[CioctlError, ...]
+    env_values: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 def load_config(root: Path) -> WorkspaceConfig:
@@ -99,7 +100,8 @@ def load_sources(start: Path, env_name: str, environ: Mapping[str, str]) -> Load
         except DefinitionError as exc:
             problems.append(exc)
     return LoadedSources(
-        root, config, env_name, environment, tuple(documents), tuple(problems)
+        root, config, env_name, environment, tuple(documents), tuple(problems),
+        dict(interpolate.secrets),
     )
 
 

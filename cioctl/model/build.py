@@ -36,6 +36,7 @@ def build_workspace(sources: LoadedSources) -> tuple[Workspace, list[CioctlError
         environment_name=sources.environment_name,
         environment=sources.environment,
         files=tuple(d.path for d in sources.documents),
+        env_values=sources.env_values,
         **{kind: tuple(models) for kind, models in by_kind.items()},  # type: ignore[arg-type]
     )
     return workspace, problems

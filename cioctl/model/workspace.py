@@ -54,6 +54,8 @@ class Workspace:
     reporting_webhooks: tuple[ReportingWebhook, ...] = ()
     collections: tuple[Collection, ...] = ()
     files: tuple[Path, ...] = field(default=())
+    env_values: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """Values interpolated from ``${env:NAME}`` → NAME: plans show the reference, not these."""
 
     def counts(self) -> dict[str, int]:
         """How many definitions of each kind."""

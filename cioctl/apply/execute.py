@@ -12,10 +12,10 @@ from typing import Any
 
 from cioctl.api import campaigns, data_index, reporting_webhooks, segments, snippets
 from cioctl.api import collections as api_collections
+from cioctl.api import journeys_modeled as jm
 from cioctl.api.errors import ApiConnectionError, ApiNotFound
 from cioctl.api.http import ApiClient
-from cioctl.api.journeys_modeled import CampaignSpec
-from cioctl.apply.wire import IdBook, campaign_fields, message_steps, tags_with_owner
+from cioctl.apply.wire import IdBook, message_steps, tags_with_owner
 from cioctl.plan.change import Action, Change
 from cioctl.state.canonical import JSON
 from cioctl.state.kinds import Kind, Surface, owner_tag
@@ -134,7 +134,7 @@ async def _create_webhook(client: ApiClient, change: Change, ids: IdBook) -> int
 
 async def _create_segment(client: ApiClient, change: Change, ids: IdBook) -> int | None:
     f = _after(change)
-    conditions = ids.segment_ids(f["conditions"]) if f.get("conditions") else None
+    conditions = ids.conditions(f["conditions"]) if f.get("conditions") else None
     created = await segments.create_journeys_segment(
         client, f["name"], conditions=conditions, description=f.get("description") or None,
         tags=tags_with_owner(f, change.key), manual=f["type"] == "manual")
@@ -143,11 +143,8 @@ async def _create_segment(client: ApiClient, change: Change, ids: IdBook) -> int
 
 
 async def _create_flow(client: ApiClient, change: Change, ids: IdBook) -> int | None:
-    body = campaign_fields(_after(change), change.key, ids)
-    spec = CampaignSpec(name=body["name"], trigger=body["trigger"],
-                        description=body["description"], tags=body["tags"],
-                        filter=body["filter"], goal=body["goal"], frequency=body["frequency"],
-                        workflow=body["workflow"], state=body["state"])
+    spec = jm.campaign_from(_after(change), tags_with_owner(_after(change), change.key),
+                            ids.segment_id)
     created = await campaigns.create_journeys_campaign(client, spec)
     ids.flows[change.key] = created.id
     ids.action_ids[change.key] = created.action_ids()
@@ -186,7 +183,7 @@ async def _update(client: ApiClient, change: Change, ids: IdBook) -> int | None:
     elif kind is Kind.SEGMENT:
         await segments.update_journeys_segment(
             client, _id(change), name=f["name"], description=f.get("description") or "",
-            conditions=ids.segment_ids(f["conditions"]) if f.get("conditions") else None,
+            conditions=ids.conditions(f["conditions"]) if f.get("conditions") else None,
             tags=tags_with_owner(f, change.key))
     elif change.surface is Surface.APP:
         await _update_contents(client, change, ids)
@@ -196,8 +193,12 @@ async def _update(client: ApiClient, change: Change, ids: IdBook) -> int | None:
 
 
 async def _update_flow(client: ApiClient, change: Change, ids: IdBook) -> None:
-    body = campaign_fields(_after(change), change.key, ids)
-    updated = await campaigns.update_journeys_campaign(client, _id(change), **body)
+    spec = jm.campaign_from(_after(change), tags_with_owner(_after(change), change.key),
+                            ids.segment_id)
+    updated = await campaigns.update_journeys_campaign(
+        client, _id(change), name=spec.name, description=spec.description, tags=spec.tags,
+        trigger=spec.trigger, filter=spec.filter, goal=spec.goal, frequency=spec.frequency,
+        workflow=spec.workflow, state=spec.state)
     ids.action_ids[change.key] = updated.action_ids()
     await _fix_sending_states(client, change, ids)
 

@@ -1,12 +1,17 @@
-"""Canonical fields → API bodies, with keys resolved to the ids live now (or just created)."""
+"""What apply keeps about live ids while it runs, and small helpers over canonical fields.
+
+Bodies themselves are built by :mod:`cioctl.api.journeys_modeled` (the one module that knows
+the modeled Journeys shapes); apply only resolves keys to the ids live now or just created.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from cioctl.api import journeys_modeled as jm
 from cioctl.errors import CioctlError
-from cioctl.state.canonical import JSON, map_segment_keys
+from cioctl.state.canonical import JSON
 from cioctl.state.kinds import owner_tag
 
 
@@ -24,59 +29,22 @@ class IdBook:
     webhooks: dict[str, int] = field(default_factory=dict)
     action_ids: dict[str, dict[str, int]] = field(default_factory=dict)
 
-    def segment_ids(self, node: Any) -> Any:
-        """Replace ``{"segment": {"key": k}}`` nodes with the segment's live id."""
-        try:
-            return map_segment_keys(node, self.segments)
-        except KeyError as missing:
+    def segment_id(self, key: str) -> int:
+        """The live id of segment ``key``."""
+        if key not in self.segments:
             raise UnresolvedReferenceError(
-                f"segment '{missing.args[0]}' does not exist in the workspace",
-                hint="apply the segment first (it may have failed), or check the definitions",
-            ) from None
+                f"segment '{key}' does not exist in the workspace",
+                hint="apply the segment first (it may have failed), or check the definitions")
+        return self.segments[key]
+
+    def conditions(self, node: Any) -> Any:
+        """A canonical condition with segment keys resolved to ids."""
+        return jm.resolve_condition(node, self.segment_id)
 
 
 def tags_with_owner(fields: JSON, key: str) -> list[str]:
     """The user's tags plus cioctl's ownership tag."""
     return sorted({*fields.get("tags", []), owner_tag(key)})
-
-
-def trigger_body(trigger: JSON, ids: IdBook) -> JSON:
-    """A canonical trigger as the API takes it (segment keys → ids)."""
-    if trigger.get("type") == "segment":
-        keys = trigger.get("segment_keys", [])
-        missing = [k for k in keys if k not in ids.segments]
-        if missing:
-            raise UnresolvedReferenceError(f"segment '{missing[0]}' does not exist")
-        return {"type": "segment", "segment_ids": [ids.segments[k] for k in keys]}
-    return dict(trigger)
-
-
-def workflow_body(steps: list[JSON], ids: IdBook) -> list[JSON]:
-    """Canonical steps as the API's workflow (content inline; conditions with ids)."""
-    result: list[JSON] = []
-    for step in steps:
-        if step.get("type") == "branch":
-            result.append({"type": "branch", "condition": ids.segment_ids(step["condition"]),
-                           "then": workflow_body(step.get("then", []), ids),
-                           "else": workflow_body(step.get("else", []), ids)})
-        elif "content" in step:
-            content = {k: v for k, v in step["content"].items() if k != "sending_state"}
-            result.append({"type": step["type"], "name": step["name"], "content": content})
-        else:
-            result.append(ids.segment_ids(step))
-    return result
-
-
-def campaign_fields(fields: JSON, key: str, ids: IdBook) -> JSON:
-    """Every field of a Journeys campaign create or full update."""
-    return {
-        "name": fields["name"], "description": fields.get("description") or "",
-        "tags": tags_with_owner(fields, key), "trigger": trigger_body(fields["trigger"], ids),
-        "filter": ids.segment_ids(fields["filter"]) if fields.get("filter") else None,
-        "goal": fields.get("goal"), "frequency": fields.get("frequency", "once"),
-        "workflow": workflow_body(fields.get("steps", []), ids),
-        "state": fields.get("state", "running"),
-    }
 
 
 def message_steps(steps: list[JSON]) -> dict[str, JSON]:

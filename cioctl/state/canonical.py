@@ -110,15 +110,3 @@ def map_segment_refs(node: Any, id_to_key: dict[int, str]) -> Any:
     if isinstance(node, list):
         return [map_segment_refs(v, id_to_key) for v in node]
     return node
-
-
-def map_segment_keys(node: Any, key_to_id: dict[str, int]) -> Any:
-    """Canonical → API: segment keys become the live ids (apply uses this)."""
-    if isinstance(node, dict):
-        segment = node.get("segment")
-        if len(node) == 1 and isinstance(segment, dict) and "key" in segment:
-            return {"segment": {"id": key_to_id[segment["key"]]}}
-        return {k: map_segment_keys(v, key_to_id) for k, v in node.items()}
-    if isinstance(node, list):
-        return [map_segment_keys(v, key_to_id) for v in node]
-    return node

@@ -9,7 +9,7 @@ from pathlib import Path
 from cioctl.api.http import ApiClient
 from cioctl.apply.audit import AuditLog
 from cioctl.apply.ledger import next_ledger, write_ledger
-from cioctl.apply.runner import ApplyResult, OnResult, run_changes
+from cioctl.apply.runner import ApplyResult, ChangeResult, OnResult, run_changes
 from cioctl.apply.wire import IdBook
 from cioctl.errors import CioctlError, ValidationFailedError
 from cioctl.model.workspace import Workspace
@@ -118,10 +118,10 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
     live = await read_live(client, wanted_addresses(desired_resources(workspace)))
     preflight(plan, workspace, live)
 
-    def record(result: object) -> None:
-        audit.record(result)  # type: ignore[arg-type]
+    def record(result: ChangeResult) -> None:
+        audit.record(result)
         if on_result:
-            on_result(result)  # type: ignore[arg-type]
+            on_result(result)
 
     desired = desired_resources(workspace)
     executable = tuple(_with_real_values(c, desired) for c in plan.changes if c.executable)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cioctl.model.base import slugify
 from cioctl.plan.change import Action, Change, FieldChange, Flag
@@ -127,8 +127,8 @@ def _with_surface(change: Change, credentials: frozenset[Surface], live: LiveSta
         flags.append(Flag.RUNNING_FLOW)
     if surface is not Surface.NONE and surface not in credentials:
         flags.append(Flag.CREDENTIAL_MISSING)
-    return Change(**{**change.__dict__, "surface": surface,
-                     "credential": CREDENTIAL_OF[surface], "flags": tuple(flags)})
+    return replace(change, surface=surface, credential=CREDENTIAL_OF[surface],
+                   flags=tuple(flags))
 
 
 def _surface_for(change: Change) -> Surface:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,11 +30,25 @@ class ValidationReport:
 
 def validate_workspace(start: Path, env: str, environ: Mapping[str, str]) -> ValidationReport:
     """Load, model and check a workspace for one environment; collect every problem."""
-    sources = load_sources(start, env, environ)
-    workspace, problems = build_workspace(sources)
-    problems.extend(run_checks(workspace))
+    with _no_cyclic_gc():
+        sources = load_sources(start, env, environ)
+        workspace, problems = build_workspace(sources)
+        problems.extend(run_checks(workspace))
     problems.sort(key=_order)
     return ValidationReport(workspace, tuple(problems))
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Loading allocates hundreds of thousands of small acyclic objects; the cyclic collector
+    would rescan them over and over (validate of workspace L ran ~2x slower with it on)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _order(problem: CioctlError) -> tuple[str, int, int]:

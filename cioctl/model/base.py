@@ -90,18 +90,26 @@ class Spec(BaseModel):
     @property
     def source(self) -> Location | None:
         """Where this definition was written."""
-        return self._located.loc if self._located is not None else None
+        located = self._data()
+        return located.loc if located is not None else None
+
+    def _data(self) -> LocatedDict | None:
+        # Read the private slot directly: pydantic's attribute fallback is slow on hot paths.
+        private = self.__pydantic_private__
+        return private.get("_located") if private else None
 
     def field_source(self, field: str) -> Location | None:
         """Where key ``field`` of this definition was written (falls back to the mapping)."""
-        if self._located is None:
+        located = self._data()
+        if located is None:
             return None
-        return self._located.key_locs.get(field, self._located.loc)
+        return located.key_locs.get(field, located.loc)
 
     def value_source(self, field: str) -> Location | None:
         """Where the value of key ``field`` starts (for errors inside multi-line text)."""
-        if self._located is not None and field in self._located.value_locs:
-            return self._located.value_locs[field]
+        located = self._data()
+        if located is not None and field in located.value_locs:
+            return located.value_locs[field]
         return self.field_source(field)
 
 

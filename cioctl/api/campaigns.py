@@ -33,7 +33,7 @@ from cioctl.api._wire import (
 )
 from cioctl.api.errors import ApiProtocolError
 from cioctl.api.http import ApiClient
-from cioctl.api.pagination import collect_cursor, collect_pages, page_params
+from cioctl.api.pagination import collect_cursor, journeys_list
 
 JourneysCampaign = jm.JourneysCampaign
 CampaignSpec = jm.CampaignSpec
@@ -228,12 +228,8 @@ async def update_action(
 
 async def list_journeys_campaigns(client: ApiClient) -> list[JourneysCampaign]:
     """``GET /v1/environments/{ws}/campaigns``, every page."""
-    path = client.env_path("campaigns")
-
-    async def fetch(page: int) -> Any:
-        return await client.journeys.get(path, params=page_params(page))
-
-    return [jm.parse_campaign(obj) for obj in await collect_pages(fetch, "campaigns")]
+    items = await journeys_list(client, "campaigns", "campaigns")
+    return [jm.parse_campaign(obj) for obj in items]
 
 
 async def get_journeys_campaign(client: ApiClient, campaign_id: int) -> JourneysCampaign:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from cioctl.api import journeys_modeled as jm
 from cioctl.api._wire import JSON
 from cioctl.api.http import ApiClient
-from cioctl.api.pagination import chunks, collect_pages, page_params
+from cioctl.api.pagination import chunks, journeys_list
 
 MAX_ITEMS_PER_REQUEST = 100
 AttributeInfo = jm.AttributeInfo
@@ -74,12 +73,7 @@ async def update_events(client: ApiClient, events: Sequence[EventMeta]) -> int:
 
 
 async def _read(client: ApiClient, kind: str) -> list[JSON]:
-    path = client.env_path("data_index", kind)
-
-    async def fetch(page: int) -> Any:
-        return await client.journeys.get(path, params=page_params(page))
-
-    return await collect_pages(fetch, kind)
+    return await journeys_list(client, kind, "data_index", kind)
 
 
 async def list_attributes(client: ApiClient) -> list[AttributeInfo]:

@@ -12,10 +12,13 @@ Both guard against a server that never ends (a repeated cursor, or more than ``m
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cioctl.api._wire import JSON, as_object, unwrap_list
 from cioctl.api.errors import ApiProtocolError
+
+if TYPE_CHECKING:
+    from cioctl.api.http import ApiClient
 
 MAX_PAGES = 10_000
 JOURNEYS_PAGE_LIMIT = 1000
@@ -81,3 +84,13 @@ def page_params(page: int, limit: int = JOURNEYS_PAGE_LIMIT) -> dict[str, int]:
 def chunks(items: list[JSON], size: int) -> list[list[JSON]]:
     """``items`` split into lists of at most ``size`` (for batched POSTs)."""
     return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+async def journeys_list(client: ApiClient, key: str, *path: str | int) -> list[JSON]:
+    """Every item of the Journeys list ``/v1/environments/{ws}/<path>`` under ``key``."""
+    url = client.env_path(*path)
+
+    async def fetch(page: int) -> Any:
+        return await client.journeys.get(url, params=page_params(page))
+
+    return await collect_pages(fetch, key)

@@ -24,7 +24,7 @@ from cioctl.api._wire import (
     unwrap_list,
 )
 from cioctl.api.http import ApiClient
-from cioctl.api.pagination import collect_pages, page_params
+from cioctl.api.pagination import journeys_list
 
 JourneysSegment = jm.JourneysSegment
 
@@ -121,12 +121,7 @@ async def segment_customer_count(client: ApiClient, segment_id: int) -> int:
 
 async def list_journeys_segments(client: ApiClient) -> list[JourneysSegment]:
     """``GET /v1/environments/{ws}/segments``, every page."""
-    path = client.env_path("segments")
-
-    async def fetch(page: int) -> Any:
-        return await client.journeys.get(path, params=page_params(page))
-
-    return [jm.parse_segment(obj) for obj in await collect_pages(fetch, "segments")]
+    return [jm.parse_segment(obj) for obj in await journeys_list(client, "segments", "segments")]
 
 
 async def get_journeys_segment(client: ApiClient, segment_id: int) -> JourneysSegment:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import anyio
@@ -121,7 +121,27 @@ async def _resources(client: ApiClient, lists: dict[str, Any], wanted: Collectio
     found += await _collections(client, lists.get("collections", []), wanted, ledger)
     if Kind.FLOW not in _readable(client)[0]:
         found += await _flows(client, lists.get("campaigns", []), wanted, id_to_key, note)
-    return {(r.kind, r.key): r for r in found}
+    return index_by_key(found)
+
+
+def index_by_key(found: list[Resource]) -> dict[Address, Resource]:
+    """Resources by (kind, key). Two live resources can share a key (an untagged one named
+    like a managed one, or a duplicate left by someone else): the owned one keeps the key, the
+    other is kept under ``key#id`` so it is still seen — as unmanaged, or, if owned too, as a
+    duplicate to delete."""
+    result: dict[Address, Resource] = {}
+    for resource in found:
+        address = (resource.kind, resource.key)
+        other = result.get(address)
+        if other is None:
+            result[address] = resource
+            continue
+        keep, move = (resource, other) if resource.managed and not other.managed else \
+            (other, resource)
+        result[address] = keep
+        moved = replace(move, key=f"{move.key}#{move.live_id}")
+        result[(moved.kind, moved.key)] = moved
+    return result
 
 
 async def _collections(client: ApiClient, live: list[Any], wanted: Collection[Address],

@@ -157,3 +157,29 @@ def test_data_index_writes_are_batched_up_to_100() -> None:
     units = batches(changes)
     assert sorted(len(u) for u in units) == [1, 30, 50, 100, 100]
     assert all(len({c.kind for c in u}) == 1 for u in units)
+
+
+def test_live_resources_sharing_a_key_are_all_seen(example_copy: Path) -> None:
+    import anyio
+
+    from cioctl.api import segments
+    from cioctl.environments import open_client
+    from cioctl.model.config import LOCAL, WorkspaceConfig
+    from cioctl.state.kinds import owner_tag
+
+    apply(example_copy)
+
+    async def add_lookalikes() -> None:
+        config = WorkspaceConfig(workspace="x", environments={"local": LOCAL})
+        async with open_client(example_copy, config, "local", {}) as client:
+            await segments.create_journeys_segment(client, "Pro plan", conditions=None,
+                                                   manual=True)
+            await segments.create_journeys_segment(client, "Pro plan (copy)", conditions=None,
+                                                   manual=True, tags=[owner_tag("promoters")])
+
+    anyio.run(add_lookalikes)
+    result = plan(example_copy)
+    assert [(u.kind, u.key) for u in result.unmanaged][0][1].startswith("pro_plan#")
+    (duplicate,) = result.changes
+    assert duplicate.action is Action.DELETE and duplicate.key.startswith("promoters#")
+    assert apply(example_copy).result.ok and plan(example_copy).changes == ()

@@ -26,7 +26,8 @@ def doctor(
 ) -> None:
     """Check that an environment is ready for plan and apply.
 
-    Checks that it exists; its backend, region and base URLs; credentials per API surface (by env var name, never the value); reachability of the App
+    Checks that it exists; its backend, region and base URLs; credentials per API surface
+    (by env var name, never the value); reachability of the App
     API and the Journeys routes with the workspace id; clock skew. With --openapi, also every
     route and field cioctl uses that the vendor document lacks (modeled Journeys routes are
     listed as such). Exit 0 when every check passes (warnings are fine), 1 otherwise.

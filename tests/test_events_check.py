@@ -297,3 +297,13 @@ def test_summary_counts_by_event() -> None:
     data = summary.data()
     assert (data["payloads"], data["valid"], data["with_errors"]) == (9, 7, 2)
     assert data["by_event"]["signed_up"] == {"payloads": 2, "with_errors": 1}  # type: ignore[index]
+
+
+def test_bench_figures_run_and_agree(capsys: pytest.CaptureFixture[str]) -> None:
+    from cioctl.bench.events import bench_events
+
+    figures = bench_events(EVENTS, 300)
+    out = capsys.readouterr().out
+    invalid = out.split("(")[1].split(" invalid")[0]
+    assert f"jsonschema agrees on {invalid})" in out
+    assert set(figures) == {"ours", "jsonschema", "end_to_end"}

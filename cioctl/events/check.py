@@ -18,6 +18,7 @@ from cioctl.model.data import Event
 
 MAX_PAYLOAD = 1 << 20  # bytes of one payload (a JSONL line, an array element)
 CHUNK = 1 << 16
+MAX_SUGGESTED = 256  # distinct unknown event names given a "did you mean"
 INVALID = "<invalid>"
 UNKNOWN = "<unknown event>"
 
@@ -170,6 +171,19 @@ class Checker:
         self.validators: dict[str, Validate] = {
             e.name: compile_event(e, strict=strict) for e in events}
         self.names = tuple(self.validators)
+        self._hints: dict[str, str] = {}
+
+    def _event_hint(self, name: str) -> str:
+        """The closest declared event, cached; past ``MAX_SUGGESTED`` distinct unknown names
+        no more are searched (each search compares with every declared event)."""
+        hint = self._hints.get(name)
+        if hint is None:
+            if len(self._hints) >= MAX_SUGGESTED:
+                return "declare it under 'events:'"
+            from cioctl.checks.symbols import did_you_mean
+
+            hint = self._hints[name] = did_you_mean(name, self.names, "events")
+        return hint
 
     def check(self, payload: object) -> tuple[str, list[Finding]]:
         """The payload's event (or ``<unknown event>``) and its findings."""
@@ -190,10 +204,8 @@ class Checker:
 
     def _bad_name(self, name: object, key: str) -> Finding:
         if isinstance(name, str):
-            from cioctl.checks.symbols import did_you_mean
-
             return Finding("unknown_event", f"$.{key}", f"unknown event '{name}'",
-                           hint=did_you_mean(name, self.names, "events"))
+                           hint=self._event_hint(name))
         if name is None:
             return Finding("missing_name", "$.name", "the payload has no 'name' (event name)")
         return Finding("wrong_type", f"$.{key}", f"expected string, got {json_type(name)}")

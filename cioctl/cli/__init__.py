@@ -12,6 +12,7 @@ from cioctl.cli import (
     doctor_cmd,
     emulator_cmd,
     envs_cmd,
+    events_cmd,
     import_cmd,
     init_cmd,
     plan_cmd,
@@ -67,6 +68,7 @@ app.command("promote")(envs_cmd.promote)
 app.command("doctor")(doctor_cmd.doctor)
 app.command("import")(import_cmd.import_)
 app.add_typer(emulator_cmd.emulator_app, name="emulator")
+app.add_typer(events_cmd.events_app, name="events")
 
 
 def main() -> None:

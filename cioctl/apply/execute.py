@@ -17,11 +17,9 @@ from cioctl.api.errors import ApiConnectionError, ApiNotFound
 from cioctl.api.http import ApiClient
 from cioctl.apply.wire import IdBook, message_steps, tags_with_owner
 from cioctl.plan.change import Action, Change
+from cioctl.plan.diff import APP_WRITABLE_CONTENT
 from cioctl.state.canonical import JSON
 from cioctl.state.kinds import Kind, Surface, owner_tag
-
-APP_CONTENT = ("subject", "body", "preheader_text", "recipient", "sending_state", "headers",
-               "title", "link", "method", "url")
 
 
 async def execute(client: ApiClient, change: Change, ids: IdBook) -> int | None:
@@ -209,7 +207,8 @@ async def _update_contents(client: ApiClient, change: Change, ids: IdBook) -> No
     action_ids = ids.action_ids.get(change.key, {})
     for name, step in message_steps(_after(change).get("steps", [])).items():
         old = before.get(name, {}).get("content", {})
-        edits = {k: v for k, v in step["content"].items() if k in APP_CONTENT and old.get(k) != v}
+        edits = {k: v for k, v in step["content"].items()
+                 if k in APP_WRITABLE_CONTENT and old.get(k) != v}
         if edits:
             await campaigns.update_action(client, _id(change), action_ids[name], edits)
 

@@ -14,8 +14,10 @@ from cioctl.state.resource import Resource
 
 Address = tuple[Kind, str]
 IMMUTABLE = {Kind.SEGMENT: ("type",), Kind.FLOW: ("trigger.type",)}
+# What the App API's documented action PUT can write (push ``title``/``link``, email
+# ``from``/``reply_to`` are not among them: those edits go through Journeys).
 APP_WRITABLE_CONTENT = frozenset({"subject", "body", "preheader_text", "recipient",
-                                  "sending_state", "headers", "title", "link", "method", "url"})
+                                  "sending_state", "headers", "method", "url"})
 LEDGER_KINDS = frozenset({Kind.SNIPPET, Kind.COLLECTION, Kind.REPORTING_WEBHOOK, Kind.ATTRIBUTE,
                           Kind.EVENT})
 

@@ -1,0 +1,32 @@
+"""Regressions found in review: edits to the example workspace that must apply cleanly and then
+plan zero changes (embedded workspace, real objects throughout)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cioctl.plan.change import Action
+from cioctl.plan.value import Plan
+from tests.plan.engine_helpers import apply, edit, plan
+
+
+def _converges(root: Path, saved: Plan | None = None) -> None:
+    outcome = apply(root, saved)
+    failed = [(r.address, r.detail) for r in outcome.result.results if r.status != "applied"]
+    assert outcome.result.ok, failed
+    assert outcome.ledger_error is None
+    leftover = [(c.action, c.address, [(f.path, f.before, f.after) for f in c.fields])
+                for c in plan(root).changes]
+    assert leftover == []
+
+
+def test_push_title_and_link_edits_go_through_journeys(example_copy: Path) -> None:
+    apply(example_copy)
+    edit(example_copy / "flows/onboarding.yaml", "          link: ${var.app_url}/projects/new\n",
+         "")
+    edit(example_copy / "flows/onboarding.yaml", "title: Start your first project",
+         "title: Start a project")
+    (change,) = plan(example_copy).changes
+    # the App API's action PUT cannot write a push's title or link
+    assert change.action is Action.UPDATE and change.surface == "journeys"
+    _converges(example_copy)

@@ -91,13 +91,13 @@ async def _data_index(client: ApiClient, change: Change, _ids: IdBook) -> None:
 
 async def write_data_index(client: ApiClient, changes: list[Change]) -> None:
     """Attribute or event metadata of several changes (one kind) in as few POSTs as allowed."""
+    # The description is always sent, "" included: omitting it would leave a cleared one as is.
     if changes[0].kind is Kind.ATTRIBUTE:
         await data_index.update_attributes(client, [data_index.AttributeMeta(
-            c.key, _after(c)["description"] or None, _after(c)["privacy_level"])
-            for c in changes])
+            c.key, _after(c)["description"], _after(c)["privacy_level"]) for c in changes])
     else:
         await data_index.update_events(client, [data_index.EventMeta(
-            c.key, _after(c)["description"] or None) for c in changes])
+            c.key, _after(c)["description"]) for c in changes])
 
 
 async def _create_data_index(client: ApiClient, change: Change, ids: IdBook) -> int | None:

@@ -30,3 +30,11 @@ def test_push_title_and_link_edits_go_through_journeys(example_copy: Path) -> No
     # the App API's action PUT cannot write a push's title or link
     assert change.action is Action.UPDATE and change.surface == "journeys"
     _converges(example_copy)
+
+
+def test_clearing_an_attribute_or_event_description_converges(example_copy: Path) -> None:
+    apply(example_copy)
+    edit(example_copy / "data/attributes.yaml", ", description: Given name}", "}")
+    edit(example_copy / "data/events.yaml",
+         "    description: A person signed in.\n", "")
+    _converges(example_copy)

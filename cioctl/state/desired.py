@@ -68,7 +68,7 @@ def desired_resources(ws: Workspace) -> dict[Address, Resource]:
         resources.append(_resource(Kind.SEGMENT, segment, segment.key, segment.name, {
             "name": segment.name, "description": segment.description or "",
             "type": "manual" if segment.manual else "dynamic", "conditions": conditions,
-            "tags": sorted(segment.tags)},
+            "tags": sorted(set(segment.tags))},
             {(Kind.SEGMENT, k) for k in segment_keys(conditions)}))
     for flow in ws.flows:
         fields = flow_fields(flow)

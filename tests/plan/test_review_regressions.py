@@ -38,3 +38,12 @@ def test_clearing_an_attribute_or_event_description_converges(example_copy: Path
     edit(example_copy / "data/events.yaml",
          "    description: A person signed in.\n", "")
     _converges(example_copy)
+
+
+def test_duplicate_tags_converge(example_copy: Path) -> None:
+    apply(example_copy)
+    edit(example_copy / "flows/onboarding.yaml", "tags: [onboarding]",
+         "tags: [onboarding, onboarding]")
+    edit(example_copy / "segments/lifecycle.yaml", "  - name: Cancelled\n",
+         "  - name: Cancelled\n    tags: [x, x]\n")
+    _converges(example_copy)

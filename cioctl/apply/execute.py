@@ -183,6 +183,7 @@ async def _update(client: ApiClient, change: Change, ids: IdBook) -> int | None:
             client, _id(change), name=f["name"], description=f.get("description") or "",
             conditions=ids.conditions(f["conditions"]) if f.get("conditions") else None,
             tags=tags_with_owner(f, change.key))
+        ids.segments[change.key] = _id(change)  # a rename may change the key others use
     elif change.surface is Surface.APP:
         await _update_contents(client, change, ids)
     else:

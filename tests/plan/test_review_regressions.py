@@ -47,3 +47,11 @@ def test_duplicate_tags_converge(example_copy: Path) -> None:
     edit(example_copy / "segments/lifecycle.yaml", "  - name: Cancelled\n",
          "  - name: Cancelled\n    tags: [x, x]\n")
     _converges(example_copy)
+
+
+def test_renamed_segment_is_usable_by_key_in_the_same_apply(example_copy: Path) -> None:
+    apply(example_copy)
+    edit(example_copy / "segments/lifecycle.yaml", "  - name: Pro plan\n",
+         "  - name: Pro tier\n    previous_names: [Pro plan]\n")
+    edit(example_copy / "segments/lifecycle.yaml", "{segment: pro_plan}", "{segment: pro_tier}")
+    _converges(example_copy)

@@ -2,8 +2,9 @@
 
 Creates and updates run after the changes of what they depend on (attributes and events,
 snippets, segments by their references, then flows). A delete runs after every change to a
-resource that referred to the deleted one in the live workspace, so nothing is left pointing
-at it; deletes therefore come in reverse dependency order.
+resource that referred to the deleted one (a segment, or a snippet its content renders) in the
+live workspace, so nothing is left pointing at it; deletes therefore come in reverse
+dependency order.
 """
 
 from __future__ import annotations
@@ -30,19 +31,24 @@ def _edges(changes: list[Change], live: Mapping[str, Resource]) -> dict[str, set
             continue
         after[change.address] |= {d for d in change.depends_on if d in by_address and
                                   by_address[d].action is not Action.DELETE}
-    for change in changes:
-        if change.action is not Action.DELETE:
-            continue
-        for address, resource in live.items():
-            if address in by_address and change.address in _live_refs(resource):
-                after[change.address].add(address)
+    deletes = {c.address for c in changes if c.action is Action.DELETE}
+    if deletes:
+        for address in by_address:
+            resource = live.get(address)
+            if resource is not None:
+                for deleted in _live_refs(resource) & deletes - {address}:
+                    after[deleted].add(address)
     return after
 
 
 def _live_refs(resource: Resource) -> set[str]:
+    """Segments and snippets a live resource refers to (a snippet in use cannot be deleted)."""
     from cioctl.plan.diff import referenced_segments
+    from cioctl.state.desired import snippets_used, texts
 
-    return {f"segment:{key}" for key in referenced_segments(resource)}
+    rendered = texts(resource.fields.get("steps", [])) + texts(resource.fields.get("value", ""))
+    return {f"segment:{key}" for key in referenced_segments(resource)} | \
+        {f"snippet:{name}" for name in snippets_used(rendered)}
 
 
 def order_changes(changes: list[Change], live: Mapping[str, Resource]) -> list[Change]:

@@ -20,6 +20,27 @@ def _converges(root: Path, saved: Plan | None = None) -> None:
     assert leftover == []
 
 
+def test_renamed_snippet_is_deleted_after_the_flow_stops_using_it(example_copy: Path) -> None:
+    apply(example_copy)
+    edit(example_copy / "content/snippets.yaml", "  - name: sms_signature\n",
+         "  - name: sms_sig\n")
+    edit(example_copy / "flows/winback.yaml", "snippets.sms_signature", "snippets.sms_sig")
+    changes = {c.address: c for c in plan(example_copy).changes}
+    assert changes["snippet:sms_signature"].depends_on == ("flow:cancellation_win_back",)
+    _converges(example_copy)
+
+
+def test_snippet_deleted_with_the_flow_using_it_waits_for_the_flow(example_copy: Path) -> None:
+    apply(example_copy)
+    (example_copy / "flows/trial.yaml").write_text("flows: []\n", encoding="utf-8")
+    edit(example_copy / "content/snippets.yaml",
+         "  - name: upgrade_cta\n    value: '<a href=\"${var.app_url}/billing?plan="
+         "{{ customer.plan }}\">Upgrade now</a>'\n", "")
+    order = [c.address for c in plan(example_copy).changes]
+    assert order.index("flow:trial_conversion") < order.index("snippet:upgrade_cta")
+    _converges(example_copy)
+
+
 def test_push_title_and_link_edits_go_through_journeys(example_copy: Path) -> None:
     apply(example_copy)
     edit(example_copy / "flows/onboarding.yaml", "          link: ${var.app_url}/projects/new\n",

@@ -59,6 +59,11 @@ def _match(want: Resource, live: LiveState, taken: set[Address]) -> Resource | N
             if found is not None and (found.kind, found.key) not in taken and \
                     found.name == name:
                 return found
+    if want.kind is Kind.REPORTING_WEBHOOK:  # live, a webhook is known by its name only
+        found = live.resources.get((want.kind, slugify(want.name)))
+        if found is not None and (found.kind, found.key) not in taken and \
+                found.name == want.name:
+            return found
     return None
 
 

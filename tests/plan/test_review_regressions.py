@@ -70,6 +70,27 @@ def test_duplicate_tags_converge(example_copy: Path) -> None:
     _converges(example_copy)
 
 
+def test_webhook_with_its_own_key_is_not_created_twice(example_copy: Path) -> None:
+    edit(example_copy / "content/integrations.yaml", "  - name: Warehouse events\n",
+         "  - name: Warehouse events\n    key: warehouse\n")
+    _converges(example_copy)
+    text = (example_copy / "content/integrations.yaml").read_text(encoding="utf-8")
+    (example_copy / "content/integrations.yaml").write_text(
+        text[text.index("collections:"):], encoding="utf-8")
+    assert [(c.action, c.key) for c in plan(example_copy).changes] == [
+        (Action.DELETE, "warehouse_events")]  # still managed, so removing it deletes it
+
+
+def test_webhook_renamed_under_the_same_key_is_an_update(example_copy: Path) -> None:
+    apply(example_copy)
+    edit(example_copy / "content/integrations.yaml", "  - name: Warehouse events\n",
+         "  - name: Warehouse stream\n    key: warehouse_events\n"
+         "    previous_names: [Warehouse events]\n")
+    (change,) = plan(example_copy).changes
+    assert change.action is Action.UPDATE
+    _converges(example_copy)
+
+
 def test_renamed_segment_is_usable_by_key_in_the_same_apply(example_copy: Path) -> None:
     apply(example_copy)
     edit(example_copy / "segments/lifecycle.yaml", "  - name: Pro plan\n",

@@ -34,14 +34,21 @@ def diff(desired: dict[Address, Resource], live: LiveState,
          credentials: frozenset[Surface]) -> DiffResult:
     """Every change that makes live equal desired, and what is unmanaged."""
     matched: set[Address] = set()
-    changes: list[Change] = []
+    compared: list[tuple[Resource, Resource | None, Change | None]] = []
     for want in desired.values():
         have = _match(want, live, matched)
         if have is not None:
             matched.add((have.kind, have.key))
-        change = _compare(want, have, live)
+        compared.append((want, have, _compare(want, have, live)))
+    replaced = {c.key for _, _, c in compared
+                if c is not None and c.kind is Kind.SEGMENT and c.action is Action.REPLACE}
+    changes: list[Change] = []
+    for want, have, change in compared:
+        stale = sorted(replaced & referenced_segments(want)) if have is not None else []
+        if stale and (change is None or change.action is Action.UPDATE):
+            change = _repoint(want, have, change, stale)
         if change is not None:
-            changes.append(_with_surface(change, credentials, live))
+            changes.append(_with_surface(change, credentials, live, full=bool(stale)))
     leftovers = [r for a, r in live.resources.items() if a not in matched]
     unmanaged = [r for r in leftovers if not r.managed]
     changes += [_with_surface(_removal(r), credentials, live)
@@ -85,6 +92,17 @@ def _compare(want: Resource, have: Resource | None, live: LiveState) -> Change |
     return _change(Action.UPDATE, want, have, fields, flags)
 
 
+def _repoint(want: Resource, have: Resource | None, change: Change | None,
+             stale: list[str]) -> Change:
+    """A resource that refers to a replaced segment is written again, so that it points at the
+    new segment's id (the old one is deleted); its own changes, if any, go along."""
+    reason = ", ".join(f"segment:{k}" for k in stale) + \
+        " is replaced (a new id): written again to refer to the new one"
+    if change is None:
+        return _change(Action.UPDATE, want, have, reason=reason)
+    return replace(change, reason=reason)
+
+
 def _ownership_flags(want: Resource, have: Resource, live: LiveState) -> list[Flag]:
     if have.managed:
         return []
@@ -125,8 +143,9 @@ def _change(action: Action, want: Resource, have: Resource | None,
     )
 
 
-def _with_surface(change: Change, credentials: frozenset[Surface], live: LiveState) -> Change:
-    surface = _surface_for(change)
+def _with_surface(change: Change, credentials: frozenset[Surface], live: LiveState,
+                  full: bool = False) -> Change:
+    surface = KINDS[change.kind].write_surface if full else _surface_for(change)
     flags = list(change.flags)
     if change.kind is Kind.FLOW and change.action is not Action.CREATE and \
             live.resources.get((Kind.FLOW, change.key)) is not None and \

@@ -41,6 +41,37 @@ def test_snippet_deleted_with_the_flow_using_it_waits_for_the_flow(example_copy:
     _converges(example_copy)
 
 
+def test_replaced_segment_is_re_pointed_by_flows_using_it(example_copy: Path) -> None:
+    apply(example_copy)
+    edit(example_copy / "segments/lifecycle.yaml", "    manual: true\n",
+         "    conditions: {attribute: plan, operator: eq, value: pro}\n")
+    changes = {c.address: c for c in plan(example_copy).changes}
+    assert changes["segment:beta_testers"].action is Action.REPLACE
+    repoint = changes["flow:trial_conversion"]
+    assert repoint.action is Action.UPDATE and repoint.surface == "journeys"
+    assert "segment:beta_testers" in repoint.depends_on
+    _converges(example_copy)
+
+
+def test_replaced_segment_is_re_pointed_by_segments_using_it(example_copy: Path) -> None:
+    apply(example_copy)
+    edit(example_copy / "segments/lifecycle.yaml",
+         "    conditions: {attribute: plan, operator: eq, value: cancelled}\n",
+         "    manual: true\n")
+    _converges(example_copy)
+
+
+def test_replaced_segment_re_points_a_flow_with_a_content_only_edit(example_copy: Path) -> None:
+    apply(example_copy)
+    edit(example_copy / "segments/lifecycle.yaml", "    manual: true\n",
+         "    conditions: {attribute: plan, operator: eq, value: pro}\n")
+    edit(example_copy / "flows/trial.yaml", "subject: Last day of your trial",
+         "subject: The last day of your trial")
+    changes = {c.address: c for c in plan(example_copy).changes}
+    assert changes["flow:trial_conversion"].surface == "journeys"
+    _converges(example_copy)
+
+
 def test_push_title_and_link_edits_go_through_journeys(example_copy: Path) -> None:
     apply(example_copy)
     edit(example_copy / "flows/onboarding.yaml", "          link: ${var.app_url}/projects/new\n",

@@ -23,7 +23,9 @@ class DependencyCycleError(CioctlError):
     """Changes that depend on each other in a loop."""
 
 
-def _edges(changes: list[Change], live: Mapping[str, Resource]) -> dict[str, set[str]]:
+def prerequisites(changes: list[Change],
+                  live: Mapping[str, Resource]) -> dict[str, set[str]]:
+    """For each change, the changes of ``changes`` that must run before it."""
     by_address = {c.address: c for c in changes}
     after: dict[str, set[str]] = {c.address: set() for c in changes}
     for change in changes:
@@ -57,7 +59,7 @@ def order_changes(changes: list[Change], live: Mapping[str, Resource]) -> list[C
     Each returned change's ``depends_on`` lists the changes of this plan that must succeed
     before it runs, so a saved plan carries its own execution graph.
     """
-    after = _edges(changes, live)
+    after = prerequisites(changes, live)
     cycles = find_cycles({a: sorted(d) for a, d in after.items()})
     if cycles:
         loop = " → ".join([*cycles[0], cycles[0][0]])

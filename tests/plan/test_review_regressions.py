@@ -128,3 +128,16 @@ def test_renamed_segment_is_usable_by_key_in_the_same_apply(example_copy: Path) 
          "  - name: Pro tier\n    previous_names: [Pro plan]\n")
     edit(example_copy / "segments/lifecycle.yaml", "{segment: pro_plan}", "{segment: pro_tier}")
     _converges(example_copy)
+
+
+def test_target_on_a_delete_includes_what_still_refers_to_it(example_copy: Path) -> None:
+    apply(example_copy)
+    (example_copy / "flows/trial.yaml").write_text("flows: []\n", encoding="utf-8")
+    edit(example_copy / "segments/lifecycle.yaml",
+         "  - name: Trialing\n    description: People with a trial that has not ended.\n"
+         "    conditions:\n      all:\n        - {attribute: trial_ends_at, operator: exists}\n"
+         "        - {attribute: plan, operator: eq, value: free}\n", "")
+    narrowed = plan(example_copy, targets=("segment:trialing",))
+    assert [c.address for c in narrowed.changes] == ["flow:trial_conversion",
+                                                     "segment:trialing"]
+    _converges(example_copy, narrowed)

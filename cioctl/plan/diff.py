@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from cioctl.model.base import slugify
 from cioctl.plan.change import Action, Change, FieldChange, Flag
-from cioctl.plan.fields import field_changes
+from cioctl.plan.fields import field_changes, keep_ignored
 from cioctl.state.canonical import segment_keys
 from cioctl.state.kinds import CREDENTIAL_OF, KINDS, Kind, Surface, owner_tag
 from cioctl.state.live import LiveState
@@ -39,6 +39,9 @@ def diff(desired: dict[Address, Resource], live: LiveState,
         have = _match(want, live, matched)
         if have is not None:
             matched.add((have.kind, have.key))
+            if want.ignore_changes:
+                want = replace(want, fields=keep_ignored(want.fields, have.fields,
+                                                         want.ignore_changes))
         compared.append((want, have, _compare(want, have, live)))
     replaced = {c.key for _, _, c in compared
                 if c is not None and c.kind is Kind.SEGMENT and c.action is Action.REPLACE}

@@ -141,3 +141,24 @@ def test_target_on_a_delete_includes_what_still_refers_to_it(example_copy: Path)
     assert [c.address for c in narrowed.changes] == ["flow:trial_conversion",
                                                      "segment:trialing"]
     _converges(example_copy, narrowed)
+
+
+def test_ignored_fields_keep_their_live_value_when_other_fields_change(example_copy: Path) -> None:
+    apply(example_copy)
+    edit(example_copy / "templates/renewal.html", "Nothing to do", "No action needed")
+    apply(example_copy)  # stands for an edit made in the UI
+    edit(example_copy / "templates/renewal.html", "No action needed", "Nothing to do")
+    edit(example_copy / "flows/renewal.yaml", "  - name: Renewal reminder\n",
+         "  - name: Renewal reminder\n"
+         "    lifecycle: {ignore_changes: [\"steps[0].content.body\", filter]}\n")
+    edit(example_copy / "flows/renewal.yaml", "subject: Your ${var.product} plan renews soon",
+         "subject: Renewal soon")
+    edit(example_copy / "flows/renewal.yaml", "value: true}", "value: false}")
+    edit(example_copy / "flows/renewal.yaml", 'at: "10:00"', 'at: "11:00"')  # via Journeys
+    (change,) = plan(example_copy).changes
+    assert [f.path for f in change.fields] == ["steps[0].content.subject", "trigger.start_hour"]
+    _converges(example_copy)
+    edit(example_copy / "flows/renewal.yaml",
+         "    lifecycle: {ignore_changes: [\"steps[0].content.body\", filter]}\n", "")
+    paths = {f.path for c in plan(example_copy).changes for f in c.fields}
+    assert paths == {"steps[0].content.body", "filter.and[0].attribute.value"}

@@ -16,6 +16,7 @@ from cioctl.model.workspace import Workspace
 from cioctl.pipeline import validate_workspace
 from cioctl.plan.build import build_plan, definitions_checksum, wanted_addresses
 from cioctl.plan.change import Change, Flag
+from cioctl.plan.fields import keep_ignored
 from cioctl.plan.value import Plan
 from cioctl.state.desired import desired_resources
 from cioctl.state.kinds import Kind
@@ -94,13 +95,27 @@ def preflight(plan: Plan, workspace: Workspace, live: LiveState) -> None:
             f"'{plan.environment}')", hint="run cioctl plan again and review the new plan")
 
 
-def _with_real_values(change: Change, desired: dict[tuple[Kind, str], Resource]) -> Change:
+def _with_real_values(change: Change, desired: dict[tuple[Kind, str], Resource],
+                      live: LiveState) -> Change:
     """The change with its ``after`` from the definitions (plans hold ``${env:…}`` references
-    in place of environment values; the checksum proves the definitions are the same)."""
+    in place of environment values; the checksum proves the definitions are the same), and
+    ``ignore_changes`` paths at their live value (the fingerprint proves it unchanged)."""
     resource = desired.get((change.kind, change.key))
     if resource is None or change.after is None:
         return change
-    return replace(change, after=resource.fields)
+    after = resource.fields
+    have = _live_resource(change, live)
+    if resource.ignore_changes and have is not None:
+        after = keep_ignored(after, have.fields, resource.ignore_changes)
+    return replace(change, after=after)
+
+
+def _live_resource(change: Change, live: LiveState) -> Resource | None:
+    if change.live_id is not None:
+        for resource in live.resources.values():
+            if resource.kind is change.kind and resource.live_id == change.live_id:
+                return resource
+    return live.resources.get((change.kind, change.key))
 
 
 @dataclass(frozen=True)
@@ -124,7 +139,8 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
             on_result(result)
 
     desired = desired_resources(workspace)
-    executable = tuple(_with_real_values(c, desired) for c in plan.changes if c.executable)
+    executable = tuple(_with_real_values(c, desired, live) for c in plan.changes
+                       if c.executable)
     result = await run_changes(client, executable, id_book(live), on_result=record,
                                concurrency=concurrency)
     ledger = next_ledger(plan, result)

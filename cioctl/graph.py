@@ -2,8 +2,9 @@
 
 Creates and updates run after the changes of what they depend on (attributes and events,
 snippets, segments by their references, then flows). A delete runs after every change to a
-resource that referred to the deleted one in the live workspace, so nothing is left pointing
-at it; deletes therefore come in reverse dependency order.
+resource that referred to the deleted one (a segment, or a snippet its content renders) in the
+live workspace, so nothing is left pointing at it; deletes therefore come in reverse
+dependency order.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ class DependencyCycleError(CioctlError):
     """Changes that depend on each other in a loop."""
 
 
-def _edges(changes: list[Change], live: Mapping[str, Resource]) -> dict[str, set[str]]:
+def prerequisites(changes: list[Change],
+                  live: Mapping[str, Resource]) -> dict[str, set[str]]:
+    """For each change, the changes of ``changes`` that must run before it."""
     by_address = {c.address: c for c in changes}
     after: dict[str, set[str]] = {c.address: set() for c in changes}
     for change in changes:
@@ -30,19 +33,24 @@ def _edges(changes: list[Change], live: Mapping[str, Resource]) -> dict[str, set
             continue
         after[change.address] |= {d for d in change.depends_on if d in by_address and
                                   by_address[d].action is not Action.DELETE}
-    for change in changes:
-        if change.action is not Action.DELETE:
-            continue
-        for address, resource in live.items():
-            if address in by_address and change.address in _live_refs(resource):
-                after[change.address].add(address)
+    deletes = {c.address for c in changes if c.action is Action.DELETE}
+    if deletes:
+        for address in by_address:
+            resource = live.get(address)
+            if resource is not None:
+                for deleted in _live_refs(resource) & deletes - {address}:
+                    after[deleted].add(address)
     return after
 
 
 def _live_refs(resource: Resource) -> set[str]:
+    """Segments and snippets a live resource refers to (a snippet in use cannot be deleted)."""
     from cioctl.plan.diff import referenced_segments
+    from cioctl.state.desired import snippets_used, texts
 
-    return {f"segment:{key}" for key in referenced_segments(resource)}
+    rendered = texts(resource.fields.get("steps", [])) + texts(resource.fields.get("value", ""))
+    return {f"segment:{key}" for key in referenced_segments(resource)} | \
+        {f"snippet:{name}" for name in snippets_used(rendered)}
 
 
 def order_changes(changes: list[Change], live: Mapping[str, Resource]) -> list[Change]:
@@ -51,7 +59,7 @@ def order_changes(changes: list[Change], live: Mapping[str, Resource]) -> list[C
     Each returned change's ``depends_on`` lists the changes of this plan that must succeed
     before it runs, so a saved plan carries its own execution graph.
     """
-    after = _edges(changes, live)
+    after = prerequisites(changes, live)
     cycles = find_cycles({a: sorted(d) for a, d in after.items()})
     if cycles:
         loop = " → ".join([*cycles[0], cycles[0][0]])

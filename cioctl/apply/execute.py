@@ -17,11 +17,9 @@ from cioctl.api.errors import ApiConnectionError, ApiNotFound
 from cioctl.api.http import ApiClient
 from cioctl.apply.wire import IdBook, message_steps, tags_with_owner
 from cioctl.plan.change import Action, Change
+from cioctl.plan.diff import APP_WRITABLE_CONTENT
 from cioctl.state.canonical import JSON
 from cioctl.state.kinds import Kind, Surface, owner_tag
-
-APP_CONTENT = ("subject", "body", "preheader_text", "recipient", "sending_state", "headers",
-               "title", "link", "method", "url")
 
 
 async def execute(client: ApiClient, change: Change, ids: IdBook) -> int | None:
@@ -93,13 +91,13 @@ async def _data_index(client: ApiClient, change: Change, _ids: IdBook) -> None:
 
 async def write_data_index(client: ApiClient, changes: list[Change]) -> None:
     """Attribute or event metadata of several changes (one kind) in as few POSTs as allowed."""
+    # The description is always sent, "" included: omitting it would leave a cleared one as is.
     if changes[0].kind is Kind.ATTRIBUTE:
         await data_index.update_attributes(client, [data_index.AttributeMeta(
-            c.key, _after(c)["description"] or None, _after(c)["privacy_level"])
-            for c in changes])
+            c.key, _after(c)["description"], _after(c)["privacy_level"]) for c in changes])
     else:
         await data_index.update_events(client, [data_index.EventMeta(
-            c.key, _after(c)["description"] or None) for c in changes])
+            c.key, _after(c)["description"]) for c in changes])
 
 
 async def _create_data_index(client: ApiClient, change: Change, ids: IdBook) -> int | None:
@@ -185,6 +183,7 @@ async def _update(client: ApiClient, change: Change, ids: IdBook) -> int | None:
             client, _id(change), name=f["name"], description=f.get("description") or "",
             conditions=ids.conditions(f["conditions"]) if f.get("conditions") else None,
             tags=tags_with_owner(f, change.key))
+        ids.segments[change.key] = _id(change)  # a rename may change the key others use
     elif change.surface is Surface.APP:
         await _update_contents(client, change, ids)
     else:
@@ -209,7 +208,8 @@ async def _update_contents(client: ApiClient, change: Change, ids: IdBook) -> No
     action_ids = ids.action_ids.get(change.key, {})
     for name, step in message_steps(_after(change).get("steps", [])).items():
         old = before.get(name, {}).get("content", {})
-        edits = {k: v for k, v in step["content"].items() if k in APP_CONTENT and old.get(k) != v}
+        edits = {k: v for k, v in step["content"].items()
+                 if k in APP_WRITABLE_CONTENT and old.get(k) != v}
         if edits:
             await campaigns.update_action(client, _id(change), action_ids[name], edits)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 
 import anyio
@@ -14,7 +14,7 @@ from cioctl.api import segments as api_segments
 from cioctl.api.endpoints import Surface as ApiSurface
 from cioctl.api.http import ApiClient
 from cioctl.errors import ApiError, ConfigError
-from cioctl.graph import order_changes
+from cioctl.graph import order_changes, prerequisites
 from cioctl.model.base import slugify
 from cioctl.model.workspace import Workspace
 from cioctl.plan.change import Action, Change
@@ -62,9 +62,9 @@ async def build_plan(workspace: Workspace, client: ApiClient, *,
     changes = await _with_audiences(client, result.changes)
     changes = await _blocked_deletes(client, changes, live)
     changes = redact_changes(changes, workspace.env_values)
-    if targets:
-        changes = narrow(changes, targets, desired)
     live_by_address = {r.address: r for r in live.resources.values()}
+    if targets:
+        changes = narrow(changes, targets, desired, live_by_address)
     env = workspace.environment
     return Plan(
         workspace=workspace.config.workspace, environment=workspace.environment_name,
@@ -143,15 +143,17 @@ async def _blocked_deletes(client: ApiClient, changes: list[Change],
                     credential="") if c.address in blockers else c for c in changes]
 
 
-def narrow(changes: list[Change], targets: Collection[str],
-           desired: dict[Address, Resource]) -> list[Change]:
-    """Only the targeted resources and what they depend on (``--target kind:key``)."""
+def narrow(changes: list[Change], targets: Collection[str], desired: dict[Address, Resource],
+           live: Mapping[str, Resource] | None = None) -> list[Change]:
+    """Only the targeted resources and what they depend on (``--target kind:key``), including,
+    for a delete, the changes that stop live resources referring to it."""
     known = {c.address for c in changes} | {r.address for r in desired.values()}
     for target in targets:
         if target not in known:
             raise ConfigError(f"--target {target} names no resource of this workspace",
                               hint="use kind:key, e.g. segment:pro_plan or flow:onboarding")
     by_address = {r.address: r for r in desired.values()}
+    before = prerequisites(changes, live or {})
     keep: set[str] = set()
     pending = list(targets)
     while pending:
@@ -162,4 +164,5 @@ def narrow(changes: list[Change], targets: Collection[str],
         resource = by_address.get(address)
         if resource is not None:
             pending += [f"{k}:{v}" for k, v in resource.depends_on]
+        pending += before.get(address, ())
     return [c for c in changes if c.address in keep]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from cioctl.model.base import slugify
 from cioctl.plan.change import Action, Change, FieldChange, Flag
-from cioctl.plan.fields import field_changes
+from cioctl.plan.fields import field_changes, keep_ignored
 from cioctl.state.canonical import segment_keys
 from cioctl.state.kinds import CREDENTIAL_OF, KINDS, Kind, Surface, owner_tag
 from cioctl.state.live import LiveState
@@ -14,8 +14,10 @@ from cioctl.state.resource import Resource
 
 Address = tuple[Kind, str]
 IMMUTABLE = {Kind.SEGMENT: ("type",), Kind.FLOW: ("trigger.type",)}
+# What the App API's documented action PUT can write (push ``title``/``link``, email
+# ``from``/``reply_to`` are not among them: those edits go through Journeys).
 APP_WRITABLE_CONTENT = frozenset({"subject", "body", "preheader_text", "recipient",
-                                  "sending_state", "headers", "title", "link", "method", "url"})
+                                  "sending_state", "headers", "method", "url"})
 LEDGER_KINDS = frozenset({Kind.SNIPPET, Kind.COLLECTION, Kind.REPORTING_WEBHOOK, Kind.ATTRIBUTE,
                           Kind.EVENT})
 
@@ -32,14 +34,24 @@ def diff(desired: dict[Address, Resource], live: LiveState,
          credentials: frozenset[Surface]) -> DiffResult:
     """Every change that makes live equal desired, and what is unmanaged."""
     matched: set[Address] = set()
-    changes: list[Change] = []
+    compared: list[tuple[Resource, Resource | None, Change | None]] = []
     for want in desired.values():
         have = _match(want, live, matched)
         if have is not None:
             matched.add((have.kind, have.key))
-        change = _compare(want, have, live)
+            if want.ignore_changes:
+                want = replace(want, fields=keep_ignored(want.fields, have.fields,
+                                                         want.ignore_changes))
+        compared.append((want, have, _compare(want, have, live)))
+    replaced = {c.key for _, _, c in compared
+                if c is not None and c.kind is Kind.SEGMENT and c.action is Action.REPLACE}
+    changes: list[Change] = []
+    for want, have, change in compared:
+        stale = sorted(replaced & referenced_segments(want)) if have is not None else []
+        if stale and (change is None or change.action is Action.UPDATE):
+            change = _repoint(want, have, change, stale)
         if change is not None:
-            changes.append(_with_surface(change, credentials, live))
+            changes.append(_with_surface(change, credentials, live, full=bool(stale)))
     leftovers = [r for a, r in live.resources.items() if a not in matched]
     unmanaged = [r for r in leftovers if not r.managed]
     changes += [_with_surface(_removal(r), credentials, live)
@@ -57,6 +69,11 @@ def _match(want: Resource, live: LiveState, taken: set[Address]) -> Resource | N
             if found is not None and (found.kind, found.key) not in taken and \
                     found.name == name:
                 return found
+    if want.kind is Kind.REPORTING_WEBHOOK:  # live, a webhook is known by its name only
+        found = live.resources.get((want.kind, slugify(want.name)))
+        if found is not None and (found.kind, found.key) not in taken and \
+                found.name == want.name:
+            return found
     return None
 
 
@@ -76,6 +93,17 @@ def _compare(want: Resource, have: Resource | None, live: LiveState) -> Change |
     if Flag.ADOPT in flags:
         fields = (*fields, FieldChange("ownership", None, _ownership_label(want)))
     return _change(Action.UPDATE, want, have, fields, flags)
+
+
+def _repoint(want: Resource, have: Resource | None, change: Change | None,
+             stale: list[str]) -> Change:
+    """A resource that refers to a replaced segment is written again, so that it points at the
+    new segment's id (the old one is deleted); its own changes, if any, go along."""
+    reason = ", ".join(f"segment:{k}" for k in stale) + \
+        " is replaced (a new id): written again to refer to the new one"
+    if change is None:
+        return _change(Action.UPDATE, want, have, reason=reason)
+    return replace(change, reason=reason)
 
 
 def _ownership_flags(want: Resource, have: Resource, live: LiveState) -> list[Flag]:
@@ -118,8 +146,9 @@ def _change(action: Action, want: Resource, have: Resource | None,
     )
 
 
-def _with_surface(change: Change, credentials: frozenset[Surface], live: LiveState) -> Change:
-    surface = _surface_for(change)
+def _with_surface(change: Change, credentials: frozenset[Surface], live: LiveState,
+                  full: bool = False) -> Change:
+    surface = KINDS[change.kind].write_surface if full else _surface_for(change)
     flags = list(change.flags)
     if change.kind is Kind.FLOW and change.action is not Action.CREATE and \
             live.resources.get((Kind.FLOW, change.key)) is not None and \

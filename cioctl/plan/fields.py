@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import re
 from typing import Any
 
 from deepdiff import DeepDiff
@@ -36,3 +38,31 @@ def field_changes(before: dict[str, Any], after: dict[str, Any],
 
 def _is_missing(value: Any) -> bool:
     return type(value).__name__ == "NotPresent"
+
+
+def _parts(path: str) -> list[str | int]:
+    return [int(p[1:-1]) if p.startswith("[") else p
+            for p in re.findall(r"\[\d+\]|[^.\[\]]+", path)]
+
+
+def _lookup(value: Any, parts: list[str | int]) -> tuple[bool, Any]:
+    for part in parts:
+        present = part < len(value) if isinstance(part, int) and isinstance(value, list) else \
+            isinstance(part, str) and isinstance(value, dict) and part in value
+        if not present:
+            return False, None
+        value = value[part]
+    return True, value
+
+
+def keep_ignored(after: dict[str, Any], live: dict[str, Any],
+                 ignored: tuple[str, ...]) -> dict[str, Any]:
+    """``after`` with every ``ignore_changes`` path that exists on both sides set to its live
+    value, so that writing the other fields leaves those as they are in the workspace."""
+    result = copy.deepcopy(after)
+    for path in ignored:
+        parts = _parts(path)
+        in_live, value = _lookup(live, parts)
+        if parts and in_live and _lookup(result, parts)[0]:
+            _lookup(result, parts[:-1])[1][parts[-1]] = copy.deepcopy(value)
+    return result

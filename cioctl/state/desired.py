@@ -13,7 +13,8 @@ from cioctl.state.resource import JSON, Resource
 Address = tuple[Kind, str]
 
 
-def _snippets_used(texts: list[str]) -> set[str]:
+def snippets_used(texts: list[str]) -> set[str]:
+    """Names of the snippets ``{{ snippets.x }}`` in ``texts`` render."""
     used: set[str] = set()
     for text in texts:
         analysis = analyze_liquid(text) if "{" in text else ()
@@ -23,13 +24,14 @@ def _snippets_used(texts: list[str]) -> set[str]:
     return used
 
 
-def _texts(value: object) -> list[str]:
+def texts(value: object) -> list[str]:
+    """Every string inside a JSON value."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        return [t for v in value.values() for t in _texts(v)]
+        return [t for v in value.values() for t in texts(v)]
     if isinstance(value, list):
-        return [t for v in value for t in _texts(v)]
+        return [t for v in value for t in texts(v)]
     return []
 
 
@@ -54,7 +56,7 @@ def desired_resources(ws: Workspace) -> dict[Address, Resource]:
     resources += [_resource(Kind.EVENT, e, e.name, e.name, {"description": e.description or ""})
                   for e in ws.events]
     resources += [_resource(Kind.SNIPPET, s, s.name, s.name, {"value": s.value.strip()},
-                            {(Kind.SNIPPET, u) for u in _snippets_used([s.value])})
+                            {(Kind.SNIPPET, u) for u in snippets_used([s.value])})
                   for s in ws.snippets]
     resources += [_resource(Kind.COLLECTION, c, c.name, c.name, {"data": c.data or []})
                   for c in ws.collections]
@@ -68,12 +70,12 @@ def desired_resources(ws: Workspace) -> dict[Address, Resource]:
         resources.append(_resource(Kind.SEGMENT, segment, segment.key, segment.name, {
             "name": segment.name, "description": segment.description or "",
             "type": "manual" if segment.manual else "dynamic", "conditions": conditions,
-            "tags": sorted(segment.tags)},
+            "tags": sorted(set(segment.tags))},
             {(Kind.SEGMENT, k) for k in segment_keys(conditions)}))
     for flow in ws.flows:
         fields = flow_fields(flow)
         needs = {(Kind.SEGMENT, k) for k in segment_keys(fields)}
         needs |= {(Kind.SEGMENT, k) for k in fields["trigger"].get("segment_keys", [])}
-        needs |= {(Kind.SNIPPET, s) for s in _snippets_used(_texts(fields["steps"]))}
+        needs |= {(Kind.SNIPPET, s) for s in snippets_used(texts(fields["steps"]))}
         resources.append(_resource(Kind.FLOW, flow, flow.key, flow.name, fields, needs))
     return {(r.kind, r.key): r for r in resources}

@@ -112,7 +112,7 @@ def flow_fields(flow: Flow) -> JSON:
         "goal": ({"type": "event", "event_name": flow.goal.event,
                   "within_seconds": duration_seconds(flow.goal.within)} if flow.goal else None),
         "frequency": flow.frequency,
-        "tags": sorted(flow.tags),
+        "tags": sorted(set(flow.tags)),  # a set: writes send each tag once
         "steps": [step_json(s) for s in flow.steps],
     })
     return fields

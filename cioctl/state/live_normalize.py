@@ -27,7 +27,7 @@ def segment_key(segment: JourneysSegment | JourneysCampaign) -> tuple[str, bool]
 
 
 def _user_tags(tags: tuple[str, ...], key: str) -> list[str]:
-    return sorted(t for t in tags if t != owner_tag(key))
+    return sorted({t for t in tags if t != owner_tag(key)})
 
 
 def live_segment(segment: JourneysSegment, id_to_key: dict[int, str]) -> Resource:

@@ -137,4 +137,7 @@ async def _attempt(client: ApiClient, unit: list[Change], ids: IdBook) -> list[C
         request_id = getattr(error, "request_id", None)
         return [ChangeResult(c.address, c.action, Status.FAILED, error.message, request_id)
                 for c in unit]
+    except Exception as bug:  # one change's bug must not abandon the others unreported
+        detail = f"internal error ({type(bug).__name__}: {bug}); please report it"
+        return [ChangeResult(c.address, c.action, Status.FAILED, detail) for c in unit]
     return [ChangeResult(c.address, c.action, Status.APPLIED, live_id=live_id) for c in unit]

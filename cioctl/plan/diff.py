@@ -18,8 +18,6 @@ IMMUTABLE = {Kind.SEGMENT: ("type",), Kind.FLOW: ("trigger.type",)}
 # ``from``/``reply_to`` are not among them: those edits go through Journeys).
 APP_WRITABLE_CONTENT = frozenset({"subject", "body", "preheader_text", "recipient",
                                   "sending_state", "headers", "method", "url"})
-LEDGER_KINDS = frozenset({Kind.SNIPPET, Kind.COLLECTION, Kind.REPORTING_WEBHOOK, Kind.ATTRIBUTE,
-                          Kind.EVENT})
 
 
 @dataclass(frozen=True)

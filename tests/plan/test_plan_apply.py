@@ -183,3 +183,28 @@ def test_live_resources_sharing_a_key_are_all_seen(example_copy: Path) -> None:
     (duplicate,) = result.changes
     assert duplicate.action is Action.DELETE and duplicate.key.startswith("promoters#")
     assert apply(example_copy).result.ok and plan(example_copy).changes == ()
+
+
+def test_an_unexpected_error_in_one_change_fails_only_that_change(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import anyio
+
+    from cioctl.apply import runner
+    from cioctl.apply.wire import IdBook
+    from cioctl.plan.change import Change
+    from cioctl.state.kinds import Kind, Surface
+
+    def change(key: str) -> Change:
+        return Change(Action.CREATE, Kind.SNIPPET, key, key, Surface.APP, "app_api_key",
+                      after={"value": key})
+
+    async def broken(_client: object, change: Change, _ids: object) -> None:
+        if change.key == "bad":
+            raise KeyError("boom")
+
+    monkeypatch.setattr(runner, "execute", broken)
+    changes = (change("bad"), change("good"))
+    result = anyio.run(lambda: runner.run_changes(None, changes, IdBook()))  # type: ignore[arg-type]
+    statuses = {r.address: (r.status, r.detail) for r in result.results}
+    assert statuses["snippet:good"][0] == "applied"
+    assert statuses["snippet:bad"][0] == "failed" and "internal error" in statuses["snippet:bad"][1]

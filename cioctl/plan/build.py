@@ -110,13 +110,14 @@ async def _with_audiences(client: ApiClient, changes: list[Change]) -> list[Chan
 
 async def _blocked_deletes(client: ApiClient, changes: list[Change],
                            live: LiveState) -> list[Change]:
-    """A segment delete becomes *manual* when something cioctl doesn't manage still uses it.
+    """A segment delete (or replace, which deletes it first) becomes *manual* when something
+    cioctl doesn't manage still uses it.
 
     Campaigns and newsletters outside cioctl would break (or block the delete); a person has
     to detach the segment from them in Customer.io first.
     """
-    deletes = [c for c in changes if c.kind is Kind.SEGMENT and c.action is Action.DELETE
-               and c.live_id is not None]
+    deletes = [c for c in changes if c.kind is Kind.SEGMENT and c.live_id is not None
+               and c.action in (Action.DELETE, Action.REPLACE)]
     if not deletes or not client.has_credential(ApiSurface.APP):
         return changes
     ours = {r.live_id for r in live.resources.values() if r.kind is Kind.FLOW and r.managed}
@@ -131,10 +132,11 @@ async def _blocked_deletes(client: ApiClient, changes: list[Change],
         foreign = [i for i in usage.campaigns if i not in ours]
         newsletters = len(usage.draft_newsletters) + len(usage.sent_newsletters)
         if foreign or newsletters:
+            verb = "deleting" if change.action is Action.DELETE else "replacing (delete + create)"
             blockers[change.address] = (
-                f"still used by campaign(s) {', '.join(map(str, foreign)) or '-'} and "
-                f"{newsletters} newsletter(s) that cioctl does not manage; detach it from them "
-                "in Customer.io, then plan again")
+                f"{verb} it would break campaign(s) {', '.join(map(str, foreign)) or '-'} and "
+                f"{newsletters} newsletter(s) that cioctl does not manage and that use it; "
+                "detach it from them in Customer.io, then plan again")
 
     async with anyio.create_task_group() as group:
         for change in deletes:

@@ -109,9 +109,8 @@ def test_removed_attribute_is_unsupported(example_copy: Path) -> None:
     assert not change.executable
 
 
-def test_segment_used_outside_cioctl_is_a_manual_delete(served_example: Path) -> None:
-    assert apply(served_example, env="served", environ=KEYS).result.ok
-    assert plan(served_example, "served", environ=KEYS).changes == ()
+def _foreign_campaign_on_promoters(served_example: Path) -> None:
+    """A campaign made in the Customer.io UI (untagged) that triggers on Promoters."""
 
     async def foreign_campaign() -> None:
         url = load_valid_workspace(served_example, "served", KEYS).environment.endpoint
@@ -125,6 +124,12 @@ def test_segment_used_outside_cioctl_is_a_manual_delete(served_example: Path) ->
                                                 "segment_ids": [ids["Promoters"]]}))
 
     anyio.run(foreign_campaign)
+
+
+def test_segment_used_outside_cioctl_is_a_manual_delete(served_example: Path) -> None:
+    assert apply(served_example, env="served", environ=KEYS).result.ok
+    assert plan(served_example, "served", environ=KEYS).changes == ()
+    _foreign_campaign_on_promoters(served_example)
     edit(served_example / "segments/engagement.yaml",
          "  - name: Promoters\n    conditions: {attribute: nps_score, operator: gte, value: 9}\n",
          "")
@@ -139,3 +144,15 @@ def test_saved_plan_validates_against_committed_schema(example_copy: Path) -> No
     edit(example_copy / "content/snippets.yaml", 'value: "Acme:"', 'value: "ACME:"')
     for saved in (plan(example_copy), plan(example_copy, targets=("snippet:sms_signature",))):
         jsonschema.validate(json.loads(saved.to_json()), schema)
+
+
+def test_segment_used_outside_cioctl_is_a_manual_replace(served_example: Path) -> None:
+    assert apply(served_example, env="served", environ=KEYS).result.ok
+    _foreign_campaign_on_promoters(served_example)
+    edit(served_example / "segments/engagement.yaml",
+         "  - name: Promoters\n    conditions: {attribute: nps_score, operator: gte, value: 9}\n",
+         "  - {name: Promoters, manual: true}\n")
+    changes = {c.address: c for c in plan(served_example, "served", environ=KEYS).changes}
+    promoters = changes["segment:promoters"]
+    assert promoters.action is Action.MANUAL and "replacing" in (promoters.reason or "")
+    assert not promoters.executable

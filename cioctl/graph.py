@@ -44,13 +44,15 @@ def prerequisites(changes: list[Change],
 
 
 def _live_refs(resource: Resource) -> set[str]:
-    """Segments and snippets a live resource refers to (a snippet in use cannot be deleted)."""
+    """Segments, snippets and collections a live resource refers to (a snippet in use cannot
+    be deleted; a collection a template loops over should outlive the template's use)."""
     from cioctl.plan.diff import referenced_segments
-    from cioctl.state.desired import snippets_used, texts
+    from cioctl.state.desired import globals_used, snippets_used, texts
 
     rendered = texts(resource.fields.get("steps", [])) + texts(resource.fields.get("value", ""))
     return {f"segment:{key}" for key in referenced_segments(resource)} | \
-        {f"snippet:{name}" for name in snippets_used(rendered)}
+        {f"snippet:{name}" for name in snippets_used(rendered)} | \
+        {f"collection:{name}" for name in globals_used(rendered)}
 
 
 def order_changes(changes: list[Change], live: Mapping[str, Resource]) -> list[Change]:

@@ -15,13 +15,22 @@ Address = tuple[Kind, str]
 
 def snippets_used(texts: list[str]) -> set[str]:
     """Names of the snippets ``{{ snippets.x }}`` in ``texts`` render."""
-    used: set[str] = set()
+    return {parts[1] for parts in _variables(texts) if len(parts) > 1 and
+            parts[0] == "snippets"}
+
+
+def globals_used(texts: list[str]) -> set[str]:
+    """Top-level Liquid names ``texts`` read (a collection is read by its name)."""
+    return {parts[0] for parts in _variables(texts)}
+
+
+def _variables(texts: list[str]) -> set[tuple[str, ...]]:
+    found: set[tuple[str, ...]] = set()
     for text in texts:
         analysis = analyze_liquid(text) if "{" in text else ()
         if not isinstance(analysis, SyntaxProblem):
-            used |= {parts[1] for parts, _ in analysis if len(parts) > 1 and
-                     parts[0] == "snippets"}
-    return used
+            found |= {parts for parts, _ in analysis}
+    return found
 
 
 def texts(value: object) -> list[str]:
@@ -55,8 +64,10 @@ def desired_resources(ws: Workspace) -> dict[Address, Resource]:
         for a in ws.attributes]
     resources += [_resource(Kind.EVENT, e, e.name, e.name, {"description": e.description or ""})
                   for e in ws.events]
+    collections = {c.name for c in ws.collections}
     resources += [_resource(Kind.SNIPPET, s, s.name, s.name, {"value": s.value.strip()},
-                            {(Kind.SNIPPET, u) for u in snippets_used([s.value])})
+                            {(Kind.SNIPPET, u) for u in snippets_used([s.value])} |
+                            {(Kind.COLLECTION, c) for c in globals_used([s.value]) & collections})
                   for s in ws.snippets]
     resources += [_resource(Kind.COLLECTION, c, c.name, c.name, {"data": c.data or []})
                   for c in ws.collections]
@@ -77,5 +88,6 @@ def desired_resources(ws: Workspace) -> dict[Address, Resource]:
         needs = {(Kind.SEGMENT, k) for k in segment_keys(fields)}
         needs |= {(Kind.SEGMENT, k) for k in fields["trigger"].get("segment_keys", [])}
         needs |= {(Kind.SNIPPET, s) for s in snippets_used(texts(fields["steps"]))}
+        needs |= {(Kind.COLLECTION, c) for c in globals_used(texts(fields["steps"])) & collections}
         resources.append(_resource(Kind.FLOW, flow, flow.key, flow.name, fields, needs))
     return {(r.kind, r.key): r for r in resources}

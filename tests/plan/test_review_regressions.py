@@ -162,3 +162,16 @@ def test_ignored_fields_keep_their_live_value_when_other_fields_change(example_c
          "    lifecycle: {ignore_changes: [\"steps[0].content.body\", filter]}\n", "")
     paths = {f.path for c in plan(example_copy).changes for f in c.fields}
     assert paths == {"steps[0].content.body", "filter.and[0].attribute.value"}
+
+
+def test_collections_used_from_liquid_are_dependencies(example_copy: Path) -> None:
+    creates = [c.address for c in plan(example_copy).changes]
+    assert creates.index("collection:plans") < creates.index("flow:trial_conversion")
+    apply(example_copy)
+    (example_copy / "flows/trial.yaml").unlink()
+    (example_copy / "content/integrations.yaml").write_text(
+        (example_copy / "content/integrations.yaml").read_text().split("collections:")[0])
+    deletes = plan(example_copy).changes
+    order = [c.address for c in deletes]
+    assert order.index("flow:trial_conversion") < order.index("collection:plans")
+    assert "flow:trial_conversion" in deletes[order.index("collection:plans")].depends_on

@@ -24,7 +24,13 @@ from cioctl.model.steps import (
     message_of,
     walk_steps,
 )
-from cioctl.model.types import Operator, ValueType, value_fits
+from cioctl.model.types import (
+    OPERATORS_BY_TYPE,
+    VALUELESS_OPERATORS,
+    Operator,
+    ValueType,
+    value_fits,
+)
 from cioctl.model.workspace import Workspace
 
 
@@ -75,8 +81,6 @@ def _comparison(
     name: str, what: str, value_type: ValueType, enum: list[Any] | None,
     node: AttributeCondition | PropertyFilter, at: Location | None,
 ) -> Iterator[CioctlError]:
-    from cioctl.model.types import OPERATORS_BY_TYPE, VALUELESS_OPERATORS
-
     allowed = OPERATORS_BY_TYPE[value_type]
     if node.operator not in allowed:
         yield _error(

@@ -71,12 +71,32 @@ app.add_typer(emulator_cmd.emulator_app, name="emulator")
 app.add_typer(events_cmd.events_app, name="events")
 
 
+GLOBAL_VALUE_OPTIONS = frozenset({"-e", "--env", "-w", "--workspace", "--format"})
+GROUPS = frozenset({"emulator", "events"})
+
+
+def global_options_last(args: list[str]) -> list[str]:
+    """``cioctl -e staging -w ws plan`` → ``cioctl plan -e staging -w ws``: the environment,
+    workspace and format options are accepted before the command too (design.md §9)."""
+    moved: list[str] = []
+    rest = list(args)
+    while rest and rest[0] in GLOBAL_VALUE_OPTIONS and len(rest) > 1:
+        moved += rest[:2]
+        rest = rest[2:]
+    if not moved or not rest or rest[0].startswith("-"):
+        return args
+    command = 2 if rest[0] in GROUPS and len(rest) > 1 else 1
+    return [*rest[:command], *moved, *rest[command:]]
+
+
 def main() -> None:
     """Console-script entry point."""
     verbose = any(arg in ("-v", "--verbose") for arg in sys.argv[1:])
-    if "--no-color" in sys.argv[1:]:  # accepted anywhere, like NO_COLOR
+    args = [a for a in sys.argv[1:] if a not in ("-v", "--verbose")]
+    if "--no-color" in args:  # accepted anywhere, like NO_COLOR
         import os
 
         os.environ["NO_COLOR"] = "1"
-        sys.argv = [a for a in sys.argv if a != "--no-color"]
+        args = [a for a in args if a != "--no-color"]
+    sys.argv = [sys.argv[0], *(["--verbose"] if verbose else []), *global_options_last(args)]
     sys.exit(run_cli(app, verbose))

@@ -162,3 +162,26 @@ def test_errors_raised_in_concurrent_work_are_reported_cleanly(capsys: pytest.Ca
     assert run_cli(fails, False) == 1
     err = capsys.readouterr().err
     assert "rate limited" in err and "internal error" not in err and "TaskGroup" not in err
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    (["-e", "staging", "-w", "ws", "plan", "--out", "p"],
+     ["plan", "-e", "staging", "-w", "ws", "--out", "p"]),
+    (["-w", "ws", "emulator", "serve", "--port", "1"], ["emulator", "serve", "-w", "ws",
+                                                         "--port", "1"]),
+    (["plan", "-e", "x"], ["plan", "-e", "x"]),
+    (["-e"], ["-e"]),
+])
+def test_global_options_may_come_before_the_command(given: list[str],
+                                                   expected: list[str]) -> None:
+    from cioctl.cli import global_options_last
+
+    assert global_options_last(given) == expected
+
+
+def test_global_options_work_end_to_end(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "cioctl", "-v", "--no-color", "-w", str(EXAMPLE), "-e",
+         "production", "validate"],
+        capture_output=True, text=True, env={**os.environ}, check=False)
+    assert proc.returncode == 0 and "(production, 10 files)" in proc.stdout, proc.stderr

@@ -27,8 +27,8 @@ _ENUMS = {
 }
 _MESSAGE_WRITABLE = frozenset({
     "subject", "body", "body_amp", "preheader_text", "recipient", "from_id", "reply_to_id",
-    "sending_state", "headers", "title", "link",
-})
+    "sending_state", "headers",
+})  # as the reference lists them; a push's title and link are written through Journeys
 WRITABLE: dict[str, frozenset[str]] = {
     "email": _MESSAGE_WRITABLE, "push": _MESSAGE_WRITABLE, "in_app": _MESSAGE_WRITABLE,
     "slack": _MESSAGE_WRITABLE,

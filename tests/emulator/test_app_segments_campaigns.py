@@ -136,3 +136,14 @@ def test_broadcasts_empty_unless_seeded(api: Api) -> None:
     trigger = api("POST", f"/v1/campaigns/{bid}/triggers", json={"data": {}})
     assert trigger.status_code == 200 and isinstance(trigger.json()["id"], int)
     assert len(api("GET", f"/v1/broadcasts/{bid}/triggers").json()["triggers"]) == 1
+
+
+def test_action_put_writes_only_the_documented_fields(api: Api, jwt: str) -> None:
+    campaign = {"campaign": {"name": "Push", "trigger": {"type": "event", "event_name": "e"},
+                             "workflow": [{"type": "push", "name": "p",
+                                           "content": {"title": "Hi", "body": "b"}}]}}
+    api("POST", "/v1/environments/1/campaigns", token=jwt, json=campaign)
+    response = api("PUT", "/v1/campaigns/1/actions/1", json={"title": "Changed", "body": "c"})
+    assert response.status_code == 200
+    action = response.json()["action"]
+    assert action["body"] == "c" and action["title"] == "Hi"  # title: Journeys only

@@ -32,6 +32,7 @@ from cioctl.state.desired import desired_resources
 from cioctl.state.kinds import Kind
 from tests.conftest import EXAMPLE
 from tests.plan.engine_helpers import apply, plan
+from tests.served import KEYS, add_environments, served_environment
 
 KINDS_WRITTEN = ("events", "attributes", "segments", "flows", "snippets", "reporting_webhooks",
                  "collections")
@@ -138,22 +139,6 @@ def test_unmanaged_resources_are_imported_and_adopted(applied: Path, tmp_path: P
     assert apply(out).result.ok and plan(out).changes == ()
 
 
-SERVED = """
-  served:
-    endpoint: {url}
-    workspace_id: 1
-    credentials:
-      app_api_key: ${{env:SERVED_APP_KEY}}
-      service_account: ${{env:SERVED_SA}}
-    variables: {{sender: "S <s@acme.test>", app_url: "https://s.test", events_endpoint: "https://e.test"}}
-  app_only:
-    endpoint: {url}
-    workspace_id: 1
-    credentials:
-      app_api_key: ${{env:SERVED_APP_KEY}}
-      service_account: ${{env:SERVED_SA_MISSING}}
-"""
-KEYS = {"SERVED_APP_KEY": LOCAL_APP_API_KEY, "SERVED_SA": LOCAL_SERVICE_ACCOUNT}
 
 
 @pytest.fixture
@@ -161,9 +146,9 @@ def served(example_copy: Path, tmp_path: Path) -> Iterator[Path]:
     """The example applied to a served emulator, with an environment lacking the service
     account."""
     with running_emulator(tmp_path / "served.sqlite3", rate_limit=False) as url:
-        path = example_copy / "workspace.yaml"
-        path.write_text(path.read_text().replace(
-            "environments:\n", "environments:\n" + SERVED.format(url=url).lstrip("\n"), 1))
+        add_environments(example_copy, served_environment("served", url),
+                         served_environment("app_only", url,
+                                            service_account="SERVED_SA_MISSING"))
         assert apply(example_copy, env="served", environ=KEYS).result.ok
         yield example_copy
 

@@ -26,21 +26,9 @@ from cioctl.render.plan_markdown import render_plan_markdown
 from cioctl.render.plan_text import render_plan_text
 from tests.conftest import EXAMPLE
 from tests.plan.engine_helpers import apply, edit, plan
+from tests.served import KEYS, add_environments, served_environment
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "plans"
-ENVS = """
-  full:
-    endpoint: {url}
-    workspace_id: 1
-    credentials: {{app_api_key: "${{env:K}}", service_account: "${{env:S}}"}}
-    variables: {{sender: "S <s@acme.test>", app_url: "https://s.test", events_endpoint: "https://e.test"}}
-  no_app_key:
-    endpoint: {url}
-    workspace_id: 1
-    credentials: {{service_account: "${{env:S}}"}}
-    variables: {{sender: "S <s@acme.test>", app_url: "https://s.test", events_endpoint: "https://e.test"}}
-"""
-KEYS = {"K": LOCAL_APP_API_KEY, "S": LOCAL_SERVICE_ACCOUNT}
 
 
 def _copy(tmp: Path, name: str) -> Path:
@@ -67,9 +55,8 @@ def _mixed(root: Path) -> Plan:
 
 
 def _served(root: Path, url: str) -> None:
-    path = root / "workspace.yaml"
-    path.write_text(path.read_text().replace(
-        "environments:\n", "environments:\n" + ENVS.format(url=url).lstrip("\n"), 1))
+    add_environments(root, served_environment("full", url),
+                     served_environment("no_app_key", url, app_key=None))
 
 
 def _manual(root: Path, tmp: Path) -> Plan:

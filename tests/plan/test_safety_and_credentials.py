@@ -20,34 +20,15 @@ from cioctl.plan.change import Action, Flag
 from cioctl.plan.safety import UnsafePlanError, check_safety
 from tests.conftest import REPO
 from tests.plan.engine_helpers import apply, edit, plan
-
-SERVED_ENVS = """
-  served:
-    endpoint: {url}
-    workspace_id: 1
-    protect: true
-    credentials:
-      app_api_key: ${{env:SERVED_APP_KEY}}
-      service_account: ${{env:SERVED_SA}}
-    variables: {{sender: "S <s@acme.test>", app_url: "https://s.test", events_endpoint: "https://e.test"}}
-  served_app_only:
-    endpoint: {url}
-    workspace_id: 1
-    credentials:
-      app_api_key: ${{env:SERVED_APP_KEY}}
-    variables: {{sender: "S <s@acme.test>", app_url: "https://s.test", events_endpoint: "https://e.test"}}
-"""
-KEYS = {"SERVED_APP_KEY": LOCAL_APP_API_KEY, "SERVED_SA": LOCAL_SERVICE_ACCOUNT}
+from tests.served import KEYS, add_environments, served_environment
 
 
 @pytest.fixture
 def served_example(example_copy: Path, tmp_path: Path) -> Iterator[Path]:
     """The example with two environments pointing at a served emulator on loopback."""
     with running_emulator(tmp_path / "served.sqlite3", rate_limit=False) as url:
-        workspace_yaml = example_copy / "workspace.yaml"
-        text = workspace_yaml.read_text().replace("environments:\n", "environments:\n" +
-                                                  SERVED_ENVS.format(url=url).lstrip("\n"), 1)
-        workspace_yaml.write_text(text)
+        add_environments(example_copy, served_environment("served", url, protect=True),
+                         served_environment("served_app_only", url, service_account=None))
         yield example_copy
 
 

@@ -30,6 +30,7 @@ from cioctl.emulator import LOCAL_APP_API_KEY, LOCAL_SERVICE_ACCOUNT, FaultSpec,
 from cioctl.engine import execute_plan, load_valid_workspace, make_plan
 from cioctl.model.workspace import Workspace
 from tests.conftest import EXAMPLE
+from tests.served import KEYS, served_environment, with_environments
 
 FAULTS = {
     "latency": "latency=1-15ms",
@@ -82,20 +83,10 @@ async def _assert_no_duplicates(url: str) -> None:
         assert [n for n, count in names.items() if count > 1] == []
 
 
-KEYS = {"K": LOCAL_APP_API_KEY, "S": LOCAL_SERVICE_ACCOUNT}
-SERVED = """  served:
-    endpoint: {url}
-    workspace_id: 1
-    credentials: {{app_api_key: "${{env:K}}", service_account: "${{env:S}}"}}
-    variables: {{sender: "A <a@acme.test>", app_url: "https://a.test",
-                events_endpoint: "https://e.test"}}
-"""
-
-
 def _served(root: Path, original: str, url: str) -> Workspace:
     """The workspace with an environment ``served`` pointing at ``url``."""
-    text = original.replace("environments:\n", "environments:\n" + SERVED.format(url=url), 1)
-    (root / "workspace.yaml").write_text(text)
+    (root / "workspace.yaml").write_text(
+        with_environments(original, served_environment("served", url)))
     return load_valid_workspace(root, "served", KEYS)
 
 

@@ -110,10 +110,16 @@ async def run_changes(client: ApiClient, changes: tuple[Change, ...], ids: IdBoo
                 done[change.address].set()
 
     interrupted = False
+    position = {c.address: i for i, c in enumerate(changes)}
+    units = sorted(batches(changes), key=lambda unit: position[unit[0].address])
     try:
-        async with anyio.create_task_group() as group:
-            for unit in batches(changes):
-                group.start_soon(run_unit, unit)
+        if concurrency == 1:  # strictly in plan order: ids are then assigned reproducibly
+            for unit in units:
+                await run_unit(unit)
+        else:
+            async with anyio.create_task_group() as group:
+                for unit in units:
+                    group.start_soon(run_unit, unit)
     except KeyboardInterrupt:
         interrupted = True
     ordered = [results.get(c.address) or ChangeResult(c.address, c.action, Status.NOT_RUN,

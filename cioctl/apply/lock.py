@@ -63,7 +63,7 @@ class HeldLock:
     def describe(self) -> str:
         """``held by HOST:PID for 5 min (lock ID abc)``."""
         minutes = max(0, int((time.time() - self.acquired) // 60))
-        dead = ", a process that is no longer running" if self.holder_is_dead else ""
+        dead = ", which is no longer running," if self.holder_is_dead else ""
         return f"held by {self.holder}{dead} for {minutes} min (lock ID {self.lock_id})"
 
 
@@ -129,8 +129,10 @@ def embedded_lock(db_path: Path, *, force_unlock: str | None = None) -> Iterator
                               f"{held.describe()}", hint="pass the lock ID shown here")
         if held and force_unlock is None and time.time() - held.acquired < STALE_AFTER_SECONDS:
             db.execute("ROLLBACK")
+            what = ("an apply that died left its lock on this workspace" if held.holder_is_dead
+                    else "another apply is running on this workspace")
             raise ApplyLockedError(
-                f"another apply is running on this workspace: the lock is {held.describe()}",
+                f"{what}: the lock is {held.describe()}",
                 hint="wait for it to finish; if it died, release the lock with 'cioctl unlock "
                 f"{held.lock_id}' or apply with --force-unlock {held.lock_id} (it also "
                 "expires after an hour)")

@@ -12,7 +12,7 @@ from cioctl.cli.options import WorkspaceOption
 
 def unlock(
     lock_id: Annotated[str | None, typer.Argument(
-        metavar="[ID]", help="The lock ID that apply's 'another apply is running' error "
+        metavar="ID", help="The lock ID that apply's 'another apply is running' error "
         "shows.")] = None,
     workspace: WorkspaceOption = Path(),
 ) -> None:

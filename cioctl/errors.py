@@ -79,3 +79,9 @@ class ValidationFailedError(CioctlError):
     def __init__(self, problems: Sequence[CioctlError]) -> None:
         super().__init__(f"{len(problems)} problem(s) found")
         self.problems = list(problems)
+
+
+class OperationInterruptedError(CioctlError):
+    """Ctrl-C (SIGINT) stopped the command; the message says what was left as it was."""
+
+    exit_code = 130

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -110,13 +111,34 @@ def test_each_problem_kind(run: Run, tmp_path: Path, payload: object, kind: str,
     assert result["summary"]["with_errors"] == 1 and result["summary"]["valid"] == 1
 
 
+@pytest.mark.parametrize("line", ["42", "[1]", '"signed_up"', "null", "true"])
+def test_a_json_value_that_is_not_an_object_is_a_malformed_payload(run: Run, tmp_path: Path,
+                                                                   line: str) -> None:
+    code, result = check_json(run, tmp_path, jsonl(VALID[0]) + line + "\n{not json\n")
+    assert code == 1
+    assert [(p["kind"], p["event"]) for p in result["problems"]] == [
+        ("not_an_object", None), ("invalid_json", None)]
+    by_event = result["summary"]["by_event"]
+    assert by_event["<malformed>"] == {"payloads": 2, "with_errors": 2}
+    assert "<unknown event>" not in by_event
+
+
+def test_the_summary_says_one_payload_in_the_singular(run: Run, tmp_path: Path) -> None:
+    code, out = check(run, tmp_path, "42\n")
+    assert code == 1
+    assert "1 payload: 0 valid, 1 with errors, 0 warnings" in out
+    assert re.search(r"<malformed>\s+1 payload\s+1 with errors", out), out
+    code, out = check(run, tmp_path, jsonl(VALID[0], VALID[0]))
+    assert "2 payloads: 2 valid" in out and re.search(r"signed_up\s+2 payloads\s", out), out
+
+
 def test_unknown_property_is_a_warning_unless_strict(run: Run, tmp_path: Path) -> None:
     text = jsonl({"name": "signed_up", "data": {"method": "email", "plna": "pro"}})
     code, out = check(run, tmp_path, text)
     assert code == 0
     assert "p.jsonl:1: warning: $.data.plna: 'plna' is not a declared property" in out
     assert "hint: did you mean 'plan'?" in out
-    assert "1 payloads: 1 valid, 0 with errors, 1 warnings" in out
+    assert "1 payload: 1 valid, 0 with errors, 1 warning" in out
     code, out = check(run, tmp_path, text, "--strict")
     assert code == 1
     assert "p.jsonl:1: error: $.data.plna" in out
@@ -183,7 +205,7 @@ def test_missing_file_is_reported_and_others_still_checked(run: Run, tmp_path: P
                     str(tmp_path / "a.jsonl"))
     assert code == 1
     assert "missing.jsonl: error: $: cannot read the file" in out
-    assert "1 payloads: 1 valid" in out and "1 unreadable file(s)" in out
+    assert "1 payload: 1 valid" in out and "1 unreadable file\n" in out
 
 
 def test_overlong_lines_are_skipped_not_loaded(tmp_path: Path) -> None:

@@ -186,9 +186,11 @@ def test_action_interface() -> None:
     assert 'cioctl "${args[@]}" -w "$CIOCTL_WORKSPACE"' in run["run"]
 
 
-def run_action(tmp_path: Path, cmd: str, workspace: Path) -> tuple[int, dict[str, str], Path]:
+def run_action(tmp_path: Path, cmd: str, workspace: Path, *, cioctl_dir: Path | None = None
+               ) -> tuple[int, dict[str, str], Path]:
     """Run the action's main step the way a runner does (bash -eo pipefail), with the
-    installed cioctl on PATH. Returns the step's exit status, its outputs and summary file."""
+    installed cioctl (or the one in ``cioctl_dir``) on PATH. Returns the step's exit status,
+    its outputs and summary file."""
     script = next(s for s in load(ACTION)["runs"]["steps"] if s.get("id") == "run")["run"]
     temp = tmp_path / "runner-temp"
     temp.mkdir(exist_ok=True)
@@ -197,7 +199,8 @@ def run_action(tmp_path: Path, cmd: str, workspace: Path) -> tuple[int, dict[str
     summary.write_text("")
     env = {
         **os.environ,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PATH": os.pathsep.join([*([str(cioctl_dir)] if cioctl_dir else []),
+                                 str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
         "GITHUB_ACTIONS": "true", "RUNNER_TEMP": str(temp), "GITHUB_OUTPUT": str(outputs),
         "GITHUB_STEP_SUMMARY": str(summary), "CIOCTL_COMMAND": cmd,
         "CIOCTL_WORKSPACE": str(workspace), "NO_COLOR": "1",
@@ -240,6 +243,40 @@ def test_action_fails_the_step_on_exit_code_1_and_never_evaluates_the_command(
     status, out, _ = run_action(tmp_path, "validate -e 'no such $(touch PWNED)'", example_copy)
     assert (status, out["exit-code"], out["out-file"]) == (1, "1", "")
     assert not list(tmp_path.rglob("PWNED"))
+
+
+def test_action_fails_the_step_on_a_usage_error(tmp_path: Path, example_copy: Path) -> None:
+    # A typo is exit 1 (not 2, "changes present"): the deploy step goes red.
+    status, out, _ = run_action(tmp_path, "apply -e local --auto-aprove plan-local.json",
+                                example_copy)
+    assert (status, out["exit-code"]) == (1, "1")
+    status, out, _ = run_action(tmp_path, "drift -e local --formt markdown", example_copy)
+    assert (status, out["exit-code"]) == (1, "1")
+
+
+@pytest.mark.parametrize(("cmd", "step_status"), [
+    ("plan -e staging --format markdown --out p.json --detailed-exitcode", 0),
+    ("promote --from staging --to production --detailed-exitcode", 0),
+    ("drift -e production --format markdown", 0),
+    ("diff --from staging --to production", 0),
+    ("-e staging --format markdown drift", 0),
+    ("plan -e staging --out p.json", 2),
+    ("promote --from staging --to production", 2),
+    ("apply -e staging --auto-approve p.json", 2),
+    ("validate -e staging", 2),
+    ("-e staging validate", 2),
+])
+def test_action_treats_2_as_changes_only_from_commands_that_report_changes(
+    tmp_path: Path, cmd: str, step_status: int
+) -> None:
+    # Whatever exits 2, only plan/promote --detailed-exitcode, drift and diff mean "changes
+    # present" by it; from any other command it fails the step.
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "cioctl").write_text("#!/bin/sh\nexit 2\n")
+    (fake / "cioctl").chmod(0o755)
+    status, out, _ = run_action(tmp_path, cmd, tmp_path, cioctl_dir=fake)
+    assert (status, out["exit-code"]) == (step_status, "2")
 
 
 # --- secrets -----------------------------------------------------------------------------

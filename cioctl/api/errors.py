@@ -106,6 +106,23 @@ def _json_or_none(response: httpx.Response) -> object:
         return None
 
 
+_MAX_BODY = 2000
+
+
+def response_excerpt(response: httpx.Response, scrub: Callable[[str], str] = str) -> str:
+    """The response body for ``-v``, credentials masked: secret-named JSON fields and header
+    values, credentials in URLs, and the client's own keys and tokens wherever they appear."""
+    from cioctl.render.mask import mask_text, mask_value
+
+    body = _json_or_none(response)
+    if body is not None:
+        text = json.dumps(mask_value(body), ensure_ascii=False)
+    else:
+        text = mask_text(response.text.strip()) or "(empty)"
+    text = scrub(text)
+    return text if len(text) <= _MAX_BODY else text[:_MAX_BODY] + f"… ({len(text):,} chars)"
+
+
 _BY_STATUS: dict[int, tuple[type[ApiError], str]] = {
     400: (ApiValidationError, "rejected the request"),
     401: (ApiAuthError, "refused the credential"),

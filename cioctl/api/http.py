@@ -32,6 +32,7 @@ from cioctl.api.errors import (
     MissingCredentialError,
     error_for,
     hint_for_status,
+    response_excerpt,
 )
 from cioctl.api.ratelimit import RateLimiter
 from cioctl.api.retry import RetryPolicy, is_idempotent
@@ -271,6 +272,12 @@ class ApiClient:
     def _result(self, response: httpx.Response, call: _Call) -> Any:
         if response.is_success:
             return self._json(response, call)
+        if LOG.isEnabledFor(logging.INFO):  # -v: the details the error message leaves out
+            request_id = response.headers.get("x-request-id")
+            LOG.info("%s failed: HTTP %d, %s, response body: %s", call.what,
+                     response.status_code,
+                     f"request id {request_id}" if request_id else "no request id",
+                     response_excerpt(response, self._scrub))
         raise error_for(
             response,
             what=call.what,

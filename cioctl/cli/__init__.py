@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -18,16 +20,22 @@ from cioctl.cli import (
     plan_cmd,
     schema_cmd,
     show_cmd,
+    unlock_cmd,
     validate_cmd,
 )
 from cioctl.cli.boundary import run_cli
+from cioctl.cli.group import CioctlCommand, CioctlGroup
+
+EXIT_CODES = ("Exit codes: 0 success / no changes · 1 error, invalid definitions, refused or a "
+              "usage error · 2 changes present (plan/promote --detailed-exitcode, drift, diff) "
+              "· 130 interrupted (Ctrl-C).")
 
 app = typer.Typer(
     name="cioctl",
+    cls=CioctlGroup,
     help="Manage a Customer.io workspace as code: validate YAML definitions, plan the changes "
-    "against a live workspace, and apply them in order.\n\n"
-    "Exit codes: 0 success / no changes, 1 error or invalid definitions, 2 changes present "
-    "(plan --detailed-exitcode).",
+    "against a live workspace, and apply them in order.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -44,29 +52,47 @@ def _show_version(value: bool) -> None:
 
 @app.callback()
 def _global(
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show details of failures."),
-    no_color: bool = typer.Option(False, "--no-color", help="Plain output (also: NO_COLOR=1)."),
-    version: bool = typer.Option(
-        False, "--version", callback=_show_version, is_eager=True, help="Print the version."
-    ),
+    ctx: typer.Context,
+    env: Annotated[str | None, typer.Option(
+        "--env", "-e", help="Environment from workspace.yaml (default: local), for the command "
+        "that follows; also accepted after it.")] = None,
+    workspace: Annotated[Path | None, typer.Option(
+        "--workspace", "-w", help="Workspace folder (default: .); also accepted after the "
+        "command.")] = None,
+    output: Annotated[str | None, typer.Option(
+        "--format", metavar="FORMAT", help="The command's output format: text, json or "
+        "markdown (plan, show, drift, diff, promote); also accepted after the command.")] = None,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Show details of failures: each failed request's route, request "
+        "id and response body (credentials masked).")] = False,
+    no_color: Annotated[bool, typer.Option(
+        "--no-color", help="Plain output (also: NO_COLOR=1).")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_show_version, is_eager=True, help="Print the version.")] = False,
 ) -> None:
     import os
 
+    from cioctl.cli.globals import forward_global_options, show_failure_details
+
     if no_color:
         os.environ["NO_COLOR"] = "1"
+    if verbose:
+        show_failure_details(ctx)
+    forward_global_options(ctx, {"--env": env, "--workspace": workspace, "--format": output})
 
 
-app.command("validate")(validate_cmd.validate)
-app.command("schema")(schema_cmd.schema)
-app.command("init")(init_cmd.init)
-app.command("plan")(plan_cmd.plan)
-app.command("show")(show_cmd.show)
-app.command("apply")(apply_cmd.apply)
-app.command("drift")(envs_cmd.drift)
-app.command("diff")(envs_cmd.diff)
-app.command("promote")(envs_cmd.promote)
-app.command("doctor")(doctor_cmd.doctor)
-app.command("import")(import_cmd.import_)
+app.command("validate", cls=CioctlCommand)(validate_cmd.validate)
+app.command("schema", cls=CioctlCommand)(schema_cmd.schema)
+app.command("init", cls=CioctlCommand)(init_cmd.init)
+app.command("plan", cls=CioctlCommand)(plan_cmd.plan)
+app.command("show", cls=CioctlCommand)(show_cmd.show)
+app.command("apply", cls=CioctlCommand)(apply_cmd.apply)
+app.command("drift", cls=CioctlCommand)(envs_cmd.drift)
+app.command("diff", cls=CioctlCommand)(envs_cmd.diff)
+app.command("promote", cls=CioctlCommand)(envs_cmd.promote)
+app.command("doctor", cls=CioctlCommand)(doctor_cmd.doctor)
+app.command("import", cls=CioctlCommand)(import_cmd.import_)
+app.command("unlock", cls=CioctlCommand)(unlock_cmd.unlock)
 app.add_typer(emulator_cmd.emulator_app, name="emulator")
 app.add_typer(events_cmd.events_app, name="events")
 

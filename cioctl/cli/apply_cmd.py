@@ -15,8 +15,10 @@ from cioctl.cli.options import (
     TargetOption,
     WorkspaceOption,
 )
+from cioctl.cli.refusal import refusals_change_nothing
 
 
+@refusals_change_nothing
 def apply(
     plan_file: Annotated[Path | None, typer.Argument(
         help="A plan saved with 'cioctl plan --out'; without it, apply plans afresh.")] = None,
@@ -27,6 +29,9 @@ def apply(
     target: TargetOption = None,
     allow_destroy: AllowDestroyOption = False,
     force: ForceOption = False,
+    force_unlock: Annotated[str | None, typer.Option(
+        "--force-unlock", metavar="ID", help="First release the embedded workspace's apply "
+        "lock with this ID, left by an apply that died.")] = None,
 ) -> None:
     """Make the live environment match the definitions, exactly as the plan shows.
 
@@ -36,7 +41,7 @@ def apply(
     run in dependency order, independent ones concurrently within the rate limit; a failed
     change skips what depends on it while the rest go on. Every change is appended to
     .cioctl/audit.jsonl. Re-running after any failure converges. Exit 0 when every change
-    applied, 1 otherwise.
+    applied, 1 otherwise; a refusal before the first change says that nothing was changed.
     """
     from cioctl.cli.apply_support import apply_and_report, confirm, saved_or_fresh_plan
     from cioctl.cli.options import PlanFormat
@@ -58,4 +63,4 @@ def apply(
     if not planned.has_changes:
         return
     confirm(planned, auto_approve)
-    apply_and_report(planned, ws)
+    apply_and_report(planned, ws, force_unlock)

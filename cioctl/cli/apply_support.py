@@ -62,13 +62,17 @@ def confirm(plan: Plan, auto_approve: bool) -> None:
         raise ConfigError("apply cancelled; nothing was changed")
 
 
-def _lock(ws: Workspace) -> AbstractContextManager[None]:
+def _lock(ws: Workspace, force_unlock: str | None) -> AbstractContextManager[None]:
     if ws.environment.backend != "embedded":
+        if force_unlock is not None:
+            raise ConfigError(f"environment '{ws.environment_name}' has no apply lock to "
+                              "release", hint="real workspaces are serialised by CI concurrency "
+                              "groups; drop --force-unlock")
         return nullcontext()  # real workspaces: CI concurrency groups serialise applies
     from cioctl.apply.lock import embedded_lock
     from cioctl.environments import embedded_db
 
-    return embedded_lock(embedded_db(ws.root))
+    return embedded_lock(embedded_db(ws.root), force_unlock=force_unlock)
 
 
 def _line(result: ChangeResult) -> None:
@@ -76,7 +80,7 @@ def _line(result: ChangeResult) -> None:
     typer.echo(f"{result.status:>8}  {result.action:<8} {result.address}{detail}")
 
 
-def apply_and_report(plan: Plan, ws: Workspace) -> None:
+def apply_and_report(plan: Plan, ws: Workspace, force_unlock: str | None = None) -> None:
     """Lock, run, summarise; exit 1 unless every change applied."""
     from cioctl.apply.audit import AuditLog
     from cioctl.engine import execute_plan
@@ -98,7 +102,7 @@ def apply_and_report(plan: Plan, ws: Workspace) -> None:
             outcome = await execute_plan(plan, ws, client, audit=audit, on_result=seen)
             return outcome.result, outcome.ledger_error
 
-    with _lock(ws), bar or nullcontext():
+    with _lock(ws, force_unlock), bar or nullcontext():
         try:
             result, ledger_error = anyio.run(run)
         except KeyboardInterrupt:

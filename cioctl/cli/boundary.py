@@ -1,7 +1,8 @@
 """The one place where errors become messages and exit codes.
 
-Exit codes: 0 success or no changes · 1 error or invalid definitions · 2 changes present
-(``plan --detailed-exitcode``, ``drift``) · 130 interrupted.
+Exit codes: 0 success or no changes · 1 error, invalid definitions or usage error (see
+``cioctl.cli.group``) · 2 changes present (``plan --detailed-exitcode``, ``drift``) · 130
+interrupted.
 """
 
 from __future__ import annotations

@@ -6,14 +6,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand
 
+from cioctl.cli.group import CioctlCommand, CioctlGroup
 from cioctl.cli.options import WorkspaceOption
 
 DEFAULT_PORT = 8787
 
 
-class _FaultsHelpCommand(TyperCommand):
+class _FaultsHelpCommand(CioctlCommand):
     """Shows the fault grammar under ``--help``; loaded only then (the emulator is heavy)."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
@@ -25,6 +25,7 @@ class _FaultsHelpCommand(TyperCommand):
 
 emulator_app = typer.Typer(
     name="emulator",
+    cls=CioctlGroup,
     help="Serve or reset the embedded workspace (an emulator of both Customer.io API surfaces).",
     no_args_is_help=True,
 )
@@ -75,7 +76,7 @@ def serve(
     )
 
 
-@emulator_app.command("reset")
+@emulator_app.command("reset", cls=CioctlCommand)
 def reset(workspace: WorkspaceOption = Path()) -> None:
     """Delete the embedded workspace's state of -w DIR; the next use starts empty."""
     from cioctl import emulator

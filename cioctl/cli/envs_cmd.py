@@ -18,6 +18,11 @@ from cioctl.cli.options import (
 
 FromOption = Annotated[str, typer.Option("--from", help="The environment to compare from.")]
 ToOption = Annotated[str, typer.Option("--to", help="The environment to compare to.")]
+PromoteFromOption = Annotated[str, typer.Option(
+    "--from", help="The environment already running the definitions; refused when it has "
+    "drifted from them.")]
+PromoteToOption = Annotated[str, typer.Option(
+    "--to", help="The environment to plan from the same definitions (apply it afterwards).")]
 
 
 def drift(
@@ -66,8 +71,8 @@ def diff(
 
 
 def promote(
-    source: FromOption = "staging",
-    target: ToOption = "production",
+    source: PromoteFromOption = "staging",
+    target: PromoteToOption = "production",
     workspace: WorkspaceOption = Path(),
     output: PlanFormatOption = PlanFormat.TEXT,
     out: Annotated[Path | None, typer.Option("--out", help="Save the target's plan as JSON "

@@ -9,10 +9,12 @@ from typing import Annotated
 
 import typer
 
+from cioctl.cli.group import CioctlCommand, CioctlGroup
 from cioctl.cli.options import EnvOption, FormatOption, OutputFormat, WorkspaceOption
 
 events_app = typer.Typer(
     name="events",
+    cls=CioctlGroup,
     help="Check event payloads against the events declared in the definitions, or write "
     "their JSON Schemas.",
     no_args_is_help=True,
@@ -24,7 +26,7 @@ StrictOption = Annotated[
 ]
 
 
-@events_app.command("check")
+@events_app.command("check", cls=CioctlCommand)
 def check(
     files: Annotated[list[str], typer.Argument(
         metavar="FILE...", help="JSON Lines or JSON array files of payloads; '-' is stdin.")],
@@ -53,7 +55,7 @@ def check(
         raise typer.Exit(EXIT_ERROR)
 
 
-@events_app.command("schema")
+@events_app.command("schema", cls=CioctlCommand)
 def schema(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")],
     workspace: WorkspaceOption = Path(),

@@ -20,7 +20,8 @@ def init(
 ) -> None:
     """Scaffold a minimal valid workspace: workspace.yaml, one definitions file, editor schemas.
 
-    Then run 'cioctl validate -w DIR' and 'cioctl plan -w DIR'.
+    Its flow is a draft (state: draft), so the first apply sends nothing. Then run
+    'cioctl validate -w DIR' and 'cioctl plan -w DIR'.
     """
     from cioctl.errors import ConfigError
     from cioctl.schemas import generate_schemas

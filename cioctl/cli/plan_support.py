@@ -11,6 +11,7 @@ import anyio
 
 from cioctl.cli.options import PlanFormat
 from cioctl.cli.progress import progress_reporter
+from cioctl.errors import OperationInterruptedError
 from cioctl.model.workspace import Workspace
 from cioctl.plan.safety import UnsafePlanError, check_safety
 from cioctl.plan.value import Plan
@@ -28,7 +29,12 @@ def plan_for(workspace: Workspace, targets: Sequence[str]) -> Plan:
                                    workspace.environment_name, os.environ) as client:
                 return await make_plan(workspace, client, targets=targets, progress=progress)
 
-    return anyio.run(run)
+    try:
+        return anyio.run(run)
+    except KeyboardInterrupt:  # planning only reads: say so, rather than a bare exit 130
+        raise OperationInterruptedError(
+            f"interrupted while reading the live workspace ('{workspace.environment_name}'); "
+            "nothing was changed") from None
 
 
 def protected(workspace: Workspace) -> frozenset[str]:

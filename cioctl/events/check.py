@@ -19,7 +19,9 @@ from cioctl.model.data import Event
 MAX_PAYLOAD = 1 << 20  # bytes of one payload (a JSONL line, an array element)
 CHUNK = 1 << 16
 MAX_SUGGESTED = 256  # distinct unknown event names given a "did you mean"
-INVALID = "<invalid>"
+# Summary buckets for payloads without a known event: not JSON or not a JSON object (both
+# malformed), or an object naming no declared event.
+MALFORMED = "<malformed>"
 UNKNOWN = "<unknown event>"
 
 
@@ -186,9 +188,10 @@ class Checker:
         return hint
 
     def check(self, payload: object) -> tuple[str, list[Finding]]:
-        """The payload's event (or ``<unknown event>``) and its findings."""
+        """The payload's event (or ``<unknown event>``, or ``<malformed>`` for a JSON value
+        that is not an object) and its findings."""
         if not isinstance(payload, dict):
-            return UNKNOWN, [Finding("not_an_object", "$",
+            return MALFORMED, [Finding("not_an_object", "$",
                                      f"a payload is a JSON object, got {json_type(payload)}")]
         name_key = "name" if "name" in payload else "event"
         name = payload.get(name_key)
@@ -291,11 +294,11 @@ def check_stream(checker: Checker, stream: BinaryIO, file: str,
     for line, payload in read_payloads(stream):
         if isinstance(payload, Unreadable):
             finding = Finding("invalid_json", "$", payload.message)
-            summary.add(INVALID, (finding,))
+            summary.add(MALFORMED, (finding,))
             yield Problem(file, line, None, finding)
             continue
         event, findings = checker.check(payload)
         summary.add(event, findings)
-        known = event if event != UNKNOWN else None
+        known = event if event not in (UNKNOWN, MALFORMED) else None
         for finding in findings:
             yield Problem(file, line, known, finding)

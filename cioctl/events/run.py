@@ -32,15 +32,21 @@ def _problems(checker: Checker, files: Sequence[str], stdin: BinaryIO,
             yield from check_stream(checker, stream, name, summary)
 
 
+def _count(number: int, noun: str) -> str:
+    """``1 payload``, ``2 payloads``."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def summary_text(summary: Summary) -> str:
     """``N payloads: N valid, N with errors`` and one line per event."""
-    lines = [f"{summary.payloads:,} payloads: {summary.valid:,} valid, "
-             f"{summary.with_errors:,} with errors, {summary.warnings:,} warnings"
-             + (f"; {summary.unreadable_files} unreadable file(s)" if summary.unreadable_files
-                else "")]
+    lines = [f"{_count(summary.payloads, 'payload')}: {summary.valid:,} valid, "
+             f"{summary.with_errors:,} with errors, {_count(summary.warnings, 'warning')}"
+             + (f"; {_count(summary.unreadable_files, 'unreadable file')}"
+                if summary.unreadable_files else "")]
     width = max((len(n) for n in summary.by_event), default=0)
     for name, tally in sorted(summary.by_event.items()):
-        lines.append(f"  {name:<{width}}  {tally.payloads:>9,} payloads  "
+        noun = "payload " if tally.payloads == 1 else "payloads"
+        lines.append(f"  {name:<{width}}  {tally.payloads:>9,} {noun}  "
                      f"{tally.with_errors:>9,} with errors")
     return "\n".join(lines) + "\n"
 

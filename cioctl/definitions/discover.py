@@ -94,14 +94,14 @@ def _unreadable(path: Path) -> DefinitionError | None:
                 return None
         if not path.is_symlink():
             return _problem(path, "is not a regular file")
-        target = os.readlink(path)
+        target = path.readlink()
         path.stat()  # raises for a dangling link or a loop
     except OSError as exc:
         if path.is_symlink() and exc.strerror and "many levels" in exc.strerror.lower():
             return _problem(path, "is a symbolic link in a loop (it never reaches a file)",
                             "point the link at a real file, or delete it")
         if path.is_symlink() and isinstance(exc, FileNotFoundError):
-            return _problem(path, f"is a symbolic link to '{os.readlink(path)}', which does "
+            return _problem(path, f"is a symbolic link to '{path.readlink()}', which does "
                             "not exist", "restore the file it points to, or delete the link")
         return _problem(path, f"cannot be read: {exc.strerror or exc}")
     return _problem(path, f"is a symbolic link to '{target}', which is not a regular file")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -24,22 +23,22 @@ def _problems(root: Path) -> dict[str, str]:
 
 def test_dangling_link_is_an_error_at_its_path(write_workspace: WriteWorkspace) -> None:
     root = write_workspace({"ok.yaml": SEGMENTS})
-    os.symlink("gone.yaml", root / "segments.yaml")
+    (root / "segments.yaml").symlink_to("gone.yaml")
     found = _problems(root)
     assert "gone.yaml" in found["segments.yaml"] and "does not exist" in found["segments.yaml"]
 
 
 def test_self_loop_is_an_error(write_workspace: WriteWorkspace) -> None:
     root = write_workspace({"ok.yaml": SEGMENTS})
-    os.symlink("self.yaml", root / "self.yaml")
+    (root / "self.yaml").symlink_to("self.yaml")
     assert "loop" in _problems(root)["self.yaml"]
 
 
 def test_loop_between_two_links_reports_both(write_workspace: WriteWorkspace) -> None:
     root = write_workspace({"ok.yaml": SEGMENTS})
     (root / "sub").mkdir()
-    os.symlink("../b.yml", root / "sub" / "a.yaml")
-    os.symlink("sub/a.yaml", root / "b.yml")
+    (root / "sub" / "a.yaml").symlink_to("../b.yml")
+    (root / "b.yml").symlink_to("sub/a.yaml")
     found = _problems(root)
     assert "loop" in found["a.yaml"] and "loop" in found["b.yml"]
 
@@ -56,8 +55,8 @@ def test_linked_folders_and_files_are_read(write_workspace: WriteWorkspace,
     shared = tmp_path / "shared"
     shared.mkdir()
     (shared / "seg.yaml").write_text(SEGMENTS.split("\n", 1)[1], encoding="utf-8")
-    os.symlink(shared, root / "linked")
-    os.symlink(root / "ok.yaml", root / "again.yaml")  # the same file twice: defined twice
+    (root / "linked").symlink_to(shared)
+    (root / "again.yaml").symlink_to(root / "ok.yaml")  # the same file twice: defined twice
     report = validate_workspace(root, "local", {})
     assert [s.key for s in report.workspace.segments] == ["pro"]
     assert [p.message for p in report.problems] == ["attribute key 'plan' is defined twice"
@@ -68,7 +67,7 @@ def test_validate_and_plan_refuse_a_dangling_link(
     write_workspace: WriteWorkspace, capsys: pytest.CaptureFixture[str],
 ) -> None:
     root = write_workspace({"ok.yaml": SEGMENTS})
-    os.symlink("gone.yaml", root / "more.yaml")
+    (root / "more.yaml").symlink_to("gone.yaml")
     for command in ("validate", "plan"):
         code = run_cli(lambda c=command: app([c, "-w", str(root)], prog_name="cioctl"), False)
         output = "".join(capsys.readouterr())

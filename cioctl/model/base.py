@@ -34,7 +34,7 @@ MAX_COUNT = 2**31 - 1
 
 def _within_limit(duration: str) -> str:
     if len(duration) > 12 or duration_seconds(duration) > MAX_DURATION_DAYS * 86400:
-        raise ValueError(f"duration {duration[:20]} is longer than the limit of "
+        raise ValueError(f"duration {duration[:24]} is longer than the limit of "
                          f"{MAX_DURATION_DAYS}d (5 years)")
     return duration
 
@@ -56,9 +56,17 @@ Window = Annotated[Duration, AfterValidator(_not_zero)]
 
 
 def _count_in_range(value: Any) -> Any:
-    if isinstance(value, int | float) and not isinstance(value, bool) and \
-            not 0 <= value <= MAX_COUNT:
-        raise ValueError(f"{value:.6g} is out of range: a count is 0 to {MAX_COUNT:,} (2^31 - 1)")
+    number = value
+    if isinstance(value, str):  # YAML reads 1e29 (no dot) as a string
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+    if isinstance(number, int | float) and not isinstance(number, bool) and \
+            not 0 <= number <= MAX_COUNT:
+        raise ValueError(f"{value} is out of range: a count is 0 to {MAX_COUNT:,} (2^31 - 1)")
+    if isinstance(number, float) and number.is_integer():
+        return int(number)
     return value
 
 

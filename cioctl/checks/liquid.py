@@ -173,10 +173,12 @@ def _check(
 def _collection_read(root: str, parts: list[str],
                      symbols: Symbols) -> tuple[str, str] | None:
     """A top-level name that is not Customer.io's is a collection, which must be declared."""
-    if root == "collections" and len(parts) > 1 and parts[1] not in symbols.collections:
+    if root == "collections" and len(parts) > 1 and parts[1] not in symbols.collections \
+            and not symbols.invalid("collections", parts[1]):
         return (f"'collections.{parts[1]}' is not a declared collection",
                 did_you_mean(parts[1], symbols.collections, "collections"))
-    if root in CUSTOMERIO_ROOTS or root in symbols.collections:
+    if root in CUSTOMERIO_ROOTS or root in symbols.collections or \
+            symbols.invalid("collections", root):
         return None
     return (f"'{root}' is neither a declared collection nor a Customer.io variable",
             did_you_mean(root, symbols.collections | CUSTOMERIO_ROOTS, "collections"))
@@ -195,7 +197,8 @@ def _undeclared(
     if root == "customer" and name not in symbols.attributes:
         return (f"'customer.{name}' is not a declared attribute",
                 did_you_mean(name, symbols.attributes, "attributes"))
-    if root == "snippets" and name not in symbols.snippets:
+    if root == "snippets" and name not in symbols.snippets and \
+            not symbols.invalid("snippets", name):
         return (f"'snippets.{name}' is not a declared snippet",
                 did_you_mean(name, symbols.snippets, "snippets"))
     if root == "event" and event_context:

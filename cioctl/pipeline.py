@@ -34,7 +34,10 @@ def validate_workspace(start: Path, env: str, environ: Mapping[str, str]) -> Val
         sources = load_sources(start, env, environ)
         workspace, problems = build_workspace(sources)
         problems.extend(run_checks(workspace))
-    problems.sort(key=_order)
+    # Root causes first: a file that cannot be read or parsed, or a ${...} that cannot be
+    # resolved, comes before the errors it may cause elsewhere; then by file and line.
+    roots = {id(p) for p in sources.problems}
+    problems.sort(key=lambda p: (id(p) not in roots, *_order(p)))
     return ValidationReport(workspace, tuple(problems))
 
 

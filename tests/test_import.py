@@ -118,7 +118,8 @@ def _create_unmanaged(root: Path) -> None:
                                "count": 3, "within_seconds": 7776000,
                                "filters": [{"field": "amount", "operator": "gte",
                                             "value": 500}]}}]})
-            await snippets.create_snippet(client, "price_note", "Price: ${price} {{ x }}")
+            await snippets.create_snippet(client, "price_note",
+                                          "Price: ${price} {{ customer.email }}")
 
     anyio.run(run)
 

@@ -20,7 +20,8 @@ KEYS = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
 TEXT = st.text(alphabet=st.sampled_from(list("ab ${}\n\t'\":#-|>{%}é")), max_size=30)
 SCALARS = st.one_of(st.booleans(), st.integers(-10**6, 10**6), TEXT,
                     st.floats(allow_nan=False, allow_infinity=False, width=32))
-DURATIONS = st.builds(lambda n, u: f"{n}{u}", st.integers(0, 500), st.sampled_from("smhdw"))
+# Within the documented bounds: windows are at least 1s, durations at most 1825d (260w fits).
+DURATIONS = st.builds(lambda n, u: f"{n}{u}", st.integers(1, 260), st.sampled_from("smhdw"))
 
 
 def _comparison(name_key: str) -> st.SearchStrategy[dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from difflib import get_close_matches
 from functools import lru_cache
 from typing import TextIO
 
@@ -19,6 +20,7 @@ from liquid.stream import TokenStream
 from liquid.tag import Tag
 from liquid.token import Token
 
+from cioctl.checks.liquid_names import CUSTOMERIO_ROOTS, known_filters
 from cioctl.checks.symbols import Symbols, did_you_mean
 from cioctl.errors import CioctlError, DefinitionError, Location
 from cioctl.model.data import Event
@@ -74,17 +76,26 @@ class SyntaxProblem:
     line: int
 
 
+@dataclass(frozen=True)
+class LiquidAnalysis:
+    """What a template reads: global variables and filters, each with its first line."""
+
+    variables: tuple[tuple[tuple[str, ...], int], ...]
+    filters: tuple[tuple[str, int], ...]
+
+
 @lru_cache(maxsize=4096)
-def analyze_liquid(text: str) -> SyntaxProblem | tuple[tuple[tuple[str, ...], int], ...]:
-    """Parse once per distinct text: its global variables (path, first line) or its error."""
+def analyze_liquid(text: str) -> SyntaxProblem | LiquidAnalysis:
+    """Parse once per distinct text: what it reads, or its syntax error."""
     try:
         parsed = customerio_liquid().from_string(text)
-        variables = parsed.analyze(raise_for_failures=False).global_variables
+        analysis = parsed.analyze(raise_for_failures=False)
     except LiquidError as exc:
         return SyntaxProblem(str(exc.message or exc), exc.linenum or 1)
-    return tuple(
-        (tuple(str(p) for p in variable.parts), uses[0][1] if uses else 1)
-        for variable, uses in variables.items()
+    return LiquidAnalysis(
+        tuple((tuple(str(p) for p in variable.parts), uses[0][1] if uses else 1)
+              for variable, uses in analysis.global_variables.items()),
+        tuple((name, uses[0][1] if uses else 1) for name, uses in analysis.filters.items()),
     )
 
 
@@ -142,24 +153,52 @@ def _check(
             hint="fix the tag or output markup; see Customer.io's Liquid reference",
         )
         return
-    for parts, line in analysis:
+    for parts, line in analysis.variables:
         problem = _undeclared(list(parts), symbols, event, event_context)
         if problem is not None:
             message, hint = problem
             yield DefinitionError(f"{template.label}: {message}",
                                   location=_line_in(template.where, line), hint=hint)
+    for name, line in analysis.filters:
+        if name not in known_filters():
+            close = get_close_matches(name, sorted(known_filters()), n=1, cutoff=0.7)
+            yield DefinitionError(
+                f"{template.label}: unknown Liquid filter '{name}'",
+                location=_line_in(template.where, line),
+                hint=f"did you mean '{close[0]}'?" if close else
+                "use a standard Liquid filter or one of Customer.io's (see its Liquid syntax "
+                "list)")
+
+
+def _collection_read(root: str, parts: list[str],
+                     symbols: Symbols) -> tuple[str, str] | None:
+    """A top-level name that is not Customer.io's is a collection, which must be declared."""
+    if root == "collections" and len(parts) > 1 and parts[1] not in symbols.collections \
+            and not symbols.invalid("collections", parts[1]):
+        return (f"'collections.{parts[1]}' is not a declared collection",
+                did_you_mean(parts[1], symbols.collections, "collections"))
+    if root in CUSTOMERIO_ROOTS or root in symbols.collections or \
+            symbols.invalid("collections", root):
+        return None
+    return (f"'{root}' is neither a declared collection nor a Customer.io variable",
+            did_you_mean(root, symbols.collections | CUSTOMERIO_ROOTS, "collections"))
 
 
 def _undeclared(
     parts: list[str], symbols: Symbols, event: Event | None, event_context: bool
 ) -> tuple[str, str] | None:
+    if not parts:
+        return None
+    if (collection := _collection_read(parts[0], parts, symbols)) is not None:
+        return collection
     if len(parts) < 2:
         return None
     root, name = parts[0], parts[1]
     if root == "customer" and name not in symbols.attributes:
         return (f"'customer.{name}' is not a declared attribute",
                 did_you_mean(name, symbols.attributes, "attributes"))
-    if root == "snippets" and name not in symbols.snippets:
+    if root == "snippets" and name not in symbols.snippets and \
+            not symbols.invalid("snippets", name):
         return (f"'snippets.{name}' is not a declared snippet",
                 did_you_mean(name, symbols.snippets, "snippets"))
     if root == "event" and event_context:

@@ -58,7 +58,8 @@ def _condition(root: Condition, symbols: Symbols, at: Location | None) -> Iterat
         where = _at(node, at)
         if isinstance(node, AttributeCondition):
             yield from _attribute_use(node, symbols, where)
-        elif isinstance(node, SegmentCondition) and node.segment not in symbols.segments:
+        elif isinstance(node, SegmentCondition) and node.segment not in symbols.segments \
+                and not symbols.invalid("segments", node.segment):
             yield _error(f"unknown segment '{node.segment}'", where,
                          did_you_mean(node.segment, symbols.segments, "segments"))
         elif isinstance(node, EventCondition):
@@ -69,6 +70,8 @@ def _attribute_use(
     node: AttributeCondition, symbols: Symbols, at: Location | None
 ) -> Iterator[CioctlError]:
     value_type = symbols.attributes.get(node.attribute)
+    if value_type is None and symbols.invalid("attributes", node.attribute):
+        return
     if value_type is None:
         yield _error(f"unknown attribute '{node.attribute}'", at,
                      did_you_mean(node.attribute, symbols.attributes, "attributes"))
@@ -107,6 +110,8 @@ def _event_use(
     event: str, filters: list[PropertyFilter], symbols: Symbols, at: Location | None
 ) -> Iterator[CioctlError]:
     declared = symbols.events.get(event)
+    if declared is None and symbols.invalid("events", event):
+        return
     if declared is None:
         yield _error(f"unknown event '{event}'", at, did_you_mean(event, symbols.events, "events"))
         return
@@ -136,7 +141,8 @@ def _trigger(flow: Flow, symbols: Symbols) -> Iterator[CioctlError]:
     trigger, at = flow.trigger, _at(flow.trigger, flow.field_source("trigger"))
     if isinstance(trigger, EventTrigger):
         yield from _event_use(trigger.event, trigger.where, symbols, at)
-    elif isinstance(trigger, SegmentTrigger) and trigger.segment not in symbols.segments:
+    elif isinstance(trigger, SegmentTrigger) and trigger.segment not in symbols.segments \
+            and not symbols.invalid("segments", trigger.segment):
         yield _error(f"unknown segment '{trigger.segment}'", at,
                      did_you_mean(trigger.segment, symbols.segments, "segments"))
     elif isinstance(trigger, DateTrigger):

@@ -29,6 +29,8 @@ class Symbols:
     segments: dict[str, Segment]
     snippets: frozenset[str]
     collections: frozenset[str]
+    invalid_keys: dict[str, frozenset[str]]
+    """Keys of definitions that failed validation, per kind: not reported again as unknown."""
 
     @classmethod
     def of(cls, workspace: Workspace) -> Symbols:
@@ -41,7 +43,12 @@ class Symbols:
             segments={s.key: s for s in workspace.segments},
             snippets=frozenset(s.name for s in workspace.snippets),
             collections=frozenset(c.name for c in workspace.collections),
+            invalid_keys=workspace.invalid_keys,
         )
+
+    def invalid(self, kind: str, key: str) -> bool:
+        """Whether ``key`` names a ``kind`` definition that failed validation."""
+        return key in self.invalid_keys.get(kind, frozenset())
 
 
 def _enums(attributes: tuple[Attribute, ...]) -> dict[str, list[object]]:

@@ -24,13 +24,17 @@ class Interpolator:
     """Resolves ``${...}`` in string scalars for one environment."""
 
     def __init__(
-        self, environment: str, variables: Mapping[str, str], environ: Mapping[str, str]
+        self, environment: str, variables: Mapping[str, str], environ: Mapping[str, str],
+        *, collect: bool = False,
     ) -> None:
         self.environment = environment
         self.variables = variables
         self.environ = environ
         self.secrets: dict[str, str] = {}
         """Every value taken from the environment → the variable it came from."""
+        self.collect = collect
+        self.problems: list[DefinitionError] = []
+        """With ``collect``, every unresolved ``${...}`` (its text is then left as written)."""
 
     def __call__(self, text: str, loc: Location) -> str:
         if "${" not in text:
@@ -41,7 +45,13 @@ class Interpolator:
             nonlocal from_env
             if match.group(0) == "$${":
                 return "${"
-            value, is_env = self.resolve(match.group(1).strip(), loc)
+            try:
+                value, is_env = self.resolve(match.group(1).strip(), loc)
+            except DefinitionError as problem:
+                if not self.collect:
+                    raise
+                self.problems.append(problem)
+                return match.group(0)
             from_env = from_env or is_env
             return value
 

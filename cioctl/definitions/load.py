@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cioctl.definitions.discover import WORKSPACE_FILE, definition_files, find_root
+from cioctl.definitions.discover import WORKSPACE_FILE, find_root, scan_definitions
 from cioctl.definitions.interpolate import Interpolator
 from cioctl.definitions.located import LocatedDict
 from cioctl.definitions.problems import problems_from_validation
@@ -89,16 +89,21 @@ def load_sources(start: Path, env_name: str, environ: Mapping[str, str]) -> Load
     root = find_root(start)
     config = load_config(root)
     environment = select_environment(config, env_name)
+    # A missing ${var.x} / ${env:X} is collected, not raised: the rest of its file still
+    # loads, so what it defines still exists and no "not declared" errors follow from it.
     interpolate = Interpolator(
-        env_name, environment_variables(config, env_name, environ, root), environ
+        env_name, environment_variables(config, env_name, environ, root), environ,
+        collect=True,
     )
+    found = scan_definitions(root)
     documents: list[SourceDocument] = []
-    problems: list[CioctlError] = []
-    for path in definition_files(root):
+    problems: list[CioctlError] = list(found.problems)
+    for path in found.files:
         try:
             documents.append(_load_document(path, interpolate))
         except DefinitionError as exc:
             problems.append(exc)
+    problems.extend(interpolate.problems)
     return LoadedSources(
         root, config, env_name, environment, tuple(documents), tuple(problems),
         dict(interpolate.secrets),

@@ -32,7 +32,7 @@ def problems_from_validation(
 
 def _problem(error: ErrorDetails, data: Any, path: Path, prefix: str) -> DefinitionError:
     loc, node = locate_path(data, tuple(error["loc"]))
-    if error["type"] == "unknown_key" and isinstance(node, LocatedDict):
+    if error["type"] in ("unknown_key", "unsupported_key") and isinstance(node, LocatedDict):
         loc = node.key_locs.get(str((error.get("ctx") or {}).get("key")), loc)
     where = _field_path(error["loc"], data)
     label = f"{prefix}{where}" if where else prefix.rstrip(": ")
@@ -61,6 +61,8 @@ def _describe(error: ErrorDetails) -> tuple[str, str]:
     ctx = error.get("ctx") or {}
     if kind == "unknown_key":
         return f"unknown key '{ctx['key']}'", str(ctx["hint"])
+    if kind == "unsupported_key":
+        return f"'{ctx['key']}' is not supported", str(ctx["hint"])
     if kind in _KIND_KEYS:
         return message, _suggest_kind(error.get("input"), _KIND_KEYS[kind])
     if kind == "missing":

@@ -40,7 +40,7 @@ WRITABLE: dict[str, frozenset[str]] = {
 JOURNEYS_CONTENT: dict[str, frozenset[str]] = {
     "email": frozenset({"subject", "body", "preheader_text", "from", "reply_to", "recipient",
                         "headers"}),
-    "twilio": frozenset({"body"}),
+    "twilio": frozenset({"body", "image_url"}),
     "push": frozenset({"body", "title", "link"}),
     "webhook": frozenset({"method", "url", "body", "headers"}),
     "in_app": frozenset({"body"}),

@@ -57,6 +57,7 @@ def message(step_type: str, name: Any, content: Any) -> Data:
         result["body"] = content.get("body") or ""
     elif step_type == "sms":
         result["body"] = content.get("body") or ""
+        _optional(result, "image_url", content.get("image_url"))
     elif step_type == "push":
         _optional(result, "title", content.get("title"))
         _optional(result, "link", content.get("link"))

@@ -106,10 +106,10 @@ def _walk_steps(steps: list[Data]) -> Iterator[Data]:
 
 
 def _liquid_names(text: str, root: str) -> set[str]:
-    analysis = analyze_liquid(text) if "{" in text else ()
-    if isinstance(analysis, SyntaxProblem):
+    analysis = analyze_liquid(text) if "{" in text else None
+    if analysis is None or isinstance(analysis, SyntaxProblem):
         return set()
-    return {parts[1] for parts, _ in analysis if len(parts) > 1 and parts[0] == root}
+    return {parts[1] for parts, _ in analysis.variables if len(parts) > 1 and parts[0] == root}
 
 
 def _flow(flow: Data, usage: Usage) -> None:

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ModelWrapValidatorHandler,
@@ -23,10 +25,52 @@ from cioctl.definitions.located import LocatedDict
 from cioctl.errors import Location
 
 DURATION_PATTERN = r"^[0-9]+(s|m|h|d|w)$"
+MAX_DURATION_DAYS = 1825
+"""The longest wait or window cioctl accepts: 5 years (1825d, 260w). Longer ones are almost
+certainly a typo, and no flow or segment needs them."""
+MAX_COUNT = 2**31 - 1
+"""The largest event count (at_least / at_most / exactly): a signed 32-bit integer."""
+
+
+def _within_limit(duration: str) -> str:
+    if len(duration) > 12 or duration_seconds(duration) > MAX_DURATION_DAYS * 86400:
+        raise ValueError(f"duration {duration[:24]} is longer than the limit of "
+                         f"{MAX_DURATION_DAYS}d (5 years)")
+    return duration
+
+
+def _not_zero(duration: str) -> str:
+    if duration_seconds(duration) == 0:
+        raise ValueError(f"a window of {duration} is empty; give at least 1s")
+    return duration
+
+
 Duration = Annotated[
     str,
-    Field(pattern=DURATION_PATTERN, description="A duration such as 30s, 5m, 2h, 1d, 2w"),
+    Field(pattern=DURATION_PATTERN, description="A duration such as 30s, 5m, 2h, 1d, 2w "
+          f"(at most {MAX_DURATION_DAYS}d)"),
+    AfterValidator(_within_limit),
 ]
+Window = Annotated[Duration, AfterValidator(_not_zero)]
+"""A time window (``within``, a goal, a ``wait_until`` ``max``): not zero."""
+
+
+def _count_in_range(value: Any) -> Any:
+    number = value
+    if isinstance(value, str):  # YAML reads 1e29 (no dot) as a string
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+    if isinstance(number, int | float) and not isinstance(number, bool) and \
+            not 0 <= number <= MAX_COUNT:
+        raise ValueError(f"{value} is out of range: a count is 0 to {MAX_COUNT:,} (2^31 - 1)")
+    if isinstance(number, float) and number.is_integer():
+        return int(number)
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_count_in_range), Field(ge=0, le=MAX_COUNT)]
 Key = Annotated[
     str,
     Field(
@@ -76,11 +120,15 @@ class Spec(BaseModel):
     )
     _located: LocatedDict | None = PrivateAttr(default=None)
     kind_label: ClassVar[str] = "definition"
+    unsupported_keys: ClassVar[dict[str, str]] = {}
+    """Keys users plausibly write that no Customer.io API can store → why, and what to do.
+    They are rejected at their line rather than accepted and silently never applied."""
 
     @model_validator(mode="wrap")
     @classmethod
     def _locate_and_check_keys(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
         if isinstance(data, dict):
+            _reject_unsupported_keys(cls.unsupported_keys, data)
             _reject_unknown_keys(cls, data)
         model = handler(data)
         if isinstance(data, LocatedDict):
@@ -111,6 +159,14 @@ class Spec(BaseModel):
         if located is not None and field in located.value_locs:
             return located.value_locs[field]
         return self.field_source(field)
+
+
+def _reject_unsupported_keys(unsupported: dict[str, str], data: dict[str, Any]) -> None:
+    for key in unsupported.keys() & data.keys():
+        raise PydanticCustomError(
+            "unsupported_key", "'{key}' is not supported: {hint}",
+            {"key": str(key), "hint": unsupported[key]},
+        )
 
 
 def _reject_unknown_keys(model: type[BaseModel], data: dict[str, Any]) -> None:
@@ -148,7 +204,6 @@ class Keyed(Spec):
 
     name: Name
     key: Key = Field(default="", description="Stable identifier; defaults to a slug of name")
-    description: Description | None = None
     previous_names: list[Name] = Field(
         default_factory=list, description="Earlier names, so a rename plans as an update"
     )

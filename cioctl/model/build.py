@@ -12,7 +12,7 @@ from cioctl.definitions.load import LoadedSources, SourceDocument
 from cioctl.definitions.located import EnvStr, LocatedList, location_of
 from cioctl.definitions.problems import problems_from_validation
 from cioctl.errors import CioctlError, DefinitionError, Location
-from cioctl.model.base import Spec
+from cioctl.model.base import Spec, slugify
 from cioctl.model.workspace import KIND_MODELS, Workspace
 
 _SINGULAR = {
@@ -25,9 +25,11 @@ def build_workspace(sources: LoadedSources) -> tuple[Workspace, list[CioctlError
     """Validate every definition on its own so one mistake never hides another."""
     problems: list[CioctlError] = list(sources.problems)
     by_kind: dict[str, list[Spec]] = defaultdict(list)
+    invalid: dict[str, set[str]] = defaultdict(set)
     for document in sources.documents:
         for kind, items in _kind_lists(document, problems):
-            by_kind[kind].extend(_validate_items(kind, items, document, problems))
+            by_kind[kind].extend(_validate_items(kind, items, document, problems,
+                                                 invalid[kind]))
     for kind, models in by_kind.items():
         problems.extend(_duplicate_keys(kind, models))
     workspace = Workspace(
@@ -37,6 +39,7 @@ def build_workspace(sources: LoadedSources) -> tuple[Workspace, list[CioctlError
         environment=sources.environment,
         files=tuple(d.path for d in sources.documents),
         env_values=sources.env_values,
+        invalid_keys={kind: frozenset(keys) for kind, keys in invalid.items() if keys},
         **{kind: tuple(models) for kind, models in by_kind.items()},  # type: ignore[arg-type]
     )
     return workspace, problems
@@ -67,7 +70,8 @@ def _kind_lists(
 
 
 def _validate_items(
-    kind: str, items: LocatedList, document: SourceDocument, problems: list[CioctlError]
+    kind: str, items: LocatedList, document: SourceDocument, problems: list[CioctlError],
+    invalid: set[str],
 ) -> list[Spec]:
     model = KIND_MODELS[kind]
     context = {"base_dir": document.path.parent}
@@ -78,7 +82,17 @@ def _validate_items(
         except ValidationError as exc:
             prefix = f"{_SINGULAR[kind]} {_label(item, index)}: "
             problems.extend(problems_from_validation(exc, item, document.path, prefix))
+            invalid.update(_intended_keys(item))
     return valid
+
+
+def _intended_keys(item: Any) -> set[str]:
+    """The key(s) an invalid definition was meant to have, so that references to it are not
+    reported again as unknown: its error is the root cause, reported once at its line."""
+    if not isinstance(item, dict):
+        return set()
+    found = {v for v in (item.get("key"), item.get("name")) if isinstance(v, str)}
+    return found | {slugify(v) for v in found}
 
 
 def _label(item: Any, index: int) -> str:

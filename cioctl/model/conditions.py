@@ -6,8 +6,13 @@ from typing import Annotated, Any, Self
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from cioctl.model.base import Duration, Key, Spec
-from cioctl.model.types import LIST_OPERATORS, VALUELESS_OPERATORS, Operator
+from cioctl.model.base import Count, Key, Spec, Window
+from cioctl.model.types import (
+    LIST_OPERATORS,
+    VALUELESS_OPERATORS,
+    Operator,
+    unsendable_number,
+)
 
 
 class _Comparison(Spec):
@@ -22,6 +27,8 @@ class _Comparison(Spec):
             raise ValueError(f"operator '{self.operator}' needs a 'value'")
         if self.operator in LIST_OPERATORS and not isinstance(self.value, list):
             raise ValueError(f"operator '{self.operator}' needs a list value")
+        if (problem := unsendable_number(self.value)) is not None:
+            raise ValueError(f"value: {problem}")
         return self
 
 
@@ -47,10 +54,10 @@ class EventCondition(Spec):
     """How often a person performed an event, optionally within a window and with filters."""
 
     event: str
-    at_least: int | None = Field(default=None, ge=0)
-    at_most: int | None = Field(default=None, ge=0)
-    exactly: int | None = Field(default=None, ge=0)
-    within: Duration | None = None
+    at_least: Count | None = None
+    at_most: Count | None = None
+    exactly: Count | None = None
+    within: Window | None = None
     where: list[PropertyFilter] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
 
-from cioctl.model.base import Duration, Key, Keyed, Spec
+from cioctl.model.base import Description, Key, Keyed, Spec, Window
 from cioctl.model.conditions import Condition, PropertyFilter
 from cioctl.model.steps import Step
 
@@ -61,13 +61,14 @@ class Goal(Spec):
     """A conversion goal: the person performs an event within a window after entering."""
 
     event: str
-    within: Duration
+    within: Window
 
 
 class Flow(Keyed):
     """An automated journey (a Customer.io campaign)."""
 
     kind_label = "flow"
+    description: Description | None = None
     state: Literal["running", "draft"] = Field(
         default="running", description="running: live; draft: created but not sending"
     )

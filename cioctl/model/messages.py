@@ -16,8 +16,11 @@ MAX_BODY_CHARS = 1024 * 1024
 class Message(Spec):
     """Fields every message step has. ``id`` is the step's stable identity inside its flow."""
 
+    unsupported_keys = {
+        "name": "a message's name is read-only in Customer.io's App API, so cioctl cannot "
+        "write it; the step's 'id' names it there (use a YAML comment for a longer label)",
+    }
     id: Key
-    name: str | None = Field(default=None, description="Label shown in Customer.io")
     sending: Literal["automatic", "draft", "off"] = Field(
         default="automatic", description="The action's sending_state"
     )

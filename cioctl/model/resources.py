@@ -8,6 +8,7 @@ from typing import Any, Self
 from pydantic import Field, ValidationInfo, model_validator
 
 from cioctl.model.base import Keyed, Lifecycle, Spec, referenced_file
+from cioctl.model.types import unsendable_number
 from cioctl.model.webhook_events import WebhookEvent
 
 SNIPPET_MAX_CHARS = 16_000
@@ -31,6 +32,10 @@ class ReportingWebhook(Keyed):
     """Delivery and engagement events posted to an endpoint of yours."""
 
     kind_label = "reporting webhook"
+    unsupported_keys = {
+        "description": "Customer.io's reporting webhooks have no description field, so it "
+        "could never be applied; use a YAML comment",
+    }
     endpoint: str = Field(pattern=r"^https?://")
     events: list[WebhookEvent] = Field(min_length=1)
     disabled: bool = False
@@ -44,10 +49,14 @@ class Collection(Spec):
     kind_label = "collection"
     name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=100)
     data: list[dict[str, Any]] | None = None
+    unsupported_keys = {
+        "url": "Customer.io fetches a url's content once, when the collection is written, "
+        "and never reports the url back, so cioctl could neither plan nor keep it: download "
+        "the data and use data_file (or data)",
+    }
     data_file: str | None = Field(
         default=None, description="JSON file (a list of objects), relative to this file"
     )
-    url: str | None = Field(default=None, pattern=r"^https://")
     lifecycle: Lifecycle = Field(default_factory=Lifecycle)
 
     @property
@@ -57,12 +66,14 @@ class Collection(Spec):
 
     @model_validator(mode="after")
     def _one_source(self, info: ValidationInfo) -> Self:
-        given = [n for n in ("data", "data_file", "url") if getattr(self, n) is not None]
+        given = [n for n in ("data", "data_file") if getattr(self, n) is not None]
         if len(given) != 1:
-            raise ValueError("give exactly one of data, data_file, url")
+            raise ValueError("give exactly one of data, data_file")
         if self.data_file is not None:
             base = (info.context or {}).get("base_dir") if info else None
             self.__dict__["data"] = _read_json_rows(referenced_file(base, self.data_file))
+        if (problem := unsendable_number(self.data)) is not None:
+            raise ValueError(f"data: {problem}")
         return self
 
 

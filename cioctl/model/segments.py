@@ -6,7 +6,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from cioctl.model.base import Keyed
+from cioctl.model.base import Description, Keyed
 from cioctl.model.conditions import Condition
 
 
@@ -14,6 +14,7 @@ class Segment(Keyed):
     """A group of people, defined by conditions or maintained by hand (``manual: true``)."""
 
     kind_label = "segment"
+    description: Description | None = None
     manual: bool = Field(default=False, description="Membership is managed outside cioctl")
     conditions: Condition | None = None
     tags: list[str] = Field(default_factory=list)

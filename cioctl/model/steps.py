@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Discriminator, Field, Tag, model_validator
 
-from cioctl.model.base import Duration, Spec
+from cioctl.model.base import Duration, Spec, Window
 from cioctl.model.conditions import Condition
 from cioctl.model.messages import Email, InApp, Message, Push, Sms, Webhook
+from cioctl.model.types import unsendable_number
 
 
 class WaitStep(Spec):
@@ -21,7 +22,7 @@ class WaitUntil(Spec):
     """Hold people until a condition holds, or at most ``max``."""
 
     condition: Condition
-    max: Duration | None = None
+    max: Window | None = None
 
 
 class WaitUntilStep(Spec):
@@ -80,6 +81,12 @@ class AttributeUpdate(Spec):
     name: str
     value: Any
 
+    @model_validator(mode="after")
+    def _sendable(self) -> Self:
+        if (problem := unsendable_number(self.value)) is not None:
+            raise ValueError(f"value: {problem}")
+        return self
+
 
 class UpdateAttributeStep(Spec):
     """Set a person attribute."""
@@ -90,7 +97,7 @@ class UpdateAttributeStep(Spec):
 class ExitStep(Spec):
     """Leave the flow here."""
 
-    exit: bool = Field(description="Always true")
+    exit: Literal[True] = Field(description="Always true")
 
 
 _STEP_CLASSES: dict[str, type[Spec]] = {

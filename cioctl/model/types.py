@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import Any
 
@@ -74,3 +75,22 @@ def _scalar_fits(value_type: ValueType, value: Any) -> bool:
     if value_type is ValueType.TIMESTAMP:
         return isinstance(value, int | str) and not isinstance(value, bool)
     return isinstance(value, str)
+
+
+MAX_SAFE_INTEGER = 2**53 - 1
+"""Numbers sent to Customer.io travel as JSON: integers beyond ±(2^53 - 1) lose precision in
+JSON parsers that read every number as a double, and NaN / infinity are not JSON at all."""
+
+
+def unsendable_number(value: Any) -> str | None:
+    """Why a value (or a number inside it) cannot be sent as JSON, or None."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value} is not a finite number (JSON has no NaN or infinity)"
+    if isinstance(value, int) and abs(value) > MAX_SAFE_INTEGER:
+        return (f"{value:.6g} is out of range: whole numbers must be within "
+                f"±{MAX_SAFE_INTEGER:,} (2^53 - 1)")
+    items = value.values() if isinstance(value, dict) else value if isinstance(
+        value, list) else ()
+    return next((p for p in map(unsendable_number, items) if p is not None), None)

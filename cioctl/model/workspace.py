@@ -54,6 +54,9 @@ class Workspace:
     reporting_webhooks: tuple[ReportingWebhook, ...] = ()
     collections: tuple[Collection, ...] = ()
     files: tuple[Path, ...] = field(default=())
+    invalid_keys: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
+    """Per kind, the keys of definitions that failed validation (their errors are reported;
+    references to them are not reported again as unknown)."""
     env_values: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     """Values interpolated from ``${env:NAME}`` → NAME: plans show the reference, not these."""
 

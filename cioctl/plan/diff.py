@@ -17,7 +17,7 @@ IMMUTABLE = {Kind.SEGMENT: ("type",), Kind.FLOW: ("trigger.type",)}
 # What the App API's documented action PUT can write (push ``title``/``link``, email
 # ``from``/``reply_to`` are not among them: those edits go through Journeys).
 APP_WRITABLE_CONTENT = frozenset({"subject", "body", "preheader_text", "recipient",
-                                  "sending_state", "headers", "method", "url"})
+                                  "sending_state", "headers", "method", "url", "image_url"})
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,9 @@ def globals_used(texts: list[str]) -> set[str]:
 def _variables(texts: list[str]) -> set[tuple[str, ...]]:
     found: set[tuple[str, ...]] = set()
     for text in texts:
-        analysis = analyze_liquid(text) if "{" in text else ()
-        if not isinstance(analysis, SyntaxProblem):
-            found |= {parts for parts, _ in analysis}
+        analysis = analyze_liquid(text) if "{" in text else None
+        if analysis is not None and not isinstance(analysis, SyntaxProblem):
+            found |= {parts for parts, _ in analysis.variables}
     return found
 
 

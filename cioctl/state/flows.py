@@ -22,7 +22,7 @@ DEFAULT_RECIPIENT = "{{customer.email}}"
 CONTENT_FIELDS: dict[str, tuple[str, ...]] = {
     "email": ("subject", "body", "preheader_text", "from", "reply_to", "recipient", "headers",
               "sending_state"),
-    "sms": ("body", "sending_state"),
+    "sms": ("body", "image_url", "sending_state"),
     "push": ("title", "body", "link", "sending_state"),
     "in_app": ("body", "sending_state"),
     "webhook": ("method", "url", "body", "headers", "sending_state"),
@@ -53,6 +53,8 @@ def message_content(message: Message) -> JSON:
                    "from": message.from_ or "", "reply_to": message.reply_to or "",
                    "recipient": message.to or DEFAULT_RECIPIENT,
                    "headers": headers_json(message.headers)}
+    elif isinstance(message, Sms):
+        values |= {"image_url": message.image_url or ""}
     elif isinstance(message, Push):
         values |= {"title": message.title or "", "link": message.link or ""}
     elif isinstance(message, Webhook):

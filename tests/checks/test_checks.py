@@ -176,3 +176,22 @@ def test_update_attribute_is_checked(write_workspace: WriteWorkspace) -> None:
             steps: [{update_attribute: {name: score, value: lots}}]
         """)
     assert len(found) == 1 and "is not a number" in found[0]
+
+
+def test_references_to_an_invalid_definition_are_not_reported_again(
+    write_workspace: WriteWorkspace,
+) -> None:
+    found = only(write_workspace, """\
+        segments:
+          - {name: Churn risk, condtions: {attribute: plan, operator: exists}}
+          - {name: B, conditions: {not: {segment: churn_risk}}}
+        snippets:
+          - {name: sig, value: "${var.signature}"}
+          - {name: legal, vaule: "x"}
+        flows:
+          - name: F
+            trigger: {segment: churn_risk}
+            steps: [{email: {id: a, subject: "{{ snippets.legal }}", body: x}}]
+        """)
+    # the typo 'condtions', the missing variable and the typo 'vaule': the root causes only
+    assert [p.split(":")[0] for p in found] == ["5", "2", "6"], found

@@ -10,6 +10,9 @@ import pytest
 from tests.cli.conftest import Cli
 from tests.plan.engine_helpers import edit
 
+PLANS_LOOP = ("            {% for plan in plans %}<p>{{ plan.name }}: {{ plan.price }}</p>"
+              "{% endfor %}\n")
+
 
 def test_plan_exit_codes(cli: Cli, example_copy: Path) -> None:
     ws = str(example_copy)
@@ -62,8 +65,10 @@ def test_protected_delete_is_shown_then_refused(cli: Cli, example_copy: Path) ->
          "  local:\n    backend: embedded\n    protect: true\n")
     assert cli("apply", "-w", ws, "--auto-approve")[0] == 0
     (example_copy / "content/integrations.yaml").unlink()
+    # the trial email reads the deleted collection: validation requires that read to go too
+    edit(example_copy / "flows/trial.yaml", PLANS_LOOP, "")
     code, out = cli("plan", "-w", ws)
     assert code == 1 and "- reporting_webhook warehouse_events" in out
     assert "protected" in out and "--allow-destroy" in out
     code, out = cli("apply", "-w", ws, "--auto-approve", "--allow-destroy")
-    assert code == 0 and "2 applied" in out  # the webhook and the collection
+    assert code == 0 and "3 applied" in out  # the webhook, the collection, the trial email

@@ -22,6 +22,9 @@ from tests.conftest import REPO
 from tests.plan.engine_helpers import apply, edit, plan
 from tests.served import KEYS, add_environments, served_environment
 
+PLANS_LOOP = ("            {% for plan in plans %}<p>{{ plan.name }}: {{ plan.price }}</p>"
+              "{% endfor %}\n")
+
 
 @pytest.fixture
 def served_example(example_copy: Path, tmp_path: Path) -> Iterator[Path]:
@@ -35,6 +38,7 @@ def served_example(example_copy: Path, tmp_path: Path) -> Iterator[Path]:
 def test_protected_environment_needs_allow_destroy(served_example: Path) -> None:
     assert apply(served_example, env="served", environ=KEYS).result.ok
     (served_example / "content/integrations.yaml").unlink()
+    edit(served_example / "flows/trial.yaml", PLANS_LOOP, "")  # it read the collection
     result = plan(served_example, "served", environ=KEYS)
     ws = load_valid_workspace(served_example, "served", KEYS)
     with pytest.raises(UnsafePlanError, match="protected") as refused:

@@ -21,6 +21,9 @@ ACCOUNT_PATH = "/v1/accounts/current"
 
 Condition = dict[str, Any]
 """One node of the modeled condition grammar (an object with exactly one key)."""
+MAX_CONDITION_DEPTH = 10
+"""docs/journeys-modeled.md: "Nesting depth is at most 10" (the root is level 1; each
+``and``/``or`` item and each ``not`` is one level more). Validation checks it up front."""
 
 AttrOp = Literal[
     "eq", "neq", "exists", "not_exists", "gt", "gte", "lt", "lte", "contains",

@@ -1,0 +1,410 @@
+"""Every key the definitions schema accepts is either applied or explicitly local.
+
+The keys are enumerated from the pydantic models themselves (everything reachable from
+``DefinitionsFile``), so a new field without an entry here fails ``test_every_field_is_mapped``.
+An *applied* field must round-trip on the embedded workspace through the real client: changing
+it shows a change at its canonical path in the plan, apply writes it, and the next plan is
+empty (so the workspace stored it). A *local* field is one cioctl itself uses (identity,
+validation, plan behaviour) and never sends; each says why. Keys no API can store are rejected
+at their line (``unsupported_keys``), and ``test_unsupported_keys_are_rejected`` holds that.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+
+from cioctl.model.workspace import DefinitionsFile
+from cioctl.pipeline import validate_workspace
+from cioctl.plan.value import Plan
+from tests.conftest import WriteWorkspace
+from tests.plan.engine_helpers import apply, plan
+
+Field = tuple[str, str]  # (model class, YAML key)
+
+IDENTITY = "identity: the key of the resource (a new value is a new resource)"
+CHECKS = "used by validation and `events check` / `events schema` only"
+BEHAVIOUR = "how cioctl plans (lifecycle), not a property of the live resource"
+
+LOCAL: dict[Field, str] = {
+    ("Event", "name"): IDENTITY, ("Event", "properties"): CHECKS,
+    **{("PropertySpec", k): CHECKS for k in ("type", "description", "required", "enum",
+                                               "format")},
+    ("Attribute", "name"): IDENTITY, ("Attribute", "type"): CHECKS,
+    ("Attribute", "format"): CHECKS, ("Attribute", "enum"): CHECKS,
+    ("Snippet", "name"): IDENTITY, ("Collection", "name"): IDENTITY,
+    **{(kind, "key"): IDENTITY for kind in ("Segment", "Flow", "ReportingWebhook")},
+    **{(kind, "previous_names"): IDENTITY for kind in ("Segment", "Flow", "ReportingWebhook")},
+    **{(kind, "lifecycle"): BEHAVIOUR for kind in ("Segment", "Flow", "ReportingWebhook",
+                                                   "Snippet", "Collection")},
+    ("Lifecycle", "ignore_changes"): BEHAVIOUR, ("Lifecycle", "prevent_destroy"): BEHAVIOUR,
+}
+
+# (model class, key) → (address, regex a changed canonical path must match)
+APPLIED: dict[Field, tuple[str, str]] = {
+    ("DefinitionsFile", "events"): ("event:signed_up", "description"),
+    ("DefinitionsFile", "attributes"): ("attribute:plan", "description"),
+    ("DefinitionsFile", "segments"): ("segment:seg_meta", "name"),
+    ("DefinitionsFile", "flows"): ("flow:flow_event", "name"),
+    ("DefinitionsFile", "snippets"): ("snippet:footer", "value"),
+    ("DefinitionsFile", "reporting_webhooks"): ("reporting_webhook:hook", "endpoint"),
+    ("DefinitionsFile", "collections"): ("collection:plans", "data"),
+    ("Event", "description"): ("event:signed_up", "description"),
+    ("Attribute", "description"): ("attribute:plan", "description"),
+    ("Attribute", "sensitive"): ("attribute:tier", "privacy_level"),
+    ("Snippet", "value"): ("snippet:footer", "value"),
+    ("Collection", "data"): ("collection:plans", r"data\["),
+    ("Collection", "data_file"): ("collection:prices", r"data\["),
+    ("ReportingWebhook", "name"): ("reporting_webhook:hook", "name"),
+    ("ReportingWebhook", "endpoint"): ("reporting_webhook:hook", "endpoint"),
+    ("ReportingWebhook", "events"): ("reporting_webhook:hook", r"events\["),
+    ("ReportingWebhook", "disabled"): ("reporting_webhook:hook", "disabled"),
+    ("ReportingWebhook", "full_resolution"): ("reporting_webhook:hook", "full_resolution"),
+    ("ReportingWebhook", "with_content"): ("reporting_webhook:hook", "with_content"),
+    ("Segment", "name"): ("segment:seg_meta", "name"),
+    ("Segment", "description"): ("segment:seg_meta", "description"),
+    ("Segment", "tags"): ("segment:seg_meta", r"tags\["),
+    ("Segment", "manual"): ("segment:seg_manual", "type"),
+    ("Segment", "conditions"): ("segment:seg_manual", "conditions"),
+    ("AllOf", "all"): ("segment:seg_all", r"conditions\.and\[1\]"),
+    ("AnyOf", "any"): ("segment:seg_any", r"conditions\.or\[1\]"),
+    ("Not", "not"): ("segment:seg_not", r"conditions\.not\."),
+    ("SegmentCondition", "segment"): ("segment:seg_ref", r"conditions\.segment\.key"),
+    ("AttributeCondition", "attribute"): ("segment:seg_attr", r"conditions\.attribute\.field"),
+    ("AttributeCondition", "operator"): ("segment:seg_attr",
+                                         r"conditions\.attribute\.operator"),
+    ("AttributeCondition", "value"): ("segment:seg_attr", r"conditions\.attribute\.value"),
+    ("EventCondition", "event"): ("segment:seg_event", r"conditions\.event\.name"),
+    ("EventCondition", "at_least"): ("segment:seg_event", r"conditions\.event\.count$"),
+    ("EventCondition", "at_most"): ("segment:seg_at_most", r"conditions\.event\.count$"),
+    ("EventCondition", "exactly"): ("segment:seg_exactly", r"conditions\.event\.count$"),
+    ("EventCondition", "within"): ("segment:seg_event", r"conditions\.event\.within_seconds"),
+    ("EventCondition", "where"): ("segment:seg_event", r"conditions\.event\.filters\[0\]"),
+    ("PropertyFilter", "property"): ("segment:seg_event", r"filters\[0\]\.field"),
+    ("PropertyFilter", "operator"): ("segment:seg_event", r"filters\[0\]\.operator"),
+    ("PropertyFilter", "value"): ("segment:seg_event", r"filters\[0\]\.value"),
+    ("Flow", "name"): ("flow:flow_event", "name"),
+    ("Flow", "description"): ("flow:flow_event", "description"),
+    ("Flow", "state"): ("flow:flow_event", "state"),
+    ("Flow", "trigger"): ("flow:flow_event", r"trigger\."),
+    ("Flow", "filter"): ("flow:flow_event", r"filter\."),
+    ("Flow", "frequency"): ("flow:flow_event", "frequency"),
+    ("Flow", "goal"): ("flow:flow_event", r"goal\."),
+    ("Flow", "tags"): ("flow:flow_event", r"tags\["),
+    ("Flow", "steps"): ("flow:flow_event", r"steps\["),
+    ("EventTrigger", "event"): ("flow:flow_event", r"trigger\.event_name"),
+    ("EventTrigger", "where"): ("flow:flow_event", r"trigger\.filters\[0\]"),
+    ("SegmentTrigger", "segment"): ("flow:flow_seg", r"trigger\.segment_keys\[0\]"),
+    ("DateTrigger", "date_attribute"): ("flow:flow_date", r"trigger\.date_attribute"),
+    ("DateTrigger", "repeat"): ("flow:flow_date", r"trigger\.frequency"),
+    ("DateTrigger", "at"): ("flow:flow_date", r"trigger\.start_(hour|minutes)"),
+    ("DateTrigger", "timezone"): ("flow:flow_date", r"trigger\.use_customer_timezone"),
+    ("Goal", "event"): ("flow:flow_event", r"goal\.event_name"),
+    ("Goal", "within"): ("flow:flow_event", r"goal\.within_seconds"),
+    ("WaitStep", "wait"): ("flow:flow_event", r"steps\[0\]\.seconds"),
+    ("WaitUntilStep", "wait_until"): ("flow:flow_event", r"steps\[1\]\."),
+    ("WaitUntil", "condition"): ("flow:flow_event", r"steps\[1\]\.condition\."),
+    ("WaitUntil", "max"): ("flow:flow_event", r"steps\[1\]\.max_seconds"),
+    ("EmailStep", "email"): ("flow:flow_event", r"steps\[2\]\.content\."),
+    ("SmsStep", "sms"): ("flow:flow_event", r"steps\[3\]\.content\."),
+    ("PushStep", "push"): ("flow:flow_event", r"steps\[4\]\.content\."),
+    ("InAppStep", "in_app"): ("flow:flow_event", r"steps\[5\]\.content\."),
+    ("WebhookStep", "webhook"): ("flow:flow_event", r"steps\[6\]\.content\."),
+    ("BranchStep", "branch"): ("flow:flow_event", r"steps\[7\]\."),
+    ("Branch", "if"): ("flow:flow_event", r"steps\[7\]\.condition\."),
+    ("Branch", "then"): ("flow:flow_event", r"steps\[7\]\.then\[0\]"),
+    ("Branch", "else"): ("flow:flow_event", r"steps\[7\]\.else\[0\]"),
+    ("UpdateAttributeStep", "update_attribute"): ("flow:flow_event", r"steps\[8\]\."),
+    ("AttributeUpdate", "name"): ("flow:flow_event", r"steps\[8\]\.field"),
+    ("AttributeUpdate", "value"): ("flow:flow_event", r"steps\[8\]\.value"),
+    ("ExitStep", "exit"): ("flow:flow_date", r"steps\[1\]"),
+    ("Email", "id"): ("flow:flow_event", r"steps\[2\]\.name"),
+    ("Email", "sending"): ("flow:flow_event", r"steps\[2\]\.content\.sending_state"),
+    ("Email", "subject"): ("flow:flow_event", r"steps\[2\]\.content\.subject"),
+    ("Email", "body"): ("flow:flow_event", r"steps\[2\]\.content\.body"),
+    ("Email", "body_file"): ("flow:flow_seg", r"steps\[0\]\.content\.body"),
+    ("Email", "from"): ("flow:flow_event", r"steps\[2\]\.content\.from"),
+    ("Email", "reply_to"): ("flow:flow_event", r"steps\[2\]\.content\.reply_to"),
+    ("Email", "to"): ("flow:flow_event", r"steps\[2\]\.content\.recipient"),
+    ("Email", "preheader"): ("flow:flow_event", r"steps\[2\]\.content\.preheader_text"),
+    ("Email", "headers"): ("flow:flow_event", r"steps\[2\]\.content\.headers\[0\]"),
+    ("Sms", "id"): ("flow:flow_event", r"steps\[3\]\.name"),
+    ("Sms", "sending"): ("flow:flow_event", r"steps\[3\]\.content\.sending_state"),
+    ("Sms", "body"): ("flow:flow_event", r"steps\[3\]\.content\.body"),
+    ("Sms", "body_file"): ("flow:flow_seg", r"steps\[1\]\.content\.body"),
+    ("Sms", "image_url"): ("flow:flow_event", r"steps\[3\]\.content\.image_url"),
+    ("Push", "id"): ("flow:flow_event", r"steps\[4\]\.name"),
+    ("Push", "sending"): ("flow:flow_event", r"steps\[4\]\.content\.sending_state"),
+    ("Push", "body"): ("flow:flow_event", r"steps\[4\]\.content\.body"),
+    ("Push", "body_file"): ("flow:flow_seg", r"steps\[2\]\.content\.body"),
+    ("Push", "title"): ("flow:flow_event", r"steps\[4\]\.content\.title"),
+    ("Push", "link"): ("flow:flow_event", r"steps\[4\]\.content\.link"),
+    ("InApp", "id"): ("flow:flow_event", r"steps\[5\]\.name"),
+    ("InApp", "sending"): ("flow:flow_event", r"steps\[5\]\.content\.sending_state"),
+    ("InApp", "body"): ("flow:flow_seg", r"steps\[3\]\.content\.body"),
+    ("InApp", "body_file"): ("flow:flow_event", r"steps\[5\]\.content\.body"),
+    ("Webhook", "id"): ("flow:flow_event", r"steps\[6\]\.name"),
+    ("Webhook", "sending"): ("flow:flow_event", r"steps\[6\]\.content\.sending_state"),
+    ("Webhook", "body"): ("flow:flow_event", r"steps\[6\]\.content\.body"),
+    ("Webhook", "body_file"): ("flow:flow_seg", r"steps\[4\]\.content\.body"),
+    ("Webhook", "method"): ("flow:flow_event", r"steps\[6\]\.content\.method"),
+    ("Webhook", "url"): ("flow:flow_event", r"steps\[6\]\.content\.url"),
+    ("Webhook", "headers"): ("flow:flow_event", r"steps\[6\]\.content\.headers\[0\]"),
+}
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models an annotation can hold (through lists, dicts, unions, Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _models_in(typing.get_args(annotation)[0])
+    if origin in (list, dict, typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+    return []
+
+
+def schema_fields() -> set[Field]:
+    """Every (model, YAML key) reachable from a definitions file."""
+    found: set[Field] = set()
+    pending: list[type[BaseModel]] = [DefinitionsFile]
+    seen: set[type[BaseModel]] = set()
+    while pending:
+        model = pending.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            found.add((model.__name__, info.alias or name))
+            pending.extend(_models_in(info.annotation))
+    return found
+
+
+def test_every_field_is_mapped() -> None:
+    fields = schema_fields()
+    assert not APPLIED.keys() & LOCAL.keys()
+    assert sorted(fields - APPLIED.keys() - LOCAL.keys()) == [], \
+        "new definitions fields must be applied (and added to APPLIED) or rejected"
+    assert sorted((APPLIED.keys() | LOCAL.keys()) - fields) == [], "stale entries"
+
+
+def test_unsupported_keys_are_rejected(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace({
+        "a.yaml": """\
+            events: [{name: go}]
+            flows:
+              - name: F
+                trigger: {event: go}
+                steps:
+                  - sms: {id: s, name: Label, body: hi}
+            reporting_webhooks:
+              - {name: H, description: d, endpoint: "https://x.test", events: [email_sent]}
+            collections:
+              - {name: c, url: "https://x.test/c.json"}
+            """,
+    })
+    found = {(p.location.line if p.location else 0, p.message.split(": ", 1)[-1])
+             for p in validate_workspace(root, "local", {}).problems}
+    assert {line for line, _ in found} == {6, 8, 10}, found
+    assert all("is not supported" in message for _, message in found), found
+
+
+V1 = {
+    "data.yaml": """\
+        events:
+          - {name: signed_up, description: one, properties: {method: {type: string}}}
+          - {name: cancelled, properties: {reason: {type: string}}}
+        attributes:
+          - {name: plan, description: one}
+          - {name: tier}
+          - {name: renews_at, type: timestamp}
+          - {name: trial_ends_at, type: timestamp}
+        snippets:
+          - {name: footer, value: one}
+        collections:
+          - {name: plans, data: [{name: a}]}
+          - {name: prices, data_file: prices1.json}
+        reporting_webhooks:
+          - {name: Hook, key: hook, endpoint: "https://one.test", events: [email_sent]}
+        """,
+    "prices1.json": '[{"p": 1}]',
+    "prices2.json": '[{"p": 2}]',
+    "t1.html": "one", "t2.html": "two",
+    "segments.yaml": """\
+        segments:
+          - {name: Meta, key: seg_meta, description: one, tags: [a], manual: true}
+          - {name: Manual, key: seg_manual, manual: true}
+          - {name: All, key: seg_all, conditions: {all: [{attribute: plan, operator: exists}]}}
+          - {name: Any, key: seg_any, conditions: {any: [{attribute: plan, operator: exists}]}}
+          - {name: Not, key: seg_not, conditions: {not: {attribute: plan, operator: exists}}}
+          - {name: Ref, key: seg_ref, conditions: {segment: seg_all}}
+          - {name: Attr, key: seg_attr, conditions: {attribute: plan, operator: eq, value: a}}
+          - name: Event
+            key: seg_event
+            conditions: {event: signed_up, at_least: 2, within: 1d,
+                         where: [{property: method, operator: eq, value: x}]}
+          - {name: AtMost, key: seg_at_most, conditions: {event: signed_up, at_most: 1}}
+          - {name: Exactly, key: seg_exactly, conditions: {event: signed_up, exactly: 1}}
+        """,
+    "flows.yaml": """\
+        flows:
+          - name: Flow E
+            key: flow_event
+            description: one
+            state: draft
+            trigger: {event: signed_up, where: [{property: method, operator: eq, value: x}]}
+            filter: {attribute: plan, operator: exists}
+            frequency: once
+            goal: {event: cancelled, within: 1d}
+            tags: [a]
+            steps:
+              - wait: 5m
+              - wait_until: {condition: {attribute: plan, operator: exists}, max: 1d}
+              - email: {id: e1, subject: one, body: one, from: "a@x.test", reply_to: "a@x.test",
+                        to: "a@x.test", preheader: one, headers: {X-A: one}, sending: draft}
+              - sms: {id: s1, body: one, image_url: "https://x.test/1.png", sending: draft}
+              - push: {id: p1, body: one, title: one, link: "https://x.test/1", sending: draft}
+              - in_app: {id: i1, body_file: t1.html, sending: draft}
+              - webhook: {id: w1, url: "https://x.test/1", method: post, headers: {X-A: one},
+                          body: one, sending: draft}
+              - branch:
+                  if: {attribute: plan, operator: exists}
+                  then: [{wait: 1h}]
+                  else: [{wait: 2h}]
+              - update_attribute: {name: plan, value: one}
+          - name: Flow S
+            key: flow_seg
+            trigger: {segment: seg_all}
+            steps:
+              - email: {id: e, subject: s, body_file: t1.html}
+              - sms: {id: s, body_file: t1.html}
+              - push: {id: p, body_file: t1.html}
+              - in_app: {id: i, body: one}
+              - webhook: {id: w, url: "https://x.test", body_file: t1.html}
+          - name: Flow D
+            key: flow_date
+            trigger: {date_attribute: renews_at, repeat: once, at: "09:00", timezone: UTC}
+            steps: [{wait: 1d}]
+        """,
+}
+
+EDITS = [
+    ("data.yaml", "description: one, properties", "description: two, properties"),
+    ("data.yaml", "{name: plan, description: one}", "{name: plan, description: two}"),
+    ("data.yaml", "{name: tier}", "{name: tier, sensitive: true}"),
+    ("data.yaml", "value: one}", "value: two}"),
+    ("data.yaml", "[{name: a}]", "[{name: b}]"),
+    ("data.yaml", "prices1.json", "prices2.json"),
+    ("data.yaml", "{name: Hook, key: hook, endpoint: \"https://one.test\", events: [email_sent]}",
+     "{name: Hook Two, key: hook, endpoint: \"https://two.test\", events: [email_opened], "
+     "disabled: true, full_resolution: true, with_content: true}"),
+    ("segments.yaml", "{name: Meta, key: seg_meta, description: one, tags: [a]",
+     "{name: Meta Two, key: seg_meta, description: two, tags: [b]"),
+    ("segments.yaml", "{name: Manual, key: seg_manual, manual: true}",
+     "{name: Manual, key: seg_manual, conditions: {attribute: tier, operator: exists}}"),
+    ("segments.yaml", "{all: [{attribute: plan, operator: exists}]}",
+     "{all: [{attribute: plan, operator: exists}, {attribute: tier, operator: exists}]}"),
+    ("segments.yaml", "{any: [{attribute: plan, operator: exists}]}",
+     "{any: [{attribute: plan, operator: exists}, {attribute: tier, operator: exists}]}"),
+    ("segments.yaml", "{not: {attribute: plan, operator: exists}}",
+     "{not: {attribute: tier, operator: exists}}"),
+    ("segments.yaml", "{segment: seg_all}", "{segment: seg_any}"),
+    ("segments.yaml", "{attribute: plan, operator: eq, value: a}",
+     "{attribute: tier, operator: neq, value: b}"),
+    ("segments.yaml", "{event: signed_up, at_least: 2, within: 1d,",
+     "{event: cancelled, at_least: 3, within: 2d,"),
+    ("segments.yaml", "[{property: method, operator: eq, value: x}]",
+     "[{property: reason, operator: neq, value: y}]"),
+    ("segments.yaml", "at_most: 1", "at_most: 2"),
+    ("segments.yaml", "exactly: 1", "exactly: 2"),
+    ("flows.yaml", "name: Flow E\n", "name: Flow E2\n"),
+    ("flows.yaml", "description: one", "description: two"),
+    ("flows.yaml", "state: draft", "state: running"),
+    ("flows.yaml", "{event: signed_up, where: [{property: method, operator: eq, value: x}]}",
+     "{event: cancelled, where: [{property: reason, operator: eq, value: x}]}"),
+    ("flows.yaml", "filter: {attribute: plan, operator: exists}",
+     "filter: {attribute: tier, operator: exists}"),
+    ("flows.yaml", "frequency: once", "frequency: multiple"),
+    ("flows.yaml", "{event: cancelled, within: 1d}", "{event: signed_up, within: 2d}"),
+    ("flows.yaml", "tags: [a]", "tags: [b]"),
+    ("flows.yaml", "- wait: 5m", "- wait: 10m"),
+    ("flows.yaml", "{condition: {attribute: plan, operator: exists}, max: 1d}",
+     "{condition: {attribute: tier, operator: exists}, max: 2d}"),
+    ("flows.yaml", "{id: e1, subject: one, body: one, from: \"a@x.test\", "
+     "reply_to: \"a@x.test\",", "{id: e2, subject: two, body: two, from: \"b@x.test\", "
+     "reply_to: \"b@x.test\","),
+    ("flows.yaml", "to: \"a@x.test\", preheader: one, headers: {X-A: one}, sending: draft}",
+     "to: \"b@x.test\", preheader: two, headers: {X-A: two}, sending: \"off\"}"),
+    ("flows.yaml", "{id: s1, body: one, image_url: \"https://x.test/1.png\", sending: draft}",
+     "{id: s2, body: two, image_url: \"https://x.test/2.png\", sending: \"off\"}"),
+    ("flows.yaml", "{id: p1, body: one, title: one, link: \"https://x.test/1\", sending: draft}",
+     "{id: p2, body: two, title: two, link: \"https://x.test/2\", sending: \"off\"}"),
+    ("flows.yaml", "{id: i1, body_file: t1.html, sending: draft}",
+     "{id: i2, body_file: t2.html, sending: \"off\"}"),
+    ("flows.yaml", "{id: w1, url: \"https://x.test/1\", method: post, headers: {X-A: one},",
+     "{id: w2, url: \"https://x.test/2\", method: put, headers: {X-A: two},"),
+    ("flows.yaml", "body: one, sending: draft}", "body: two, sending: \"off\"}"),
+    ("flows.yaml", "if: {attribute: plan, operator: exists}",
+     "if: {attribute: tier, operator: exists}"),
+    ("flows.yaml", "then: [{wait: 1h}]", "then: [{wait: 3h}]"),
+    ("flows.yaml", "else: [{wait: 2h}]", "else: [{wait: 4h}]"),
+    ("flows.yaml", "{name: plan, value: one}", "{name: tier, value: two}"),
+    ("flows.yaml", "trigger: {segment: seg_all}", "trigger: {segment: seg_any}"),
+    ("flows.yaml", "{id: e, subject: s, body_file: t1.html}",
+     "{id: e, subject: s, body_file: t2.html}"),
+    ("flows.yaml", "{id: s, body_file: t1.html}", "{id: s, body_file: t2.html}"),
+    ("flows.yaml", "{id: p, body_file: t1.html}", "{id: p, body_file: t2.html}"),
+    ("flows.yaml", "{id: i, body: one}", "{id: i, body: two}"),
+    ("flows.yaml", "url: \"https://x.test\", body_file: t1.html}",
+     "url: \"https://x.test\", body_file: t2.html}"),
+    ("flows.yaml", "{date_attribute: renews_at, repeat: once, at: \"09:00\", timezone: UTC}",
+     "{date_attribute: trial_ends_at, repeat: monthly, at: \"10:30\", timezone: customer}"),
+    ("flows.yaml", "steps: [{wait: 1d}]", "steps: [{wait: 1d}, {exit: true}]"),
+]
+
+
+def _changed_paths(the_plan: Plan) -> dict[str, list[str]]:
+    paths: dict[str, list[str]] = {}
+    for change in the_plan.changes:
+        paths.setdefault(change.address, []).extend(f.path for f in change.fields)
+    return paths
+
+
+def test_every_applied_field_round_trips(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace(V1)
+    assert validate_workspace(root, "local", {}).problems == ()
+    apply(root)
+    assert plan(root).changes == (), "v1 does not converge"
+    for name, old, new in EDITS:
+        path = root / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert validate_workspace(root, "local", {}).problems == ()
+    changed = _changed_paths(plan(root))
+    missing = [(field, address, pattern) for field, (address, pattern) in APPLIED.items()
+               if not any(re.search(pattern, p) for p in changed.get(address, []))]
+    assert missing == [], f"edits not planned: {missing}\nplanned: {changed}"
+    outcome = apply(root)
+    assert outcome.result.ok, [r for r in outcome.result.results if r.status != "applied"]
+    after = plan(root)
+    assert after.changes == (), [(c.address, [f.path for f in c.fields]) for c in after.changes]
+
+
+def test_sms_image_url_is_stored_by_the_workspace(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace(V1)
+    apply(root)
+    flow = {c.address: c for c in plan(root).changes}  # nothing to change…
+    assert flow == {}
+    edited = (root / "flows.yaml").read_text(encoding="utf-8").replace("1.png", "2.png")
+    (root / "flows.yaml").write_text(edited, encoding="utf-8")
+    change = plan(root).changes[0]
+    assert [(f.path, f.before, f.after) for f in change.fields] == [
+        ("steps[3].content.image_url", "https://x.test/1.png", "https://x.test/2.png")]
+    apply(root)
+    assert plan(root).changes == ()

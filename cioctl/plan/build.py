@@ -38,6 +38,12 @@ def definitions_checksum(desired: dict[Address, Resource]) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
+def plan_workspace_id(workspace: Workspace) -> int | None:
+    """The Customer.io workspace id a plan of this environment names (1: the embedded one)."""
+    env = workspace.environment
+    return env.workspace_id or (1 if env.backend == "embedded" else None)
+
+
 def wanted_addresses(desired: dict[Address, Resource]) -> set[Address]:
     """What to read in full: every definition, under its key and its previous names."""
     wanted = set(desired)
@@ -58,6 +64,13 @@ async def build_plan(workspace: Workspace, client: ApiClient, *,
     """The complete, ordered plan for one environment."""
     desired = desired_resources(workspace)
     live = await read_live(client, wanted_addresses(desired), progress)
+    return await plan_from_live(workspace, client, live, desired, targets=targets)
+
+
+async def plan_from_live(workspace: Workspace, client: ApiClient, live: LiveState,
+                         desired: dict[Address, Resource], *,
+                         targets: Collection[str] = ()) -> Plan:
+    """The plan for a live state already read (apply re-plans a saved plan's this way)."""
     result = diff(desired, live, credentials_of(client))
     changes = await _with_audiences(client, result.changes)
     changes = await _blocked_deletes(client, changes, live)
@@ -68,8 +81,7 @@ async def build_plan(workspace: Workspace, client: ApiClient, *,
     env = workspace.environment
     return Plan(
         workspace=workspace.config.workspace, environment=workspace.environment_name,
-        workspace_id=env.workspace_id or (1 if env.backend == "embedded" else None),
-        backend=env.backend, cioctl_version=__version__,
+        workspace_id=plan_workspace_id(workspace), backend=env.backend, cioctl_version=__version__,
         definitions_checksum=definitions_checksum(desired),
         live_fingerprint=live.fingerprint,
         changes=tuple(order_changes(changes, live_by_address)),

@@ -61,6 +61,8 @@ def _describe(error: ErrorDetails) -> tuple[str, str]:
     ctx = error.get("ctx") or {}
     if kind == "unknown_key":
         return f"unknown key '{ctx['key']}'", str(ctx["hint"])
+    if "hint" in ctx:  # a custom error that carries its own fix
+        return message, str(ctx["hint"])
     if kind in _KIND_KEYS:
         return message, _suggest_kind(error.get("input"), _KIND_KEYS[kind])
     if kind == "missing":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from difflib import get_close_matches
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -27,7 +28,8 @@ def build_workspace(sources: LoadedSources) -> tuple[Workspace, list[CioctlError
     by_kind: dict[str, list[Spec]] = defaultdict(list)
     for document in sources.documents:
         for kind, items in _kind_lists(document, problems):
-            by_kind[kind].extend(_validate_items(kind, items, document, problems))
+            by_kind[kind].extend(_validate_items(kind, items, document, problems,
+                                                 sources.root))
     for kind, models in by_kind.items():
         problems.extend(_duplicate_keys(kind, models))
     workspace = Workspace(
@@ -67,10 +69,11 @@ def _kind_lists(
 
 
 def _validate_items(
-    kind: str, items: LocatedList, document: SourceDocument, problems: list[CioctlError]
+    kind: str, items: LocatedList, document: SourceDocument, problems: list[CioctlError],
+    root: Path,
 ) -> list[Spec]:
     model = KIND_MODELS[kind]
-    context = {"base_dir": document.path.parent}
+    context = {"base_dir": document.path.parent, "root": root}
     valid: list[Spec] = []
     for index, item in enumerate(items):
         try:

@@ -19,7 +19,7 @@ from cioctl.model.base import slugify
 from cioctl.model.workspace import Workspace
 from cioctl.plan.change import Action, Change
 from cioctl.plan.diff import diff
-from cioctl.plan.redact import redact_changes
+from cioctl.plan.redact import mask_rotated, redact_changes
 from cioctl.plan.value import Plan, Unmanaged
 from cioctl.state.desired import desired_resources
 from cioctl.state.kinds import Kind, Surface
@@ -74,7 +74,8 @@ async def plan_from_live(workspace: Workspace, client: ApiClient, live: LiveStat
     result = diff(desired, live, credentials_of(client))
     changes = await _with_audiences(client, result.changes)
     changes = await _blocked_deletes(client, changes, live)
-    changes = redact_changes(changes, workspace.env_values)
+    changes = redact_changes(mask_rotated(changes, desired, workspace.env_values),
+                             workspace.env_values)
     live_by_address = {r.address: r for r in live.resources.values()}
     if targets:
         changes = narrow(changes, targets, desired, live_by_address)

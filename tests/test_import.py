@@ -230,9 +230,43 @@ def test_conditions_without_a_definitions_form_are_refused() -> None:
         condition({"page_view": {}})
 
 
-def test_default_output_is_the_workspace_and_warns_about_duplicates(applied: Path) -> None:
-    before = (applied / "workspace.yaml").read_text()
-    report = import_workspace(applied, "local", None, dict(os.environ))
-    assert not report.wrote_workspace_yaml and (applied / "workspace.yaml").read_text() == before
-    assert (applied / "imported" / "flows.yaml").is_file()
-    assert any("defined twice" in note for note in report.notes)
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = run_cli(lambda: app(list(args), prog_name="cioctl"), False)
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def test_default_output_is_a_new_folder_carrying_the_embedded_state(
+        applied: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, text = _cli(capsys, "import", "-w", str(applied), "-e", "local")
+    out = tmp_path / "imported-local"
+    assert code == 0, text
+    assert "carried the embedded workspace's state" in text
+    assert (out / "imported" / "flows.yaml").is_file() and (out / "workspace.yaml").is_file()
+    assert not (applied / "imported").exists()
+    code, text = _cli(capsys, "plan", "-w", str(out), "-e", "local", "--detailed-exitcode")
+    assert code == 0 and "No changes" in text, text
+    code, text = _cli(capsys, "import", "-w", str(applied))  # the state is not replaced
+    assert code == 1 and "--force" in text
+
+
+@pytest.mark.parametrize("where", ["itself", "inside", "around"])
+def test_refuses_to_write_into_the_workspace_it_reads(
+        applied: Path, capsys: pytest.CaptureFixture[str], where: str) -> None:
+    out = {"itself": applied, "inside": applied / "more", "around": applied.parent}[where]
+    before = sorted(p for p in applied.rglob("*") if ".cioctl" not in p.parts)
+    code, text = _cli(capsys, "import", "-w", str(applied), "-o", str(out))
+    assert code == 1 and f"cannot import into {out}" in text and "defined twice" in text
+    assert sorted(p for p in applied.rglob("*") if ".cioctl" not in p.parts) == before
+    assert validate_workspace(applied, "local", os.environ).ok
+
+
+def test_default_folder_inside_the_workspace_is_refused(
+        applied: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(applied)
+    code, text = _cli(capsys, "import")
+    assert code == 1 and "is inside the workspace folder" in text
+    assert f"-o {applied.resolve().parent / 'imported-local'}" in text

@@ -11,8 +11,8 @@ from cioctl.api.http import ApiClient
 from cioctl.definitions.discover import WORKSPACE_FILE, find_root
 from cioctl.definitions.load import load_config, select_environment
 from cioctl.environments import credential_status, open_client
-from cioctl.importer.build import Imported, import_live
 from cioctl.errors import ConfigError
+from cioctl.importer.build import Imported, import_live
 from cioctl.importer.state import check_state_overwrite, copy_embedded_state
 from cioctl.importer.write import check_overwrite, workspace_yaml, write_documents
 from cioctl.state.kinds import KINDS, Kind, Surface
@@ -143,7 +143,8 @@ def check_target(root: Path, target: Path, env_name: str) -> None:
         raise ConfigError(
             f"cannot import into {target}: it {where} the workspace folder {root} that the "
             "import reads (its definitions would be defined twice)",
-            hint=f"import into a new folder outside it, e.g. -o {here.parent / f'imported-{env_name}'}")
+            hint=f"import into a new folder outside it, e.g. -o "
+            f"{here.parent / f'imported-{env_name}'}")
 
 
 def _duplicates(target: Path) -> tuple[str, ...]:

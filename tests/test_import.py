@@ -270,3 +270,48 @@ def test_default_folder_inside_the_workspace_is_refused(
     code, text = _cli(capsys, "import")
     assert code == 1 and "is inside the workspace folder" in text
     assert f"-o {applied.resolve().parent / 'imported-local'}" in text
+
+
+OLD_TOKEN, NEW_TOKEN = "old-crm-canary-8d7c6b5a", "new-crm-canary-1f2e3d4c"
+LITERAL_TOKEN, LITERAL_KEY = "literal-token-canary-5e6f", "literal-key-canary-7a8b"
+
+
+def test_import_writes_placeholders_for_live_secrets(
+        example_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Fields the definitions fill from ${env:…} (even after the secret rotated) and headers or
+    URL queries that look like credentials are written as ${env:NAME}, with a comment."""
+    winback = example_copy / "flows" / "winback.yaml"
+    winback.write_text(winback.read_text().replace(
+        "headers: {Content-Type: application/json}",
+        'headers: {Content-Type: application/json, Authorization: "Bearer ${env:CRM_TOKEN}", '
+        f'X-Crm-Id: "${{env:CRM_TOKEN}}", X-Api-Token: {LITERAL_TOKEN}}}').replace(
+        "hooks/winback", f"hooks/winback?code=${{env:CRM_TOKEN}}&api_key={LITERAL_KEY}&v=2"))
+    hooks = example_copy / "content" / "integrations.yaml"
+    hooks.write_text(hooks.read_text().replace(
+        "endpoint: ${var.events_endpoint}",
+        'endpoint: "${var.events_endpoint}?k=${env:CRM_TOKEN}"'))
+    monkeypatch.setenv("CRM_TOKEN", OLD_TOKEN)
+    assert apply(example_copy).result.ok
+    monkeypatch.setenv("CRM_TOKEN", NEW_TOKEN)  # rotated since the last apply
+    out = tmp_path / "out"
+    code, text = _cli(capsys, "import", "-w", str(example_copy), "-o", str(out))
+    assert code == 0, text
+    written = "".join(p.read_text() for p in out.rglob("*.yaml"))
+    for secret in (OLD_TOKEN, NEW_TOKEN, LITERAL_TOKEN, LITERAL_KEY):
+        assert secret not in written + text, secret
+    flows = yaml.safe_load((out / "imported" / "flows.yaml").read_text())["flows"]
+    hook = next(s["webhook"] for f in flows for s in f["steps"] if "webhook" in s)
+    assert hook["headers"] == {
+        "Authorization": "Bearer ${env:CRM_TOKEN}", "Content-Type": "application/json",
+        "X-Api-Token": "${env:CANCELLATION_WIN_BACK_X_API_TOKEN}",
+        "X-Crm-Id": "${env:CRM_TOKEN}"}
+    assert hook["url"] == ("https://crm.acme.test/hooks/winback?code=${env:CRM_TOKEN}"
+                           "&api_key=${env:CANCELLATION_WIN_BACK_API_KEY}&v=2")
+    assert "the live value was replaced by ${env:CRM_TOKEN}" in written
+    assert "export CRM_TOKEN and CANCELLATION_WIN_BACK_API_KEY with the live value" in written
+    endpoint = yaml.safe_load((out / "imported" / "reporting_webhooks.yaml").read_text())
+    assert endpoint["reporting_webhooks"][0]["endpoint"].endswith("?k=${env:CRM_TOKEN}")
+    environ = {"CRM_TOKEN": OLD_TOKEN, "CANCELLATION_WIN_BACK_X_API_TOKEN": LITERAL_TOKEN,
+               "CANCELLATION_WIN_BACK_API_KEY": LITERAL_KEY}
+    assert plan(out, environ=environ).changes == ()  # the placeholders give the live values

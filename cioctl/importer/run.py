@@ -11,8 +11,9 @@ from cioctl.api.http import ApiClient
 from cioctl.definitions.discover import WORKSPACE_FILE, find_root
 from cioctl.definitions.load import load_config, select_environment
 from cioctl.environments import credential_status, open_client
-from cioctl.errors import ConfigError
+from cioctl.errors import CioctlError, ConfigError
 from cioctl.importer.build import Imported, import_live
+from cioctl.importer.secrets import Templates, templates_of, use_placeholders
 from cioctl.importer.state import check_state_overwrite, copy_embedded_state
 from cioctl.importer.write import check_overwrite, workspace_yaml, write_documents
 from cioctl.state.kinds import KINDS, Kind, Surface
@@ -111,6 +112,7 @@ def import_workspace(workspace: Path, env_name: str, out_dir: Path | None,
             return await import_environment(client, env_name, variables, progress)
 
     imported = anyio.run(run)
+    exports = use_placeholders(imported, source_templates(root, env_name, environ))
     target.mkdir(parents=True, exist_ok=True)
     wrote_config = not (target / WORKSPACE_FILE).exists()
     if wrote_config:
@@ -118,7 +120,8 @@ def import_workspace(workspace: Path, env_name: str, out_dir: Path | None,
         (target / WORKSPACE_FILE).write_text(workspace_yaml(text, env_name), encoding="utf-8")
     source = f"environment '{env_name}' of workspace '{config.workspace}'"
     files = write_documents(imported, target, source)
-    notes = _duplicates(target)
+    notes = _duplicates(target) + tuple(
+        f"live credential written as a placeholder, {line}" for line in exports)
     if carry and copy_embedded_state(root, target):
         notes += (f"carried the embedded workspace's state ({root / '.cioctl'}/embedded.sqlite3)"
                   f" into {target / '.cioctl'}, so plan -e {env_name} there starts from the "
@@ -131,6 +134,21 @@ def import_workspace(workspace: Path, env_name: str, out_dir: Path | None,
         warnings=tuple(imported.warnings), wrote_workspace_yaml=wrote_config,
         notes=notes, target=target,
     )
+
+
+def source_templates(root: Path, env_name: str, environ: Mapping[str, str]) -> Templates:
+    """The fields the workspace's own definitions fill from ``${env:…}`` (best effort: a
+    workspace that does not load gives none, and import falls back on what looks secret)."""
+    from cioctl.definitions.load import load_sources
+    from cioctl.model.build import build_workspace
+    from cioctl.state.desired import desired_resources
+
+    try:
+        workspace, _ = build_workspace(load_sources(root, env_name, environ))
+        desired = desired_resources(workspace)
+    except CioctlError:
+        return Templates()
+    return templates_of({a: r.fields for a, r in desired.items()}, workspace.env_values)
 
 
 def check_target(root: Path, target: Path, env_name: str) -> None:

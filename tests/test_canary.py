@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from cioctl.emulator import running_emulator
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, WriteWorkspace
 
 APP_KEY = "canary-app-key-5f3a9c1e77"
 SERVICE_ACCOUNT = "canary-sa-token-0b4d2e9a61"
@@ -155,3 +155,22 @@ def test_credentials_read_into_a_template_are_masked(
     for canary in CANARIES:
         assert not [t for t in texts if canary in t], canary
     assert "${env:CIO_STAGING_APP_API_KEY}" in texts[3]
+
+
+def test_validation_messages_name_the_variable_not_its_value(
+        write_workspace: WriteWorkspace) -> None:
+    """A problem whose text quotes an environment value (here an undeclared attribute built
+    from one) shows ${env:NAME} instead."""
+    from cioctl.pipeline import validate_workspace
+    from tests.checks.test_checks import DATA
+
+    root = write_workspace({"data.yaml": DATA, "flows.yaml": """\
+        flows:
+          - name: F
+            trigger: {event: cancelled}
+            steps:
+              - email: {id: a, subject: "Hi {{ customer.${env:TOK} }}", body: x}
+        """})
+    report = validate_workspace(root, "local", {"TOK": CRM_TOKEN})
+    (problem,) = report.problems
+    assert CRM_TOKEN not in str(problem) and "customer.${env:TOK}" in str(problem)

@@ -52,8 +52,8 @@ def workspace_file(context: object, relative: str) -> Path:
     values = context if isinstance(context, dict) else {}
     base = Path(str(values.get("base_dir") or Path.cwd()))
     root = Path(str(values.get("root") or base))
-    hint = (f"keep templates and data files inside the workspace folder {root} and name them "
-            "relative to this definitions file, e.g. ../templates/welcome.html")
+    hint = (f"keep templates and data files inside the workspace folder ({root.resolve()}) and "
+            "name them relative to this definitions file, e.g. ../templates/welcome.html")
     if Path(relative).is_absolute():
         raise PydanticCustomError("outside_workspace", "'{path}' is an absolute path; only "
                                   "files inside the workspace folder can be read",

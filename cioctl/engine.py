@@ -14,10 +14,16 @@ from cioctl.apply.wire import IdBook
 from cioctl.errors import CioctlError, ValidationFailedError
 from cioctl.model.workspace import Workspace
 from cioctl.pipeline import validate_workspace
-from cioctl.plan.build import build_plan, definitions_checksum, wanted_addresses
+from cioctl.plan.build import (
+    build_plan,
+    definitions_checksum,
+    plan_from_live,
+    plan_workspace_id,
+    wanted_addresses,
+)
 from cioctl.plan.change import Change, Flag
 from cioctl.plan.fields import keep_ignored
-from cioctl.plan.value import Plan
+from cioctl.plan.value import Plan, changes_digest
 from cioctl.state.desired import desired_resources
 from cioctl.state.kinds import Kind
 from cioctl.state.live import LiveState, read_live
@@ -32,6 +38,14 @@ class StalePlanError(CioctlError):
 
 class MissingCredentialsError(CioctlError):
     """Changes need a credential the environment does not have."""
+
+
+class ForeignPlanError(CioctlError):
+    """A saved plan made for another workspace or environment."""
+
+
+class ChangedPlanError(StalePlanError):
+    """A saved plan whose changes are not what apply would do now."""
 
 
 def load_valid_workspace(root: Path, env: str, environ: Mapping[str, str]) -> Workspace:
@@ -78,21 +92,69 @@ def _credential_hint(workspace: Workspace, missing: list[str]) -> str:
             ".credentials in workspace.yaml as ${env:NAME}, and export NAME")
 
 
-def preflight(plan: Plan, workspace: Workspace, live: LiveState) -> None:
-    """Credentials, then staleness — before anything is touched."""
+def check_identity(plan: Plan, workspace: Workspace) -> None:
+    """A plan applies only to the workspace and environment it was made for."""
+    here = (workspace.config.workspace, workspace.environment_name, plan_workspace_id(workspace))
+    there = (plan.workspace, plan.environment, plan.workspace_id)
+    if here == there:
+        return
+    raise ForeignPlanError(
+        f"this plan was made for {_identity(*there)}, not for {_identity(*here)}; nothing was "
+        "changed", hint=f"apply it to environment '{plan.environment}' of workspace "
+        f"'{plan.workspace}', or make a plan here: cioctl plan -e "
+        f"{workspace.environment_name} --out FILE")
+
+
+def _identity(workspace: str, environment: str, workspace_id: int | None) -> str:
+    number = f" (Customer.io workspace {workspace_id})" if workspace_id is not None else ""
+    return f"workspace '{workspace}' environment '{environment}'{number}"
+
+
+def preflight(plan: Plan, workspace: Workspace, live: LiveState,
+              desired: dict[tuple[Kind, str], Resource] | None = None) -> None:
+    """Identity, credentials, then staleness — before anything is touched."""
+    check_identity(plan, workspace)
     missing = sorted({c.credential for c in plan.changes if Flag.CREDENTIAL_MISSING in c.flags})
     if missing:
         raise MissingCredentialsError(
             f"environment '{plan.environment}' lacks the credential(s) {', '.join(missing)} "
             "that changes in this plan need; nothing was changed",
             hint=_credential_hint(workspace, missing))
-    if plan.definitions_checksum != definitions_checksum(desired_resources(workspace)):
+    desired = desired if desired is not None else desired_resources(workspace)
+    if plan.definitions_checksum != definitions_checksum(desired):
         raise StalePlanError("the definitions changed since this plan was made",
                              hint="run cioctl plan again and review the new plan")
     if plan.live_fingerprint != live.fingerprint:
         raise StalePlanError(
             f"the live workspace changed since this plan was made (environment "
             f"'{plan.environment}')", hint="run cioctl plan again and review the new plan")
+
+
+def check_same_changes(plan: Plan, fresh: Plan) -> None:
+    """Apply does exactly what the plan shows: the changes of a fresh plan from the same
+    definitions and live state must be the plan's own (audience sizes aside)."""
+    if changes_digest(plan.changes, with_audience=False) == \
+            changes_digest(fresh.changes, with_audience=False):
+        return
+    raise ChangedPlanError(
+        "the plan's changes are not what apply would do now "
+        f"({_first_difference(plan.changes, fresh.changes)}); nothing was changed",
+        hint="a plan file must not be edited: run cioctl plan --out FILE again and review it")
+
+
+def _first_difference(saved: tuple[Change, ...], fresh: tuple[Change, ...]) -> str:
+    wanted = {f"{c.action} {c.address}" for c in fresh}
+    for change in saved:
+        if f"{change.action} {change.address}" not in wanted:
+            return f"{change.action} {change.address} is in the plan but not in a fresh one"
+    shown = {f"{c.action} {c.address}" for c in saved}
+    for change in fresh:
+        if f"{change.action} {change.address}" not in shown:
+            return f"{change.action} {change.address} is missing from the plan"
+    for old, new in zip(saved, fresh, strict=False):
+        if replace(old, audience=None) != replace(new, audience=None):
+            return f"{old.action} {old.address} differs"
+    return "their order differs"
 
 
 def _with_real_values(change: Change, desired: dict[tuple[Kind, str], Resource],
@@ -130,21 +192,25 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
                        audit: AuditLog, on_result: OnResult | None = None,
                        concurrency: int = 8) -> ApplyOutcome:
     """Preflight against a fresh read of the live workspace, then run every change."""
-    live = await read_live(client, wanted_addresses(desired_resources(workspace)))
-    preflight(plan, workspace, live)
+    desired = desired_resources(workspace)
+    live = await read_live(client, wanted_addresses(desired))
+    preflight(plan, workspace, live, desired)
+    # Re-plan from this very read: what runs is the fresh plan, proven equal to the one shown
+    # (a plan file is only JSON; its changes and ledger are never trusted on their own).
+    fresh = await plan_from_live(workspace, client, live, desired, targets=plan.targets)
+    check_same_changes(plan, fresh)
 
     def record(result: ChangeResult) -> None:
         audit.record(result)
         if on_result:
             on_result(result)
 
-    desired = desired_resources(workspace)
-    executable = tuple(_with_real_values(c, desired, live) for c in plan.changes
+    executable = tuple(_with_real_values(c, desired, live) for c in fresh.changes
                        if c.executable)
     result = await run_changes(client, executable, id_book(live), on_result=record,
                                concurrency=concurrency)
-    ledger = next_ledger(plan, result)
-    if ledger == frozenset(plan.ledger):
+    ledger = next_ledger(fresh, result)
+    if ledger == frozenset(fresh.ledger):
         return ApplyOutcome(result)
     try:
         await write_ledger(client, ledger, live.ledger_id)

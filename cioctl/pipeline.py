@@ -37,6 +37,7 @@ def validate_workspace(start: Path, env: str, environ: Mapping[str, str]) -> Val
     # Root causes first: a file that cannot be read or parsed, or a ${...} that cannot be
     # resolved, comes before the errors it may cause elsewhere; then by file and line.
     roots = {id(p) for p in sources.problems}
+    problems = [_scrubbed(p, workspace.env_values) for p in problems]
     problems.sort(key=lambda p: (id(p) not in roots, *_order(p)))
     return ValidationReport(workspace, tuple(problems))
 
@@ -57,3 +58,14 @@ def _no_cyclic_gc() -> Iterator[None]:
 def _order(problem: CioctlError) -> tuple[str, int, int]:
     loc = problem.location
     return (str(loc.file), loc.line, loc.col) if loc else ("", 0, 0)
+
+
+def _scrubbed(problem: CioctlError, secrets: dict[str, str]) -> CioctlError:
+    """A problem whose text quotes an environment value (an undeclared ``customer.<value>``,
+    say) names the variable instead, as plans do."""
+    from cioctl.plan.redact import redact_value
+
+    message, hint = redact_value(problem.message, secrets), redact_value(problem.hint, secrets)
+    if (message, hint) != (problem.message, problem.hint):
+        problem.message, problem.hint, problem.args = message, hint, (message,)
+    return problem

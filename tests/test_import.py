@@ -231,9 +231,88 @@ def test_conditions_without_a_definitions_form_are_refused() -> None:
         condition({"page_view": {}})
 
 
-def test_default_output_is_the_workspace_and_warns_about_duplicates(applied: Path) -> None:
-    before = (applied / "workspace.yaml").read_text()
-    report = import_workspace(applied, "local", None, dict(os.environ))
-    assert not report.wrote_workspace_yaml and (applied / "workspace.yaml").read_text() == before
-    assert (applied / "imported" / "flows.yaml").is_file()
-    assert any("defined twice" in note for note in report.notes)
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = run_cli(lambda: app(list(args), prog_name="cioctl"), False)
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def test_default_output_is_a_new_folder_carrying_the_embedded_state(
+        applied: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, text = _cli(capsys, "import", "-w", str(applied), "-e", "local")
+    out = tmp_path / "imported-local"
+    assert code == 0, text
+    assert "carried the embedded workspace's state" in text
+    assert (out / "imported" / "flows.yaml").is_file() and (out / "workspace.yaml").is_file()
+    assert not (applied / "imported").exists()
+    code, text = _cli(capsys, "plan", "-w", str(out), "-e", "local", "--detailed-exitcode")
+    assert code == 0 and "No changes" in text, text
+    code, text = _cli(capsys, "import", "-w", str(applied))  # the state is not replaced
+    assert code == 1 and "--force" in text
+
+
+@pytest.mark.parametrize("where", ["itself", "inside", "around"])
+def test_refuses_to_write_into_the_workspace_it_reads(
+        applied: Path, capsys: pytest.CaptureFixture[str], where: str) -> None:
+    out = {"itself": applied, "inside": applied / "more", "around": applied.parent}[where]
+    before = sorted(p for p in applied.rglob("*") if ".cioctl" not in p.parts)
+    code, text = _cli(capsys, "import", "-w", str(applied), "-o", str(out))
+    assert code == 1 and f"cannot import into {out}" in text and "defined twice" in text
+    assert sorted(p for p in applied.rglob("*") if ".cioctl" not in p.parts) == before
+    assert validate_workspace(applied, "local", os.environ).ok
+
+
+def test_default_folder_inside_the_workspace_is_refused(
+        applied: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(applied)
+    code, text = _cli(capsys, "import")
+    assert code == 1 and "is inside the workspace folder" in text
+    assert f"-o {applied.resolve().parent / 'imported-local'}" in text
+
+
+OLD_TOKEN, NEW_TOKEN = "old-crm-canary-8d7c6b5a", "new-crm-canary-1f2e3d4c"
+LITERAL_TOKEN, LITERAL_KEY = "literal-token-canary-5e6f", "literal-key-canary-7a8b"
+
+
+def test_import_writes_placeholders_for_live_secrets(
+        example_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Fields the definitions fill from ${env:…} (even after the secret rotated) and headers or
+    URL queries that look like credentials are written as ${env:NAME}, with a comment."""
+    winback = example_copy / "flows" / "winback.yaml"
+    winback.write_text(winback.read_text().replace(
+        "headers: {Content-Type: application/json}",
+        'headers: {Content-Type: application/json, Authorization: "Bearer ${env:CRM_TOKEN}", '
+        f'X-Crm-Id: "${{env:CRM_TOKEN}}", X-Api-Token: {LITERAL_TOKEN}}}').replace(
+        "hooks/winback", f"hooks/winback?code=${{env:CRM_TOKEN}}&api_key={LITERAL_KEY}&v=2"))
+    hooks = example_copy / "content" / "integrations.yaml"
+    hooks.write_text(hooks.read_text().replace(
+        "endpoint: ${var.events_endpoint}",
+        'endpoint: "${var.events_endpoint}?k=${env:CRM_TOKEN}"'))
+    monkeypatch.setenv("CRM_TOKEN", OLD_TOKEN)
+    assert apply(example_copy).result.ok
+    monkeypatch.setenv("CRM_TOKEN", NEW_TOKEN)  # rotated since the last apply
+    out = tmp_path / "out"
+    code, text = _cli(capsys, "import", "-w", str(example_copy), "-o", str(out))
+    assert code == 0, text
+    written = "".join(p.read_text() for p in out.rglob("*.yaml"))
+    for secret in (OLD_TOKEN, NEW_TOKEN, LITERAL_TOKEN, LITERAL_KEY):
+        assert secret not in written + text, secret
+    flows = yaml.safe_load((out / "imported" / "flows.yaml").read_text())["flows"]
+    hook = next(s["webhook"] for f in flows for s in f["steps"] if "webhook" in s)
+    assert hook["headers"] == {
+        "Authorization": "Bearer ${env:CRM_TOKEN}", "Content-Type": "application/json",
+        "X-Api-Token": "${env:CANCELLATION_WIN_BACK_X_API_TOKEN}",
+        "X-Crm-Id": "${env:CRM_TOKEN}"}
+    assert hook["url"] == ("https://crm.acme.test/hooks/winback?code=${env:CRM_TOKEN}"
+                           "&api_key=${env:CANCELLATION_WIN_BACK_API_KEY}&v=2")
+    assert "the live value was replaced by ${env:CRM_TOKEN}" in written
+    assert "export CRM_TOKEN and CANCELLATION_WIN_BACK_API_KEY with the live value" in written
+    endpoint = yaml.safe_load((out / "imported" / "reporting_webhooks.yaml").read_text())
+    assert endpoint["reporting_webhooks"][0]["endpoint"].endswith("?k=${env:CRM_TOKEN}")
+    environ = {"CRM_TOKEN": OLD_TOKEN, "CANCELLATION_WIN_BACK_X_API_TOKEN": LITERAL_TOKEN,
+               "CANCELLATION_WIN_BACK_API_KEY": LITERAL_KEY}
+    assert plan(out, environ=environ).changes == ()  # the placeholders give the live values

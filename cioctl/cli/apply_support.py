@@ -33,7 +33,7 @@ STATUS_STYLE = {Status.APPLIED: "green", Status.FAILED: "red", Status.SKIPPED: "
 
 
 def saved_or_fresh_plan(plan_file: Path | None, ws: Workspace, targets: Sequence[str]) -> Plan:
-    """The saved plan (for this environment) or a new one."""
+    """The saved plan (verified, for this workspace and environment) or a new one."""
     from cioctl.cli.plan_support import plan_for
     from cioctl.plan.value import load_plan
 
@@ -42,10 +42,10 @@ def saved_or_fresh_plan(plan_file: Path | None, ws: Workspace, targets: Sequence
     if targets:
         raise ConfigError("--target cannot narrow a saved plan",
                           hint="narrow it when planning: cioctl plan --target … --out FILE")
+    from cioctl.engine import check_identity
+
     saved = load_plan(plan_file)
-    if saved.environment != ws.environment_name:
-        raise ConfigError(f"{plan_file} was made for environment '{saved.environment}', not "
-                          f"'{ws.environment_name}'", hint=f"pass -e {saved.environment}")
+    check_identity(saved, ws)  # before anything else: a 0-change plan returns right after
     return saved
 
 

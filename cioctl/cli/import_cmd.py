@@ -15,17 +15,21 @@ def import_(
     workspace: WorkspaceOption = Path(),
     env: EnvOption = "local",
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Folder to write into (default: the workspace folder). A "
-        "workspace.yaml is written there only if it has none.")] = None,
+        "--out", "-o", help="A new folder to write into, outside the workspace it reads "
+        "(default: ./imported-ENV). A workspace.yaml is written there only if it has none.")
+    ] = None,
     force: Annotated[bool, typer.Option(
-        "--force", help="Overwrite files of an earlier import in OUT/imported/.")] = False,
+        "--force", help="Overwrite files of an earlier import in OUT/imported/ (and, for an "
+        "embedded environment, OUT's embedded state).")] = False,
 ) -> None:
     """Write definitions for an existing workspace, so that plan right after shows no changes.
 
     Reads environment ENV of the workspace at -w DIR (its workspace.yaml gives the endpoint and
     the credentials) and writes OUT/imported/{events,attributes,segments,flows,snippets,
     reporting_webhooks,collections}.yaml, plus OUT/workspace.yaml with only that environment
-    (credentials as ${env:NAME} references, never values) when OUT has none.
+    (credentials as ${env:NAME} references, never values) when OUT has none. OUT (default
+    ./imported-ENV) may not be DIR, inside it or around it. Importing an embedded environment
+    (-e local) carries its state into OUT/.cioctl, so plan there starts from the same state.
 
     Imported in full: segments (conditions, manual, tags), flows (trigger, filter, goal,
     frequency, state, tags, every step with its message content), snippets, reporting webhooks,
@@ -49,7 +53,7 @@ def import_(
     with progress_reporter(f"reading {env}") as progress:
         report = import_workspace(workspace, env, out, os.environ, force=force,
                                   progress=progress)
-    target = out or workspace
+    target = report.target
     for plural, count in report.counts.items():
         reason = report.not_imported.get(plural)
         typer.echo(f"  {plural}: " + (f"not imported — {reason}" if reason else str(count)))

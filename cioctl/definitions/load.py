@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,16 +62,37 @@ def load_config(root: Path) -> WorkspaceConfig:
 
 
 def environment_variables(
-    config: WorkspaceConfig, name: str, environ: Mapping[str, str], root: Path
+    config: WorkspaceConfig, name: str, environ: Mapping[str, str], root: Path,
+    secrets: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """The ``${var.x}`` values of one environment: top-level defaults, then its own."""
+    """The ``${var.x}`` values of one environment: top-level defaults, then its own.
+
+    Values taken from ``${env:...}`` are added to ``secrets`` (value → variable name)."""
     merged: dict[str, Any] = {**config.variables}
     env = config.environments.get(name)
     if env is not None:
         merged.update(env.variables)
     resolve = Interpolator(name, {}, environ)
     where = (env or config).field_source("variables") or Location(root / WORKSPACE_FILE)
-    return {key: resolve(str(value), where) for key, value in merged.items()}
+    values = {key: resolve(str(value), where) for key, value in merged.items()}
+    if secrets is not None:
+        secrets.update(resolve.secrets)
+    return values
+
+
+def credential_secrets(environment: Environment, environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment's credential values (value → variable name), so that they are masked
+    wherever they turn up — a template that happens to contain the API key included."""
+    found: dict[str, str] = {}
+    for reference in (environment.credentials.app_api_key,
+                      environment.credentials.service_account):
+        match = _ENV_REFERENCE.fullmatch(reference or "")
+        if match and environ.get(match.group(1)):
+            found[environ[match.group(1)]] = match.group(1)
+    return found
+
+
+_ENV_REFERENCE = re.compile(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def select_environment(config: WorkspaceConfig, name: str) -> Environment:
@@ -91,8 +113,9 @@ def load_sources(start: Path, env_name: str, environ: Mapping[str, str]) -> Load
     environment = select_environment(config, env_name)
     # A missing ${var.x} / ${env:X} is collected, not raised: the rest of its file still
     # loads, so what it defines still exists and no "not declared" errors follow from it.
+    secrets = credential_secrets(environment, environ)
     interpolate = Interpolator(
-        env_name, environment_variables(config, env_name, environ, root), environ,
+        env_name, environment_variables(config, env_name, environ, root, secrets), environ,
         collect=True,
     )
     found = scan_definitions(root)
@@ -106,7 +129,7 @@ def load_sources(start: Path, env_name: str, environ: Mapping[str, str]) -> Load
     problems.extend(interpolate.problems)
     return LoadedSources(
         root, config, env_name, environment, tuple(documents), tuple(problems),
-        dict(interpolate.secrets),
+        {**secrets, **interpolate.secrets},
     )
 
 

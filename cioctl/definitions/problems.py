@@ -63,6 +63,8 @@ def _describe(error: ErrorDetails) -> tuple[str, str]:
         return f"unknown key '{ctx['key']}'", str(ctx["hint"])
     if kind == "unsupported_key":
         return f"'{ctx['key']}' is not supported", str(ctx["hint"])
+    if "hint" in ctx:  # a custom error that carries its own fix
+        return message, str(ctx["hint"])
     if kind in _KIND_KEYS:
         return message, _suggest_kind(error.get("input"), _KIND_KEYS[kind])
     if kind == "missing":

@@ -71,7 +71,12 @@ _Dumper.add_representer(list, _represent_list)
 
 
 def escape(value: Any) -> Any:
-    """Every ``${`` as ``$${``, in keys and values, so interpolation leaves the text as it was."""
+    """Every ``${`` as ``$${``, in keys and values, so interpolation leaves the text as it was
+    (placeholders for credentials are already escaped)."""
+    from cioctl.importer.secrets import Placeholdered
+
+    if isinstance(value, Placeholdered):
+        return str(value)
     if isinstance(value, str):
         return value.replace("${", "$${")
     if isinstance(value, dict):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from difflib import get_close_matches
 from functools import cache
@@ -90,10 +89,29 @@ def duration_seconds(duration: str) -> int:
     return int(duration[:-1]) * _UNITS[duration[-1]]
 
 
-def referenced_file(base_dir: object, relative: str) -> Path:
-    """A file named relative to the definitions file that mentions it, normalized."""
-    base = Path(str(base_dir)) if base_dir else Path.cwd()
-    return Path(os.path.normpath(base / relative))
+def workspace_file(context: object, relative: str) -> Path:
+    """A file named relative to the definitions file that mentions it, which must be inside
+    the workspace folder once symlinks are resolved: definitions from a pull request must not
+    read ``/proc/self/environ`` or ``~/.aws/credentials`` into a plan or an email body."""
+    values = context if isinstance(context, dict) else {}
+    base = Path(str(values.get("base_dir") or Path.cwd()))
+    root = Path(str(values.get("root") or base))
+    hint = (f"keep templates and data files inside the workspace folder ({root.resolve()}) and "
+            "name them relative to this definitions file, e.g. ../templates/welcome.html")
+    if Path(relative).is_absolute():
+        raise PydanticCustomError("outside_workspace", "'{path}' is an absolute path; only "
+                                  "files inside the workspace folder can be read",
+                                  {"path": relative, "hint": hint})
+    try:
+        resolved, top = (base / relative).resolve(), root.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        raise PydanticCustomError("outside_workspace", "'{path}' cannot be resolved (a "
+                                  "symlink loop?)", {"path": relative, "hint": hint}) from None
+    if not resolved.is_relative_to(top):
+        raise PydanticCustomError("outside_workspace", "'{path}' resolves to {resolved}, "
+                                  "outside the workspace folder",
+                                  {"path": relative, "resolved": str(resolved), "hint": hint})
+    return resolved
 
 
 def slugify(name: str) -> str:

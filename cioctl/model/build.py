@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from difflib import get_close_matches
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -29,7 +30,7 @@ def build_workspace(sources: LoadedSources) -> tuple[Workspace, list[CioctlError
     for document in sources.documents:
         for kind, items in _kind_lists(document, problems):
             by_kind[kind].extend(_validate_items(kind, items, document, problems,
-                                                 invalid[kind]))
+                                                 invalid[kind], sources.root))
     for kind, models in by_kind.items():
         problems.extend(_duplicate_keys(kind, models))
     workspace = Workspace(
@@ -72,9 +73,10 @@ def _kind_lists(
 def _validate_items(
     kind: str, items: LocatedList, document: SourceDocument, problems: list[CioctlError],
     invalid: set[str],
+    root: Path,
 ) -> list[Spec]:
     model = KIND_MODELS[kind]
-    context = {"base_dir": document.path.parent}
+    context = {"base_dir": document.path.parent, "root": root}
     valid: list[Spec] = []
     for index, item in enumerate(items):
         try:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import Field, ValidationInfo, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from cioctl.errors import Location
-from cioctl.model.base import Key, Spec, referenced_file
+from cioctl.model.base import Key, Spec, workspace_file
 
 MAX_BODY_CHARS = 1024 * 1024
 
@@ -33,14 +33,20 @@ class _WithBody(Message):
     )
     _body_source: Location | None = None
 
+    @field_validator("body_file")
+    @classmethod
+    def _inside_workspace(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None:  # checked here so that an error points at the body_file line
+            workspace_file(info.context, value)
+        return value
+
     @model_validator(mode="after")
     def _read_body_file(self, info: ValidationInfo) -> Self:
         if self.body is not None and self.body_file is not None:
             raise ValueError("give either 'body' or 'body_file', not both")
         if self.body_file is None:
             return self
-        base = (info.context or {}).get("base_dir") if info else None
-        path = referenced_file(base, self.body_file)
+        path = workspace_file(info.context if info else None, self.body_file)
         self.__dict__["body"] = _read_template(path)
         self._body_source = Location(path)
         return self

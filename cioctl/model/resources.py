@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Self
 
-from pydantic import Field, ValidationInfo, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from cioctl.model.base import Keyed, Lifecycle, Spec, referenced_file
+from cioctl.model.base import Keyed, Lifecycle, Spec, workspace_file
 from cioctl.model.types import unsendable_number
 from cioctl.model.webhook_events import WebhookEvent
 
@@ -70,11 +70,18 @@ class Collection(Spec):
         if len(given) != 1:
             raise ValueError("give exactly one of data, data_file")
         if self.data_file is not None:
-            base = (info.context or {}).get("base_dir") if info else None
-            self.__dict__["data"] = _read_json_rows(referenced_file(base, self.data_file))
+            path = workspace_file(info.context if info else None, self.data_file)
+            self.__dict__["data"] = _read_json_rows(path)
         if (problem := unsendable_number(self.data)) is not None:
             raise ValueError(f"data: {problem}")
         return self
+
+    @field_validator("data_file")
+    @classmethod
+    def _inside_workspace(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None:  # checked here so that an error points at the data_file line
+            workspace_file(info.context, value)
+        return value
 
 
 def _read_json_rows(path: Path) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from cioctl.model.base import slugify
 from cioctl.model.workspace import Workspace
 from cioctl.plan.change import Action, Change
 from cioctl.plan.diff import diff
-from cioctl.plan.redact import redact_changes
+from cioctl.plan.redact import mask_rotated, redact_changes
 from cioctl.plan.value import Plan, Unmanaged
 from cioctl.state.desired import desired_resources
 from cioctl.state.kinds import Kind, Surface
@@ -36,6 +36,12 @@ def definitions_checksum(desired: dict[Address, Resource]) -> str:
                    for r in desired.values())
     text = json.dumps(items, sort_keys=True, default=str)
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def plan_workspace_id(workspace: Workspace) -> int | None:
+    """The Customer.io workspace id a plan of this environment names (1: the embedded one)."""
+    env = workspace.environment
+    return env.workspace_id or (1 if env.backend == "embedded" else None)
 
 
 def wanted_addresses(desired: dict[Address, Resource]) -> set[Address]:
@@ -58,18 +64,25 @@ async def build_plan(workspace: Workspace, client: ApiClient, *,
     """The complete, ordered plan for one environment."""
     desired = desired_resources(workspace)
     live = await read_live(client, wanted_addresses(desired), progress)
+    return await plan_from_live(workspace, client, live, desired, targets=targets)
+
+
+async def plan_from_live(workspace: Workspace, client: ApiClient, live: LiveState,
+                         desired: dict[Address, Resource], *,
+                         targets: Collection[str] = ()) -> Plan:
+    """The plan for a live state already read (apply re-plans a saved plan's this way)."""
     result = diff(desired, live, credentials_of(client))
     changes = await _with_audiences(client, result.changes)
     changes = await _blocked_deletes(client, changes, live)
-    changes = redact_changes(changes, workspace.env_values)
+    changes = redact_changes(mask_rotated(changes, desired, workspace.env_values),
+                             workspace.env_values)
     live_by_address = {r.address: r for r in live.resources.values()}
     if targets:
         changes = narrow(changes, targets, desired, live_by_address)
     env = workspace.environment
     return Plan(
         workspace=workspace.config.workspace, environment=workspace.environment_name,
-        workspace_id=env.workspace_id or (1 if env.backend == "embedded" else None),
-        backend=env.backend, cioctl_version=__version__,
+        workspace_id=plan_workspace_id(workspace), backend=env.backend, cioctl_version=__version__,
         definitions_checksum=definitions_checksum(desired),
         live_fingerprint=live.fingerprint,
         changes=tuple(order_changes(changes, live_by_address)),

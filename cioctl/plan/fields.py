@@ -55,6 +55,11 @@ def _lookup(value: Any, parts: list[str | int]) -> tuple[bool, Any]:
     return True, value
 
 
+def value_at(value: Any, path: str) -> tuple[bool, Any]:
+    """Whether ``path`` (``steps[1].content.url`` style) exists in ``value``, and its value."""
+    return _lookup(value, _parts(path))
+
+
 def keep_ignored(after: dict[str, Any], live: dict[str, Any],
                  ignored: tuple[str, ...]) -> dict[str, Any]:
     """``after`` with every ``ignore_changes`` path that exists on both sides set to its live

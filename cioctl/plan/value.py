@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,12 @@ from pydantic import TypeAdapter, ValidationError
 from cioctl.errors import ConfigError
 from cioctl.plan.change import Action, Change
 
-PLAN_FORMAT = 1
+PLAN_FORMAT = 2
+"""2: plans carry ``changes_digest`` (format 1 plans cannot be verified and are refused)."""
+
+
+class TamperedPlanError(ConfigError):
+    """A saved plan whose changes are not the ones it was written with."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,13 @@ class Plan:
     managed_count: int = 0
     format: int = PLAN_FORMAT
     ledger: tuple[str, ...] = field(default=())
+    changes_digest: str = ""
+    """sha256 of the canonical JSON of ``changes``: a saved plan is applied exactly as shown
+    (apply recomputes the changes and refuses any difference) or not at all."""
+
+    def __post_init__(self) -> None:
+        if not self.changes_digest:
+            object.__setattr__(self, "changes_digest", changes_digest(self.changes))
 
     @property
     def summary(self) -> dict[str, int]:
@@ -67,6 +81,20 @@ class Plan:
 
 
 _ADAPTER: TypeAdapter[Plan] = TypeAdapter(Plan)
+_CHANGES: TypeAdapter[tuple[Change, ...]] = TypeAdapter(tuple[Change, ...])
+
+
+def changes_digest(changes: Sequence[Change], *, with_audience: bool = True) -> str:
+    """``sha256:`` of the changes as canonical JSON (sorted keys, no whitespace).
+
+    ``with_audience=False`` leaves out each segment's audience size: a reading shown to the
+    reviewer, not something apply does, and it moves between plan and apply on its own.
+    """
+    if not with_audience:
+        changes = [replace(c, audience=None) for c in changes]
+    data = _CHANGES.dump_python(tuple(changes), mode="json")
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def plan_json_schema() -> dict[str, Any]:
@@ -74,7 +102,8 @@ def plan_json_schema() -> dict[str, Any]:
     schema = _ADAPTER.json_schema(mode="serialization")
     schema["properties"]["summary"] = {
         "type": "object", "additionalProperties": {"type": "integer"}}
-    schema["required"] = sorted({*schema.get("required", []), "summary", "format"})
+    schema["required"] = sorted({*schema.get("required", []), "summary", "format",
+                                 "changes_digest"})
     return schema
 
 
@@ -89,9 +118,19 @@ def load_plan(path: Path) -> Plan:
         raise ConfigError(f"{path} is not a cioctl plan of format {PLAN_FORMAT}",
                           hint="re-create it with this version: cioctl plan --out FILE")
     data.pop("summary", None)
+    stored = data.get("changes_digest")
+    if not isinstance(stored, str) or not stored:
+        raise ConfigError(f"{path} has no changes_digest, so what it would apply cannot be "
+                          "verified", hint="re-create it with cioctl plan --out FILE")
     try:
-        return _ADAPTER.validate_python(data)
+        plan = _ADAPTER.validate_python(data)
     except ValidationError as exc:
         raise ConfigError(f"{path} is not a valid plan: {exc.error_count()} problem(s), first: "
                           f"{exc.errors()[0]['msg']}", hint="re-create it with cioctl plan --out") \
             from None
+    if changes_digest(plan.changes) != stored:
+        raise TamperedPlanError(
+            f"{path} was modified after it was written: its changes do not match its "
+            "changes_digest; it is neither shown nor applied", hint="do not edit plan files; "
+            "re-create it with cioctl plan --out FILE and review that plan")
+    return plan

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -23,6 +23,18 @@ class Unmanaged:
     kind: str
     key: str
     name: str
+
+
+@dataclass(frozen=True)
+class OwnershipWrite:
+    """Ownership that apply records along with a change: a row of the ``cioctl_managed`` ledger
+    collection (``via="ledger"``, ``entry`` the recorded address) or a segment's or flow's
+    ``cioctl:<key>`` tag (``via="tag"``, ``entry`` the tag)."""
+
+    address: str
+    via: Literal["ledger", "tag"]
+    op: Literal["add", "remove"]
+    entry: str
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,8 @@ class Plan:
     managed_count: int = 0
     format: int = PLAN_FORMAT
     ledger: tuple[str, ...] = field(default=())
+    ownership: tuple[OwnershipWrite, ...] = ()
+    creates_ledger: bool = False
 
     @property
     def summary(self) -> dict[str, int]:
@@ -62,8 +76,10 @@ class Plan:
         return data
 
     def to_json(self) -> str:
-        """Versioned, stable JSON text."""
-        return json.dumps(self.to_data(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        """Versioned, stable JSON text, keys in the model's order (not sorted): ``show`` lists
+        a loaded plan's fields in the order they are saved, which must be the order ``plan``
+        shows them in."""
+        return json.dumps(self.to_data(), indent=2, ensure_ascii=False) + "\n"
 
 
 _ADAPTER: TypeAdapter[Plan] = TypeAdapter(Plan)

@@ -64,7 +64,9 @@ def text_diff(field: FieldChange) -> TextDiff:
     before, after = _masked(field.before), _masked(field.after)
     old, new = _lines(before), _lines(after)
     body = list(difflib.unified_diff(old, new, n=_CONTEXT, lineterm=""))[2:]  # no ---/+++
-    if not body:  # equal as lines yet different strings: only line endings differ
+    if before == after:  # the edit is inside a masked value: say so, show nothing of it
+        body = ["@@ only masked (secret-looking) values differ @@"]
+    elif not body:  # equal as lines yet different strings: only line endings differ
         body = [f"@@ line endings differ: {len(before):,} → {len(after):,} chars @@"]
     lines = tuple(_cut(line) for line in body)
     return TextDiff(field.path, lines,
@@ -84,7 +86,8 @@ def _lines(text: str) -> list[str]:
     if not text:
         return []
     lines: list[str] = []
-    for line in text.replace("\r\n", "\n").split("\n"):
+    text = text.replace("\r\n", "\n")
+    for line in text.removesuffix("\n").split("\n"):  # a final newline ends a line, not adds one
         lines += _split(line) if len(line) > _SPLIT_OVER else [line]
     return lines
 

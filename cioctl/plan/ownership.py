@@ -37,6 +37,8 @@ def ownership_writes(changes: Iterable[Change], live: LiveState) -> tuple[Owners
 
     Changes apply cannot carry out (manual, unsupported, missing a credential) write nothing."""
     ledger = set(live.ledger)
+    by_id: dict[tuple[Kind, int | None], Resource] = {
+        (r.kind, r.live_id): r for r in live.resources.values() if r.live_id is not None}
     writes: list[OwnershipWrite] = []
     for change in changes:
         if not change.executable:
@@ -44,7 +46,10 @@ def ownership_writes(changes: Iterable[Change], live: LiveState) -> tuple[Owners
         if change.kind in LEDGER_KINDS:
             writes += _ledger_writes(change, ledger)
         elif KINDS[change.kind].tagged:
-            writes += _tag_writes(change, live)
+            have = None if change.action is Action.CREATE else \
+                by_id.get((change.kind, change.live_id)) or \
+                live.resources.get((change.kind, change.key))
+            writes += _tag_writes(change, have)
     return tuple(writes)
 
 
@@ -64,12 +69,11 @@ def _ledger_writes(change: Change, ledger: set[str]) -> list[OwnershipWrite]:
     return writes
 
 
-def _tag_writes(change: Change, live: LiveState) -> list[OwnershipWrite]:
+def _tag_writes(change: Change, have: Resource | None) -> list[OwnershipWrite]:
     """A created or adopted segment or flow gets its tag; one whose key changed is retagged.
     A deleted one takes its tag with it (no write of its own)."""
     if change.action is Action.DELETE:
         return []
-    have = _live_resource(change, live)
     if have is not None and have.managed and have.key == change.key:
         return []
     writes = []
@@ -77,13 +81,3 @@ def _tag_writes(change: Change, live: LiveState) -> list[OwnershipWrite]:
         writes.append(OwnershipWrite(change.address, "tag", "remove", owner_tag(have.key)))
     writes.append(OwnershipWrite(change.address, "tag", "add", owner_tag(change.key)))
     return writes
-
-
-def _live_resource(change: Change, live: LiveState) -> Resource | None:
-    if change.action is Action.CREATE:
-        return None
-    if change.live_id is not None:
-        for resource in live.resources.values():
-            if resource.kind is change.kind and resource.live_id == change.live_id:
-                return resource
-    return live.resources.get((change.kind, change.key))

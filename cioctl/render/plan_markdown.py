@@ -131,7 +131,7 @@ def _header(plan: Plan) -> list[str]:
 
 def _code_entries(text: str) -> str:
     """Ledger names, addresses and tags in a note as code."""
-    return re.sub(r"(cioctl_managed|cioctl:\S+|\b[a-z_]+:[A-Za-z0-9_.-]+)", r"`\1`", text)
+    return re.sub(r"(cioctl_managed|cioctl:[^\s,;]+|\b[a-z_]+:[A-Za-z0-9_.-]+)", r"`\1`", text)
 
 
 def _footer(plan: Plan) -> list[str]:

@@ -81,6 +81,11 @@ def test_renames_deletes_and_adoptions_list_their_ownership_writes(example_copy:
         OwnershipWrite("segment:beta_hands", "tag", "add", "cioctl:beta_hands"),
     }
     assert not planned.creates_ledger
+    text, markdown = render_plan_text(planned), render_plan_markdown(planned)
+    assert "↳ removes tag cioctl:promoters[/]\n      [dim]↳ tags cioctl:fans" in text
+    assert "↳ removes reporting_webhook:warehouse_events from cioctl_managed" in text
+    assert ("tags 2 segment(s)/flow(s) `cioctl:<key>`, removes 1 old `cioctl:<key>` tag(s)."
+            in markdown)
     assert {w.address for w in planned.ownership} == {
         "reporting_webhook:warehouse_feed", "snippet:sms_signature", "snippet:made_in_the_ui",
         "segment:fans", "segment:beta_hands"}

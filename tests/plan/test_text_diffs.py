@@ -88,3 +88,15 @@ def test_a_resource_whose_diffs_do_not_fit_is_shown_without_them(example_copy: P
     assert "| `steps[1].content.body` |" in small
     tiny = render_plan_markdown(planned, limit=2_400)
     assert len(tiny) <= 2_400 and "not shown in full" in tiny
+
+
+def test_an_edit_in_a_long_single_line_shows_as_the_piece_it_changed(example_copy: Path) -> None:
+    items = "".join(f"<li>Tip number {i}: do the thing.</li>" for i in range(12))
+    (example_copy / "templates/tips.html").write_text(f"<ol>{items}</ol>", encoding="utf-8")
+    assert apply(example_copy).result.ok
+    edit(example_copy / "templates/tips.html", "Tip number 6: do", "Tip number 6: skip")
+    text = render_plan_text(plan(example_copy))
+    changed = [line.strip() for line in text.splitlines()
+               if line.strip().startswith(("[red]-", "[green]+"))]
+    assert changed == ["[red]-Tip number 6: do the thing.</li>[/]",
+                       "[green]+Tip number 6: skip the thing.</li>[/]"]

@@ -23,7 +23,7 @@ from cioctl.plan.build import (
 )
 from cioctl.plan.change import Change, Flag
 from cioctl.plan.fields import keep_ignored
-from cioctl.plan.value import Plan, changes_digest
+from cioctl.plan.value import Plan, plan_digest
 from cioctl.state.desired import desired_resources
 from cioctl.state.kinds import Kind
 from cioctl.state.live import LiveState, read_live
@@ -133,8 +133,7 @@ def preflight(plan: Plan, workspace: Workspace, live: LiveState,
 def check_same_changes(plan: Plan, fresh: Plan) -> None:
     """Apply does exactly what the plan shows: the changes of a fresh plan from the same
     definitions and live state must be the plan's own (audience sizes aside)."""
-    if changes_digest(plan.changes, with_audience=False) == \
-            changes_digest(fresh.changes, with_audience=False):
+    if plan_digest(plan, with_audience=False) == plan_digest(fresh, with_audience=False):
         return
     raise ChangedPlanError(
         "the plan's changes are not what apply would do now "
@@ -154,7 +153,9 @@ def _first_difference(saved: tuple[Change, ...], fresh: tuple[Change, ...]) -> s
     for old, new in zip(saved, fresh, strict=False):
         if replace(old, audience=None) != replace(new, audience=None):
             return f"{old.action} {old.address} differs"
-    return "their order differs"
+    if [c.address for c in saved] != [c.address for c in fresh]:
+        return "their order differs"
+    return "the ownership writes differ"
 
 
 def _with_real_values(change: Change, desired: dict[tuple[Kind, str], Resource],

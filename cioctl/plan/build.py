@@ -19,6 +19,7 @@ from cioctl.model.base import slugify
 from cioctl.model.workspace import Workspace
 from cioctl.plan.change import Action, Change
 from cioctl.plan.diff import diff
+from cioctl.plan.ownership import ownership_writes
 from cioctl.plan.redact import mask_rotated, redact_changes
 from cioctl.plan.value import Plan, Unmanaged
 from cioctl.state.desired import desired_resources
@@ -80,17 +81,21 @@ async def plan_from_live(workspace: Workspace, client: ApiClient, live: LiveStat
     if targets:
         changes = narrow(changes, targets, desired, live_by_address)
     env = workspace.environment
+    ordered = tuple(order_changes(changes, live_by_address))
+    ownership = ownership_writes(ordered, live)
     return Plan(
         workspace=workspace.config.workspace, environment=workspace.environment_name,
         workspace_id=plan_workspace_id(workspace), backend=env.backend, cioctl_version=__version__,
         definitions_checksum=definitions_checksum(desired),
         live_fingerprint=live.fingerprint,
-        changes=tuple(order_changes(changes, live_by_address)),
+        changes=ordered,
         unmanaged=tuple(Unmanaged(str(r.kind), r.key, r.name) for r in result.unmanaged
                         if r.kind not in (Kind.ATTRIBUTE, Kind.EVENT)),
         warnings=_warnings(live), targets=tuple(sorted(targets)),
         managed_count=sum(1 for r in live.resources.values() if r.managed),
-        ledger=tuple(sorted(live.ledger)),
+        ledger=tuple(sorted(live.ledger)), ownership=ownership,
+        creates_ledger=live.ledger_id is None and
+        any(w.via == "ledger" and w.op == "add" for w in ownership),
     )
 
 

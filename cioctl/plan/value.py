@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -33,6 +33,18 @@ class Unmanaged:
 
 
 @dataclass(frozen=True)
+class OwnershipWrite:
+    """Ownership that apply records along with a change: a row of the ``cioctl_managed`` ledger
+    collection (``via="ledger"``, ``entry`` the recorded address) or a segment's or flow's
+    ``cioctl:<key>`` tag (``via="tag"``, ``entry`` the tag)."""
+
+    address: str
+    via: Literal["ledger", "tag"]
+    op: Literal["add", "remove"]
+    entry: str
+
+
+@dataclass(frozen=True)
 class Plan:
     """An environment's ordered changes, with the checksum and fingerprint they came from."""
 
@@ -50,13 +62,16 @@ class Plan:
     managed_count: int = 0
     format: int = PLAN_FORMAT
     ledger: tuple[str, ...] = field(default=())
+    ownership: tuple[OwnershipWrite, ...] = ()
+    creates_ledger: bool = False
     changes_digest: str = ""
-    """sha256 of the canonical JSON of ``changes``: a saved plan is applied exactly as shown
-    (apply recomputes the changes and refuses any difference) or not at all."""
+    """sha256 of the canonical JSON of ``changes`` and the ownership writes: a saved plan is
+    applied exactly as shown (apply recomputes them and refuses any difference) or not at all."""
 
     def __post_init__(self) -> None:
-        if not self.changes_digest:
-            object.__setattr__(self, "changes_digest", changes_digest(self.changes))
+        # Always computed, never taken from the caller or a file: a plan derived with
+        # ``replace`` can't carry a stale digest, and load_plan compares the file's own.
+        object.__setattr__(self, "changes_digest", plan_digest(self))
 
     @property
     def summary(self) -> dict[str, int]:
@@ -76,25 +91,38 @@ class Plan:
         return data
 
     def to_json(self) -> str:
-        """Versioned, stable JSON text."""
-        return json.dumps(self.to_data(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        """Versioned, stable JSON text, keys in the model's order (not sorted): ``show`` lists
+        a loaded plan's fields in the order they are saved, which must be the order ``plan``
+        shows them in."""
+        return json.dumps(self.to_data(), indent=2, ensure_ascii=False) + "\n"
 
 
 _ADAPTER: TypeAdapter[Plan] = TypeAdapter(Plan)
 _CHANGES: TypeAdapter[tuple[Change, ...]] = TypeAdapter(tuple[Change, ...])
+_OWNERSHIP: TypeAdapter[tuple[OwnershipWrite, ...]] = TypeAdapter(tuple[OwnershipWrite, ...])
 
 
-def changes_digest(changes: Sequence[Change], *, with_audience: bool = True) -> str:
-    """``sha256:`` of the changes as canonical JSON (sorted keys, no whitespace).
+def changes_digest(changes: Sequence[Change], ownership: Sequence[OwnershipWrite] = (),
+                   creates_ledger: bool = False, *, with_audience: bool = True) -> str:
+    """``sha256:`` of the changes and the ownership writes that go with them, as canonical
+    JSON (sorted keys, no whitespace): everything apply will do that a reviewer is shown.
 
     ``with_audience=False`` leaves out each segment's audience size: a reading shown to the
     reviewer, not something apply does, and it moves between plan and apply on its own.
     """
     if not with_audience:
         changes = [replace(c, audience=None) for c in changes]
-    data = _CHANGES.dump_python(tuple(changes), mode="json")
+    data = {"changes": _CHANGES.dump_python(tuple(changes), mode="json"),
+            "ownership": _OWNERSHIP.dump_python(tuple(ownership), mode="json"),
+            "creates_ledger": creates_ledger}
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def plan_digest(plan: Plan, *, with_audience: bool = True) -> str:
+    """:func:`changes_digest` of a whole plan."""
+    return changes_digest(plan.changes, plan.ownership, plan.creates_ledger,
+                          with_audience=with_audience)
 
 
 def plan_json_schema() -> dict[str, Any]:
@@ -128,7 +156,7 @@ def load_plan(path: Path) -> Plan:
         raise ConfigError(f"{path} is not a valid plan: {exc.error_count()} problem(s), first: "
                           f"{exc.errors()[0]['msg']}", hint="re-create it with cioctl plan --out") \
             from None
-    if changes_digest(plan.changes) != stored:
+    if plan_digest(plan) != stored:
         raise TamperedPlanError(
             f"{path} was modified after it was written: its changes do not match its "
             "changes_digest; it is neither shown nor applied", hint="do not edit plan files; "

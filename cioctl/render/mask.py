@@ -7,8 +7,12 @@ from typing import Any
 
 SECRET_NAME = re.compile(r"auth|token|secret|password|passwd|api[-_]?key|signature|bearer",
                          re.IGNORECASE)
+# A query parameter's name and value end at whitespace, a quote or a tag: in a template body the
+# masking must cover the credential only, not the rest of the text (a diff of it), and must not
+# scan the rest of a long body from every "?" (that was quadratic on a template edit).
 _URL_QUERY_SECRET = re.compile(
-    r"([?&](?:[^=&#]*(?:token|secret|key|signature|password|auth)[^=&#]*)=)([^&#]+)",
+    r"([?&](?:[^=&#\s\"'<>?]*(?:token|secret|key|signature|password|auth)[^=&#\s\"'<>?]*)=)"
+    r"([^&#\s\"'<>]+)",
     re.IGNORECASE)
 _URL_USERINFO = re.compile(r"(https?://)([^/@\s]+)@")
 MASK = "***"

@@ -6,8 +6,9 @@ import json
 from typing import Any
 
 from cioctl.plan.change import Action, Change, FieldChange, Flag
+from cioctl.plan.value import OwnershipWrite, Plan
 from cioctl.render.mask import mask_value
-from cioctl.state.kinds import Surface
+from cioctl.state.kinds import LEDGER_COLLECTION, Surface
 
 FLAG_TEXT = {
     Flag.RUNNING_FLOW: "changes a running flow",
@@ -24,10 +25,12 @@ ACTION_VERB = {Action.CREATE: "to create", Action.UPDATE: "to update",
 
 
 def short(value: Any, limit: int = 80) -> str:
-    """A value as one line of JSON, cut at ``limit`` characters with the full length noted."""
+    """A value as one line of JSON, cut at ``limit`` characters with the full length noted.
+
+    Keys keep the model's order (as the saved plan does), so ``plan`` and ``show`` agree."""
     if value is None:
         return "(none)"
-    text = json.dumps(mask_value(value), ensure_ascii=False, sort_keys=True)
+    text = json.dumps(mask_value(value), ensure_ascii=False)
     if len(text) <= limit:
         return text
     return f"{text[:limit - 1]}… ({len(text)} chars)"
@@ -72,3 +75,35 @@ def notes(change: Change) -> list[str]:
 def summary_line(summary: dict[str, int]) -> str:
     """``3 to create, 1 to update, …``."""
     return ", ".join(f"{summary[str(a)]} {ACTION_VERB[a]}" for a in Action)
+
+
+def ownership_notes(plan: Plan, change: Change) -> list[str]:
+    """The ledger rows and tags apply writes with ``change``, in words."""
+    return [_ownership_note(w, change) for w in plan.ownership if w.address == change.address]
+
+
+def _ownership_note(write: OwnershipWrite, change: Change) -> str:
+    if write.via == "tag":
+        return f"tags {write.entry}" if write.op == "add" else f"removes tag {write.entry}"
+    entry = "" if write.entry == change.address else f" as {write.entry}"
+    if write.op == "add":
+        return f"records ownership in {LEDGER_COLLECTION}{entry}"
+    return f"removes {write.entry} from {LEDGER_COLLECTION}"
+
+
+def ownership_summary(plan: Plan) -> str:
+    """``records 12 resources in cioctl_managed, …`` ("" when apply writes no ownership)."""
+    def count(via: str, op: str) -> int:
+        return len({w.address for w in plan.ownership if w.via == via and w.op == op})
+
+    parts = []
+    if recorded := count("ledger", "add"):
+        created = " (creating that collection)" if plan.creates_ledger else ""
+        parts.append(f"records {recorded} resource(s) in {LEDGER_COLLECTION}{created}")
+    if dropped := count("ledger", "remove"):
+        parts.append(f"removes {dropped} resource(s) from {LEDGER_COLLECTION}")
+    if tagged := count("tag", "add"):
+        parts.append(f"tags {tagged} segment(s)/flow(s) cioctl:<key>")
+    if untagged := count("tag", "remove"):
+        parts.append(f"removes {untagged} old cioctl:<key> tag(s)")
+    return ", ".join(parts)

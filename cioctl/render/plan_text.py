@@ -6,14 +6,27 @@ from rich.markup import escape
 
 from cioctl.plan.change import SYMBOLS, Action, Change, FieldChange
 from cioctl.plan.value import Plan
-from cioctl.render.plan_common import SURFACE_LABEL, notes, short, shown_fields, summary_line
+from cioctl.render.plan_common import (
+    SURFACE_LABEL,
+    notes,
+    ownership_notes,
+    ownership_summary,
+    short,
+    shown_fields,
+    summary_line,
+)
+from cioctl.render.text_diff import is_long_text, text_diff
 
 STYLE = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.REPLACE: "magenta",
          Action.DELETE: "red", Action.MANUAL: "cyan", Action.UNSUPPORTED: "cyan"}
 MAX_FIELDS = 40
+MAX_DIFF_LINES = 200
+_DIFF_STYLE = {"+": "green", "-": "red", "@": "cyan"}
 
 
 def _field(change: Change, field: FieldChange) -> str:
+    if is_long_text(change, field):
+        return _diff(field)
     if change.action is Action.CREATE:
         return f"      [green]+[/] {escape(field.path)}: {escape(short(field.after))}"
     if change.action is Action.DELETE:
@@ -22,16 +35,32 @@ def _field(change: Change, field: FieldChange) -> str:
             f"[dim]→[/] {escape(short(field.after, 60))}")
 
 
-def _change(change: Change) -> list[str]:
+def _diff(field: FieldChange) -> str:
+    """A long text field as a unified diff of its lines, + green and - red."""
+    diff = text_diff(field)
+    lines = [f"      [yellow]~[/] {escape(field.path)}: [dim]text, {diff.sizes()}, "
+             f"{diff.stats}[/]"]
+    for line in diff.lines[:MAX_DIFF_LINES]:
+        style = _DIFF_STYLE.get(line[:1], "dim")
+        lines.append(f"          [{style}]{escape(line)}[/]")
+    if len(diff.lines) > MAX_DIFF_LINES:
+        lines.append(f"          [dim]… {len(diff.lines) - MAX_DIFF_LINES} more diff line(s); "
+                     "see --format json for the full text[/]")
+    return "\n".join(lines)
+
+
+def _change(plan: Plan, change: Change) -> list[str]:
     style = STYLE[change.action]
     label = f" {escape(repr(change.name))}" if change.name != change.key else ""
     head = (f"  [{style}]{escape(SYMBOLS[change.action]):>3}[/] [bold]{change.kind}[/] "
             f"{escape(change.key)}{label}  [dim]{SURFACE_LABEL[change.surface]}[/]")
     fields = shown_fields(change)
     inline = _inline(change, fields)
+    remarks = [f"      [bold]![/] {escape(n)}" for n in notes(change)]
+    remarks += [f"      [dim]↳ {escape(n)}[/]" for n in ownership_notes(plan, change)]
     if inline:
-        return [f"{head}  {inline}"] + [f"      [bold]![/] {escape(n)}" for n in notes(change)]
-    lines = [head] + [f"      [bold]![/] {escape(n)}" for n in notes(change)]
+        return [f"{head}  {inline}", *remarks]
+    lines = [head, *remarks]
     lines += [_field(change, f) for f in fields[:MAX_FIELDS]]
     if len(fields) > MAX_FIELDS:
         lines.append(f"      [dim]… {len(fields) - MAX_FIELDS} more field(s); see --format json[/]")
@@ -58,10 +87,12 @@ def render_plan_text(plan: Plan) -> str:
         lines.append(f"[dim]narrowed to {', '.join(plan.targets)} and their dependencies[/]")
     lines.append("")
     for change in plan.changes:
-        lines += _change(change)
+        lines += _change(plan, change)
     if not plan.changes:
         lines.append("  [green]No changes.[/] The live workspace matches the definitions.")
     lines += ["", f"[bold]Plan:[/] {summary_line(plan.summary)}."]
+    if ownership := ownership_summary(plan):
+        lines.append(f"[bold]Ownership:[/] apply {escape(ownership)}.")
     if plan.unmanaged:
         names = ", ".join(f"{u.kind}:{u.key}" for u in plan.unmanaged[:20])
         more = f" and {len(plan.unmanaged) - 20} more" if len(plan.unmanaged) > 20 else ""

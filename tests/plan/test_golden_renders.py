@@ -21,7 +21,7 @@ from cioctl.api.connect import connect, credentials
 from cioctl.api.journeys_modeled import CampaignSpec
 from cioctl.api.segments import list_journeys_segments
 from cioctl.emulator import LOCAL_APP_API_KEY, LOCAL_SERVICE_ACCOUNT, running_emulator
-from cioctl.plan.value import Plan
+from cioctl.plan.value import Plan, load_plan
 from cioctl.render.plan_markdown import render_plan_markdown
 from cioctl.render.plan_text import render_plan_text
 from tests.conftest import EXAMPLE
@@ -51,6 +51,18 @@ def _mixed(root: Path) -> Plan:
     (root / "flows/renewal.yaml").unlink()
     with (root / "segments/engagement.yaml").open("a") as handle:
         handle.write("  - name: Mobile users\n    conditions: {event: logged_in, at_least: 5}\n")
+    return plan(root)
+
+
+def _body_edit(root: Path) -> Plan:
+    """Template edits past the first 80 characters: the renders show them as line diffs."""
+    apply(root, concurrency=1)
+    edit(root / "templates/tips.html", "Invite a teammate: projects move faster together.",
+         "Invite your team: projects move faster together.")
+    edit(root / "templates/tips.html", "</ol>\n",
+         "  <li>Star a project to pin it to the top of your list.</li>\n</ol>\n")
+    edit(root / "templates/welcome.html", "pick a template, invite a teammate, and you're set.",
+         "pick a template and you're set.")
     return plan(root)
 
 
@@ -98,6 +110,7 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Plan]:
         "empty": plan(empty),
         "mixed": _mixed(_copy(tmp, "mixed")),
         "manual": _manual(_copy(tmp, "manual"), tmp),
+        "body_edit": _body_edit(_copy(tmp, "body_edit")),
     }
 
 
@@ -110,7 +123,10 @@ def _text(value: Plan) -> str:
 RENDERERS = {"txt": _text, "md": render_plan_markdown, "json": Plan.to_json}
 
 
-@pytest.mark.parametrize("name", ["empty", "creates", "mixed", "manual"])
+NAMES = ["empty", "creates", "mixed", "manual", "body_edit"]
+
+
+@pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("extension", ["txt", "md", "json"])
 def test_rendering_matches_golden(plans: dict[str, Plan], name: str, extension: str) -> None:
     rendered = RENDERERS[extension](plans[name])
@@ -118,6 +134,16 @@ def test_rendering_matches_golden(plans: dict[str, Plan], name: str, extension: 
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(rendered, encoding="utf-8")
     assert rendered == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("extension", ["txt", "md", "json"])
+def test_saved_and_loaded_plan_renders_as_the_fresh_one(plans: dict[str, Plan], name: str,
+                                                        extension: str, tmp_path: Path) -> None:
+    """``show PLAN.json`` lists fields in the order ``plan`` did (the model's), not sorted."""
+    saved = tmp_path / "plan.json"
+    saved.write_text(plans[name].to_json(), encoding="utf-8")
+    assert RENDERERS[extension](load_plan(saved)) == RENDERERS[extension](plans[name])
 
 
 def test_manual_plan_has_what_it_claims(plans: dict[str, Plan]) -> None:

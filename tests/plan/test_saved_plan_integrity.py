@@ -13,11 +13,10 @@ from pydantic import TypeAdapter
 
 from cioctl.cli import app
 from cioctl.cli.boundary import run_cli
-from cioctl.plan.change import Change
-from cioctl.plan.value import changes_digest, load_plan
+from cioctl.plan.value import Plan, load_plan, plan_digest
 from tests.plan.engine_helpers import apply, edit, plan
 
-_CHANGES: TypeAdapter[tuple[Change, ...]] = TypeAdapter(tuple[Change, ...])
+_PLAN: TypeAdapter[Plan] = TypeAdapter(Plan)
 SNIPPET_EDIT = ('value: "Acme:"', 'value: "ACME:"')
 
 
@@ -54,7 +53,8 @@ def _winback_delete(root: Path) -> dict[str, Any]:
 
 def _write(path: Path, data: dict[str, Any], *, redigest: bool = False) -> Path:
     if redigest:  # anyone can recompute a digest: apply must still refuse
-        data["changes_digest"] = changes_digest(_CHANGES.validate_python(data["changes"]))
+        data["changes_digest"] = plan_digest(_PLAN.validate_python(
+            {k: v for k, v in data.items() if k not in {"summary", "changes_digest"}}))
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
 
@@ -131,3 +131,20 @@ def test_zero_change_plan_of_another_workspace_is_refused_naming_both(
     assert code == 1
     assert "workspace 'acme-projects'" in text and "workspace 'globex'" in text
     assert len(plan(other).changes) == 63  # the other workspace's embedded state: untouched
+
+
+@pytest.mark.parametrize("redigest", [False, True])
+def test_edited_ownership_writes_are_refused(
+        saved: tuple[Path, Path], capsys: pytest.CaptureFixture[str], redigest: bool) -> None:
+    """The ownership writes a reviewer is shown are covered by the digest too: a file that
+    claims apply records (or removes) other ledger rows is neither shown nor applied."""
+    root, path = saved
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["ownership"].append({"address": "snippet:sms_signature", "via": "ledger",
+                              "op": "remove", "entry": "snippet:sms_signature"})
+    tampered = _write(path.with_name("tampered.json"), data, redigest=redigest)
+    code, text = _cli(capsys, "apply", "-w", str(root), "--auto-approve", str(tampered))
+    assert code == 1 and "nothing was changed" in text
+    _only_the_snippet_is_pending(root)
+    code, text = _cli(capsys, "show", str(tampered))
+    assert (code == 1) != redigest  # a recomputed digest is shown; apply still refuses it

@@ -41,8 +41,15 @@ def check_contract(
     for note in [f"{r.address}: requests not derivable ({r.detail})"
                  for r in result.dry_run.unknown]:
         report.add("contract preflight", Status.WARN, note, group=GROUP)
+    unchecked: dict[str, int] = {}
     for finding in result.findings:
-        _add_finding(report, finding)
+        if finding.severity is Severity.INFO:  # one line per uncovered surface, not per request
+            unchecked[finding.expected] = unchecked.get(finding.expected, 0) + 1
+        else:
+            _add_finding(report, finding)
+    for expected, count in unchecked.items():
+        report.add("not checked", Status.INFO, f"{count} request(s): expected {expected}",
+                   "pass that API's document too (--contract default)", group=GROUP)
     _summary(report, result)
 
 
@@ -62,7 +69,7 @@ async def _run(root: Path, env_name: str, environ: Mapping[str, str], sources: S
 
 
 def _add_finding(report: Report, finding: Finding) -> None:
-    name = f"{finding.method} {finding.route or finding.path}{finding.pointer or ''}"
+    name = f"{finding.method} {finding.route or finding.path} {finding.pointer}".rstrip()
     detail = f"expected {finding.expected}, got {finding.got}"
     if finding.address:
         detail += f" (sent by {finding.address})"

@@ -80,8 +80,25 @@ def mismatches(validator: Validator, body: Any) -> list[Mismatch]:
     """Every disagreement of ``body`` with the schema (values never appear, only types)."""
     found: list[Mismatch] = []
     for error in validator.iter_errors(body):
-        found.extend(_describe(best_match([error]) or error))
+        for focused in _focus(error):
+            found.extend(_describe(focused))
     return sorted(set(found), key=lambda m: (m.pointer, m.expected))
+
+
+def _focus(error: ValidationError) -> list[ValidationError]:
+    """The telling errors beneath ``error``: every error of a oneOf/anyOf branch when only
+    that branch can have been meant (the other is the ``null`` of a nullable value, and the
+    value is not null), else jsonschema's best match."""
+    if not error.context or not isinstance(error.validator_value, list):
+        return [error]
+    branches: dict[Any, list[ValidationError]] = {}
+    for sub in error.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    meant = [errors for index, errors in branches.items()
+             if error.validator_value[index] != {"type": "null"}]
+    if len(meant) == 1:
+        return [focused for sub in meant[0] for focused in _focus(sub)]
+    return [best_match([error]) or error]
 
 
 def json_type(value: Any) -> str:
@@ -145,8 +162,10 @@ def _alternative(schema: Any) -> str:
     """A short name for one branch of a oneOf/anyOf (its component name when it has one)."""
     if not isinstance(schema, dict):
         return _short(schema)
+    if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
+        return _alternative(schema["allOf"][0])
     if isinstance(schema.get("$ref"), str):
-        return schema["$ref"].rsplit("/", 1)[-1]
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
     if schema.get("required"):
         return "an object with " + "+".join(map(str, schema["required"]))
     return str(schema.get("title") or schema.get("type") or "a schema")

@@ -113,7 +113,8 @@ class _Indexed:
                 if op.method == method and _fits(op.parts, rest):
                     score = sum(1 for p in op.parts if p.startswith("{"))
                     if best is None or score < best[0]:
-                        best = (score, op)
+                        best = (score, _Operation(op.method, prefix + op.template, op.parts,
+                                                  op.spec))
         return None if best is None else best[1]
 
     def validator(self, op: _Operation) -> Validator | None:
@@ -183,8 +184,8 @@ class Contract:
         """The findings for one request (none when it fits)."""
         covering = [d for d in self.documents if request.surface in d.surfaces]
         if not covering:
-            return [_finding(request, Severity.INFO, None, "", "a document for the "
-                             f"{request.surface.value} API (not checked)", "-", "-")]
+            return [_finding(request, Severity.INFO, None, "", "a document covering the "
+                             f"{request.surface.value} API (not checked)", "none", "-")]
         for indexed in covering:
             op = indexed.find(request.method, request.path)
             if op is not None:

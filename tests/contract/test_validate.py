@@ -56,10 +56,10 @@ def test_a_bare_attribute_leaf_is_caught_with_route_and_pointer(contract: Contra
         {"attribute": {"field": "plan", "operator": "eq", "value": "pro"}}]}]}
     finding = only(contract.check_one(journeys("POST", SEGMENTS_PATH, body)))
     assert finding.severity is Severity.ERROR
-    assert finding.route == SEGMENTS  # the document's template, not the concrete path
+    assert finding.route == "/v1" + SEGMENTS  # the template (after the server's path)
     assert finding.pointer.startswith("/segment/conditions/and/0")
     assert finding.expected == "exactly one of the alternatives: EventLeaf, SegmentLeaf"
-    assert str(finding).startswith(f"error: POST {SEGMENTS} /segment/conditions/and/0")
+    assert str(finding).startswith(f"error: POST /v1{SEGMENTS} /segment/conditions/and/0")
 
 
 def test_a_missing_required_name_is_caught(contract: Contract) -> None:
@@ -67,14 +67,14 @@ def test_a_missing_required_name_is_caught(contract: Contract) -> None:
     del body["campaign"]["name"]
     finding = only(contract.check_one(journeys("POST", "/v1/environments/1/campaigns", body)))
     assert (finding.route, finding.pointer, finding.expected, finding.got) == (
-        CAMPAIGNS, "/campaign/name", "a required property", "absent")
+        "/v1" + CAMPAIGNS, "/campaign/name", "a required property", "absent")
 
 
 def test_a_string_where_an_integer_is_expected_is_caught(contract: Contract) -> None:
     body = copy.deepcopy(SEGMENT_CREATE_EXAMPLE)
     body["segment"]["conditions"]["and"][0]["or"][0]["times"] = "3"
     finding = only(contract.check_one(journeys("PUT", SEGMENTS_PATH + "/17", body)))
-    assert finding.route == SEGMENT
+    assert finding.route == "/v1" + SEGMENT
     assert finding.pointer == "/segment/conditions/and/0/or/0/times"
     assert (finding.expected, finding.got) == ("type integer", "string")
 
@@ -131,5 +131,6 @@ def test_literal_segments_win_over_parameters(tmp_path: Path) -> None:
     document["paths"][SEGMENTS + "/estimate"] = {"put": {"responses": {}}}
     contract = Contract([load_contract(str(write_document(tmp_path, document)))])
     finding = only(contract.check_one(journeys("PUT", SEGMENTS_PATH + "/estimate", {"x": 1})))
-    assert (finding.route, finding.severity) == (SEGMENTS + "/estimate", Severity.WARNING)
+    assert (finding.route, finding.severity) == ("/v1" + SEGMENTS + "/estimate",
+                                                 Severity.WARNING)
     assert finding.expected == "no request body"

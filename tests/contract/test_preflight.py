@@ -1,0 +1,76 @@
+"""The apply-side preflight: modes, defaults, and the refusal it raises."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import anyio
+import pytest
+
+from cioctl.contract.preflight import (
+    ContractDisagreementError,
+    ContractMode,
+    apply_preflight,
+    default_mode,
+)
+from cioctl.engine import load_valid_workspace, make_plan
+from cioctl.environments import open_client
+from cioctl.model.config import Environment
+from cioctl.model.workspace import Workspace
+from cioctl.plan.build import wanted_addresses
+from cioctl.plan.value import Plan
+from cioctl.state.desired import desired_resources
+from cioctl.state.live import LiveState, read_live
+from tests.contract.test_doctor_contract import app_variant
+from tests.contract.test_validate import APP_DOCUMENT
+
+
+def planned(root: Path) -> tuple[Workspace, Plan, LiveState]:
+    ws = load_valid_workspace(root, "local", os.environ)
+
+    async def run() -> tuple[Plan, LiveState]:
+        async with open_client(ws.root, ws.config, "local", os.environ) as client:
+            plan = await make_plan(ws, client)
+            return plan, await read_live(client, wanted_addresses(desired_resources(ws)))
+
+    plan, live = anyio.run(run)
+    return ws, plan, live
+
+
+def preflight(root: Path, mode: ContractMode, document: Path) -> list[str]:
+    ws, plan, live = planned(root)
+    return anyio.run(lambda: apply_preflight(plan, ws, live, mode, sources=[str(document)]))
+
+
+def test_strict_refuses_with_the_field_level_report(example_copy: Path, tmp_path: Path) -> None:
+    with pytest.raises(ContractDisagreementError) as caught:
+        preflight(example_copy, ContractMode.STRICT, app_variant(tmp_path, "integer"))
+    message = caught.value.message
+    assert "nothing was changed" in message
+    assert "error: POST /v1/snippets /value: expected type integer, got string [snippet:" \
+        in message
+    assert "--contract warn" in str(caught.value.hint)
+
+
+def test_warn_reports_and_goes_on(example_copy: Path, tmp_path: Path) -> None:
+    warnings = preflight(example_copy, ContractMode.WARN, app_variant(tmp_path, "integer"))
+    assert any(w.startswith("error: POST /v1/snippets /value") for w in warnings)
+
+
+def test_strict_passes_when_the_bodies_fit(example_copy: Path) -> None:
+    warnings = preflight(example_copy, ContractMode.STRICT, APP_DOCUMENT)
+    assert not any(w.startswith("error") for w in warnings)
+
+
+def test_off_does_not_even_load_the_document(example_copy: Path, tmp_path: Path) -> None:
+    assert preflight(example_copy, ContractMode.OFF, tmp_path / "absent.json") == []
+
+
+@pytest.mark.parametrize(("env", "mode"), [
+    (Environment(backend="embedded"), ContractMode.OFF),
+    (Environment(region="us", workspace_id=5), ContractMode.STRICT),
+    (Environment(endpoint="http://127.0.0.1:8080", workspace_id=5), ContractMode.OFF),
+])
+def test_the_default_mode(env: Environment, mode: ContractMode) -> None:
+    assert default_mode(env) is mode

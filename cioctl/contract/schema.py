@@ -20,7 +20,12 @@ from jsonschema import (  # type: ignore[import-untyped]
     ValidationError,
     validators,
 )
-from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
+from jsonschema.exceptions import (  # type: ignore[import-untyped]
+    SchemaError,
+    UnknownType,
+    best_match,
+)
+from referencing.exceptions import Unresolvable, Unretrievable
 
 Validator = Any  # jsonschema ships no type information
 
@@ -76,12 +81,20 @@ class Mismatch:
     got: str
 
 
+class UnusableSchemaError(Exception):
+    """The document's schema cannot be used (an external or broken ``$ref``, an unknown type)."""
+
+
 def mismatches(validator: Validator, body: Any) -> list[Mismatch]:
     """Every disagreement of ``body`` with the schema (values never appear, only types)."""
     found: list[Mismatch] = []
-    for error in validator.iter_errors(body):
-        for focused in _focus(error):
-            found.extend(_describe(focused))
+    try:
+        for error in validator.iter_errors(body):
+            for focused in _focus(error):
+                found.extend(_describe(focused))
+    except (Unresolvable, Unretrievable, UnknownType, SchemaError, RecursionError) as exc:
+        # The document is outside input: a schema it gets wrong is its problem, reported.
+        raise UnusableSchemaError(type(exc).__name__) from None
     return sorted(set(found), key=lambda m: (m.pointer, m.expected))
 
 

@@ -27,6 +27,7 @@ from cioctl.api.endpoints import Surface
 from cioctl.contract.document import ContractDocument
 from cioctl.contract.request import PlannedRequest
 from cioctl.contract.schema import (
+    UnusableSchemaError,
     Validator,
     json_type,
     mismatches,
@@ -182,7 +183,9 @@ class Contract:
 
     def check_one(self, request: PlannedRequest) -> list[Finding]:
         """The findings for one request (none when it fits)."""
-        covering = [d for d in self.documents if request.surface in d.surfaces]
+        # A document that names this surface in its servers comes before a catch-all one.
+        covering = sorted((d for d in self.documents if request.surface in d.surfaces),
+                          key=lambda d: len(d.surfaces))
         if not covering:
             return [_finding(request, Severity.INFO, None, "", "a document covering the "
                              f"{request.surface.value} API (not checked)", "none", "-")]
@@ -208,8 +211,13 @@ def _check_body(request: PlannedRequest, indexed: _Indexed, op: _Operation) -> l
     if validator is None:
         return [_finding(request, Severity.WARNING, route, "", "no request body",
                          json_type(request.body), source)]
+    try:
+        found = mismatches(validator, request.body)
+    except UnusableSchemaError as problem:
+        return [_finding(request, Severity.WARNING, route, "", "a request schema cioctl can "
+                         f"use (the document's is unusable: {problem})", "not checked", source)]
     return [_finding(request, Severity.ERROR, route, m.pointer, m.expected, m.got, source)
-            for m in mismatches(validator, request.body)]
+            for m in found]
 
 
 def _finding(request: PlannedRequest, severity: Severity, route: str | None, pointer: str,

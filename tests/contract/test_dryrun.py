@@ -23,7 +23,6 @@ from cioctl.contract.dryrun import LEDGER_ADDRESS, planned_requests
 from cioctl.emulator import LOCAL_APP_API_KEY, LOCAL_SERVICE_ACCOUNT, create_app
 from cioctl.engine import execute_plan, load_valid_workspace, make_plan
 from cioctl.environments import embedded_db
-from cioctl.model.workspace import Workspace
 from cioctl.plan.build import wanted_addresses
 from cioctl.state.desired import desired_resources
 from cioctl.state.live import read_live
@@ -47,7 +46,7 @@ class Tee(httpx.AsyncBaseTransport):
         return await self.inner.handle_async_request(request)
 
 
-def embedded_client(ws: Workspace, transport: httpx.AsyncBaseTransport) -> Any:
+def embedded_client(transport: httpx.AsyncBaseTransport) -> Any:
     return connect(credentials(LOCAL_APP_API_KEY, LOCAL_SERVICE_ACCOUNT),
                    endpoint=EMBEDDED_ORIGIN, workspace_id=1, transport=transport,
                    throttle=False)
@@ -70,33 +69,73 @@ def split(path: str) -> list[Any]:
     return [int(p) if p.isdigit() else p for p in path.strip("/").split("/")]
 
 
-def test_the_dry_run_sends_what_apply_sends(example_copy: Path) -> None:
-    ws = load_valid_workspace(example_copy, "local", os.environ)
-    app = create_app(embedded_db(example_copy), workspace_id=1,
-                     app_api_keys=frozenset({LOCAL_APP_API_KEY}),
-                     service_account_tokens=frozenset({LOCAL_SERVICE_ACCOUNT}),
-                     rate_limit=False)
-    tee = Tee(httpx.ASGITransport(app=app))
+EDITS = {  # a second plan: updates on both surfaces, an App content edit, a delete
+    "segments/engagement.yaml": [("Signed up but not seen for two weeks.", "Not seen lately."),
+                                 ("  - name: Promoters\n    conditions: {attribute: nps_score, "
+                                  "operator: gte, value: 9}\n", "")],
+    "content/snippets.yaml": [('value: "Acme:"', 'value: "Acme Inc:"')],
+    "flows/onboarding.yaml": [("subject: Three tips for your first week",
+                               "subject: Four tips for your first week")],
+}
+
+
+def edit(root: Path) -> None:
+    for name, replacements in EDITS.items():
+        path = root / name
+        text = path.read_text()
+        for old, new in replacements:
+            assert old in text, (name, old)
+            text = text.replace(old, new)
+        path.write_text(text)
+
+
+def compare(root: Path, tee: Tee, client: Any) -> tuple[list[Write], list[Write]]:
+    """The dry run's requests and the real apply's writes, for a fresh plan of ``root``."""
+    ws = load_valid_workspace(root, "local", os.environ)
+    tee.writes.clear()
 
     async def run() -> list[Write]:
-        async with embedded_client(ws, tee) as client:
-            plan = await make_plan(ws, client)
-            live = await read_live(client, wanted_addresses(desired_resources(ws)))
-            dry = await planned_requests(plan, ws, live)
-            assert dry.unknown == []
-            assert tee.writes == []  # the dry run sent nothing
-            outcome = await execute_plan(plan, ws, client, concurrency=1,
-                                         audit=AuditLog(example_copy / "audit.jsonl", "local", 1))
-            assert outcome.result.ok
-        assert dry.requests[-1].address == LEDGER_ADDRESS
+        plan = await make_plan(ws, client)
+        live = await read_live(client, wanted_addresses(desired_resources(ws)))
+        dry = await planned_requests(plan, ws, live)
+        assert dry.unknown == []
+        assert tee.writes == []  # the dry run sent nothing
+        outcome = await execute_plan(plan, ws, client, concurrency=1,
+                                     audit=AuditLog(root / "audit.jsonl", "local", 1))
+        assert outcome.result.ok
+        assert dry.requests[-1].address == LEDGER_ADDRESS  # both plans change the ledger
         # data-index writes are batched: a batch's request carries its first change's address
         assert {r.address for r in dry.requests} >= {c.address for c in plan.changes
                                                       if c.kind not in BATCHED}
         return [(r.method, r.path, r.body) for r in dry.requests]
 
-    dry = anyio.run(run)
-    assert len(dry) == len(tee.writes) > 10
+    return anyio.run(run), list(tee.writes)
+
+
+def assert_same(dry: list[Write], real: list[Write]) -> None:
+    assert len(dry) == len(real)
     ids: dict[int, int] = {}
-    for (method, path, body), real in zip(dry, tee.writes, strict=True):
+    for (method, path, body), (real_method, real_path, real_body) in zip(dry, real, strict=True):
         assert same_modulo_ids([method, split(path), body],
-                               [real[0], split(real[1]), real[2]], ids), json.dumps([body, real[2]])
+                               [real_method, split(real_path), real_body], ids), \
+            json.dumps([method, path, body, real_path, real_body])
+
+
+def test_the_dry_run_sends_what_apply_sends(example_copy: Path) -> None:
+    app = create_app(embedded_db(example_copy), workspace_id=1,
+                     app_api_keys=frozenset({LOCAL_APP_API_KEY}),
+                     service_account_tokens=frozenset({LOCAL_SERVICE_ACCOUNT}),
+                     rate_limit=False)
+    tee = Tee(httpx.ASGITransport(app=app))
+    client = embedded_client(tee)
+    dry, real = compare(example_copy, tee, client)  # creates, then the ownership ledger
+    assert len(real) > 10 and dry[-1][1] == "/v1/collections"
+    assert_same(dry, real)
+
+    edit(example_copy)
+    dry, real = compare(example_copy, tee, client)
+    methods = {(method, path.split("/")[-2]) for method, path, _ in real}
+    assert {("PUT", "segments"), ("DELETE", "segments"), ("PUT", "actions")} <= methods
+    assert ("PUT", "/v1/snippets") in {(m, p) for m, p, _ in real}
+    assert_same(dry, real)
+    anyio.run(client.aclose)

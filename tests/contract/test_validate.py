@@ -134,3 +134,31 @@ def test_literal_segments_win_over_parameters(tmp_path: Path) -> None:
     assert (finding.route, finding.severity) == ("/v1" + SEGMENTS + "/estimate",
                                                  Severity.WARNING)
     assert finding.expected == "no request body"
+
+
+def test_a_document_naming_the_surface_wins_over_a_catch_all(tmp_path: Path) -> None:
+    from tests.contract.journeys_document import DOCUMENT
+
+    catch_all = copy.deepcopy(DOCUMENT)
+    del catch_all["servers"]  # covers both surfaces, and claims /v1/snippets takes integers
+    catch_all["paths"]["/v1/snippets"] = {"post": {"requestBody": {"content": {
+        "application/json": {"schema": {"type": "integer"}}}}, "responses": {}}}
+    contract = Contract([load_contract(str(write_document(tmp_path, catch_all))),
+                         load_contract(str(APP_DOCUMENT))])
+    assert contract.check_one(app("POST", "/v1/snippets", {"name": "a", "value": "b"})) == []
+
+
+@pytest.mark.parametrize("schema", [{"$ref": "other.json#/Segment"},
+                                    {"$ref": "#/components/schemas/Nowhere"},
+                                    {"type": "segment"}])
+def test_an_unusable_schema_in_the_document_is_a_warning_not_a_crash(
+    tmp_path: Path, schema: dict[str, Any]
+) -> None:
+    from tests.contract.journeys_document import DOCUMENT
+
+    document = copy.deepcopy(DOCUMENT)
+    document["paths"][SEGMENTS]["post"]["requestBody"]["content"]["application/json"][
+        "schema"] = schema
+    contract = Contract([load_contract(str(write_document(tmp_path, document)))])
+    finding = only(contract.check_one(journeys("POST", SEGMENTS_PATH, SEGMENT_CREATE_EXAMPLE)))
+    assert finding.severity is Severity.WARNING and "unusable" in finding.expected

@@ -14,10 +14,17 @@ fresh one for a create), ``action_id`` on named workflow steps, a placeholder ``
 ``name`` where a parser needs one — both wrapped under the resource's name and unwrapped, so
 each wire module's parser finds it where it looks. Later bodies only take *ids* from responses
 (a flow referencing a segment created in the same run), so placeholder ids change no shape.
-Reads (apply reads only to recover a lost create response, which cannot happen here) answer
-404. Changes run one at a time in plan order (``concurrency=1``), so each request is attributed
-to the plan address that sent it. A change that fails in the dry run (for example a reference
-nothing resolves) is reported with its reason: its requests cannot be known.
+A read of something written in the run answers what the write answered (a write that re-reads
+what it wrote sees it); any other read answers 404 (apply reads otherwise only to recover a
+lost create response, which cannot happen here). Changes run one at a time in plan order
+(``concurrency=1``), so each request is attributed to the plan address that sent it. A change
+that fails in the dry run (for example a reference nothing resolves) is reported with its
+reason: its requests cannot be known.
+
+Exactness is a test, not a claim: ``tests/contract/test_dryrun.py`` applies plans (creates,
+updates on both surfaces, an App content edit, a delete) to the embedded workspace and checks
+that the dry run's requests equal the writes sent, up to server-assigned ids. A codec change
+that needs more from a response than this transport answers shows up there first.
 """
 
 from __future__ import annotations
@@ -66,6 +73,7 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         self.recorded: list[PlannedRequest] = []
         self._pending: list[PlannedRequest] = []
         self._ids: Iterator[int] = itertools.count(900_000_001)
+        self._written: dict[str, Any] = {}
 
     def claim(self, address: str) -> None:
         """The requests since the last claim were sent by the change at ``address``."""
@@ -78,14 +86,21 @@ class RecordingTransport(httpx.AsyncBaseTransport):
             return httpx.Response(200, json={"access_token": "dry-run", "token_type": "Bearer",
                                              "expires_in": 3600})
         if request.method not in _WRITES:
+            if path in self._written:  # a write re-read: what the dry run answered to it
+                return httpx.Response(200, json=self._written[path])
             return httpx.Response(404, json={"errors": [{"detail": "dry run: no reads"}]})
         content = await request.aread()
         body = json.loads(content) if content else None
         surface = Surface.JOURNEYS if request.url.host in _JOURNEYS else Surface.APP
         self._pending.append(PlannedRequest(request.method, path, body, surface))
         if request.method == "DELETE":
+            self._written.pop(path, None)
             return httpx.Response(204)
-        return httpx.Response(200, json=self._echo(path, body))
+        answer = self._echo(path, body)
+        created = answer.get("id") if isinstance(answer, dict) else None
+        target = path if _path_id(path) or not isinstance(created, int) else f"{path}/{created}"
+        self._written[target] = answer
+        return httpx.Response(200, json=answer)
 
     def _echo(self, path: str, body: Any) -> Any:
         name = _resource_name(path)

@@ -141,3 +141,33 @@ def test_the_dry_run_sends_what_apply_sends(example_copy: Path) -> None:
     assert ("PUT", "/v1/snippets") in {(m, p) for m, p, _ in real}
     assert_same(dry, real)
     anyio.run(client.aclose)
+
+
+def test_the_recording_transport_answers_writes_and_their_re_reads() -> None:
+    from cioctl.api.endpoints import Surface
+    from cioctl.contract.dryrun import RecordingTransport
+
+    transport = RecordingTransport()
+    base = "https://journeys.dry-run.invalid/v1/environments/1/segments"
+
+    async def run() -> list[int]:
+        async with httpx.AsyncClient(transport=transport) as client:
+            created = (await client.post(base, json={"segment": {"name": "A"}})).json()
+            new_id = created["segment"]["id"]
+            assert created["segment"]["name"] == "A"  # wrapped and unwrapped: each parser
+            assert created["name"] == "A"  # finds the object where it looks
+            reread = await client.get(f"{base}/{new_id}")
+            await client.put(f"{base}/{new_id}", json={"segment": {"name": "B"}})
+            after_update = (await client.get(f"{base}/{new_id}")).json()
+            deleted = await client.delete(f"{base}/{new_id}")
+            gone = await client.get(f"{base}/{new_id}")
+            return [new_id, reread.status_code, after_update["segment"]["name"] == "B",
+                    deleted.status_code, gone.status_code]
+
+    new_id, reread, renamed, deleted, gone = anyio.run(run)
+    assert (reread, renamed, deleted, gone) == (200, True, 204, 404)
+    transport.claim("segment:a")
+    assert [(r.method, r.surface, r.address) for r in transport.recorded] == [
+        ("POST", Surface.JOURNEYS, "segment:a"), ("PUT", Surface.JOURNEYS, "segment:a"),
+        ("DELETE", Surface.JOURNEYS, "segment:a")]
+    assert transport.recorded[1].path.endswith(f"/segments/{new_id}")

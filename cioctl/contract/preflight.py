@@ -10,12 +10,19 @@ adds one check per finding to its report (:func:`check_contract`).
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Sequence
+import os
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import httpx
 
-from cioctl.contract.document import APP_URL, JOURNEYS_URL, ContractDocument, load_contract
+from cioctl.contract.document import (
+    APP_URL,
+    JOURNEYS_URL,
+    ContractDocument,
+    ContractUnavailableError,
+    load_contract,
+)
 from cioctl.contract.dryrun import DryRun, planned_requests
 from cioctl.contract.validate import Contract, Finding, Severity
 from cioctl.errors import CioctlError
@@ -25,6 +32,7 @@ from cioctl.plan.value import Plan
 from cioctl.state.live import LiveState
 
 DEFAULT_SOURCES = (JOURNEYS_URL, APP_URL)
+DOCUMENTS_ENV = "CIOCTL_CONTRACT_DOCUMENTS"
 MAX_LISTED = 40
 
 
@@ -79,22 +87,38 @@ async def run_contract(
 
 
 def report_text(result: ContractResult) -> str:
-    """The field-level report: one line per finding (values are never shown, only types)."""
-    lines = [str(f) for f in result.findings[:MAX_LISTED]]
-    if len(result.findings) > MAX_LISTED:
-        lines.append(f"… and {len(result.findings) - MAX_LISTED} more (cioctl doctor "
-                     "--contract lists them all)")
+    """The refusal's field-level report: one line per error (values never shown, only types),
+    then how many requests no document covered."""
+    errors = result.errors
+    lines = [str(f) for f in errors[:MAX_LISTED]]
+    if len(errors) > MAX_LISTED:
+        lines.append(f"… and {len(errors) - MAX_LISTED} more (cioctl doctor --contract lists "
+                     "them all)")
+    unchecked = sum(1 for f in result.findings if f.severity is Severity.INFO)
+    if unchecked:
+        lines.append(f"({unchecked} request(s) on an API surface no document covers were not "
+                     "checked)")
     return "\n".join(f"  {line}" for line in lines)
 
 
 async def apply_preflight(
     plan: Plan, workspace: Workspace, live: LiveState, mode: ContractMode,
-    *, sources: Sequence[str] = DEFAULT_SOURCES, transport: httpx.BaseTransport | None = None,
+    *, sources: Sequence[str] | None = None, transport: httpx.BaseTransport | None = None,
 ) -> list[str]:
-    """Warnings to show; raises :class:`ContractDisagreementError` in strict mode on errors."""
+    """Warnings to show; raises :class:`ContractDisagreementError` in strict mode on errors.
+    ``sources`` default to :func:`apply_sources`."""
     if mode is ContractMode.OFF or not any(c.executable for c in plan.changes):
         return []
-    result = await run_contract(plan, workspace, live, sources, transport=transport)
+    sources = apply_sources(os.environ) if sources is None else sources
+    try:
+        result = await run_contract(plan, workspace, live, sources, transport=transport)
+    except ContractUnavailableError as error:
+        if mode is ContractMode.WARN:
+            return [f"contract not checked: {error.message}"]
+        raise ContractUnavailableError(
+            f"{error.message}; nothing was changed",
+            hint="retry when the document can be fetched (it is cached afterwards), or pass "
+            "--contract warn to apply without the check") from None
     errors = result.errors
     if errors and mode is ContractMode.STRICT:
         raise ContractDisagreementError(
@@ -104,6 +128,14 @@ async def apply_preflight(
             "shape); --contract warn applies anyway")
     shown = [str(f) for f in result.findings if f.severity is not Severity.INFO]
     return [*result.notes(), *shown[:MAX_LISTED]]
+
+
+def apply_sources(environ: Mapping[str, str]) -> list[str]:
+    """The documents apply checks against: ``$CIOCTL_CONTRACT_DOCUMENTS`` (comma-separated
+    files or URLs: saved copies for machines that cannot reach the vendor), else both
+    published documents."""
+    given = [s.strip() for s in environ.get(DOCUMENTS_ENV, "").split(",") if s.strip()]
+    return contract_sources(given) if given else list(DEFAULT_SOURCES)
 
 
 def contract_sources(given: Collection[str]) -> list[str]:

@@ -6,8 +6,10 @@ import os
 from pathlib import Path
 
 import anyio
+import httpx
 import pytest
 
+from cioctl.contract.document import ContractUnavailableError
 from cioctl.contract.preflight import (
     ContractDisagreementError,
     ContractMode,
@@ -51,6 +53,7 @@ def test_strict_refuses_with_the_field_level_report(example_copy: Path, tmp_path
     assert "error: POST /v1/snippets /value: expected type integer, got string [snippet:" \
         in message
     assert "--contract warn" in str(caught.value.hint)
+    assert "info:" not in message and "no document covers were not checked" in message
 
 
 def test_warn_reports_and_goes_on(example_copy: Path, tmp_path: Path) -> None:
@@ -74,3 +77,35 @@ def test_off_does_not_even_load_the_document(example_copy: Path, tmp_path: Path)
 ])
 def test_the_default_mode(env: Environment, mode: ContractMode) -> None:
     assert default_mode(env) is mode
+
+
+def test_an_unavailable_document_refuses_strict_and_warns_in_warn_mode(
+    example_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("no route to host", request=request)
+
+    monkeypatch.setenv("CIOCTL_CONTRACT_CACHE", str(tmp_path / "empty-cache"))
+    ws, plan, live = planned(example_copy)
+
+    def run(mode: ContractMode) -> list[str]:
+        return anyio.run(lambda: apply_preflight(
+            plan, ws, live, mode, sources=["https://docs.example.test/openapi.json"],
+            transport=httpx.MockTransport(down)))
+
+    with pytest.raises(ContractUnavailableError) as caught:
+        run(ContractMode.STRICT)
+    assert "nothing was changed" in caught.value.message
+    assert "--contract warn" in str(caught.value.hint)
+    [note] = run(ContractMode.WARN)
+    assert note.startswith("contract not checked: the contract document https://docs.")
+
+
+def test_apply_sources() -> None:
+    from cioctl.contract.document import APP_URL, JOURNEYS_URL
+    from cioctl.contract.preflight import apply_sources
+
+    assert apply_sources({}) == [JOURNEYS_URL, APP_URL]
+    assert apply_sources({"CIOCTL_CONTRACT_DOCUMENTS": " a.json, https://x.test/o.json ,"}) == [
+        "a.json", "https://x.test/o.json"]
+    assert apply_sources({"CIOCTL_CONTRACT_DOCUMENTS": "default"}) == [JOURNEYS_URL, APP_URL]

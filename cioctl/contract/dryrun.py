@@ -1,0 +1,177 @@
+"""The exact request bodies a plan's apply will send, without sending them.
+
+How: the dry run runs **the apply code itself** — :func:`cioctl.apply.runner.run_changes` with
+the same executable changes :func:`cioctl.engine.execute_plan` runs (``after`` from the
+definitions, ignored paths at their live value), the same id book from the live state, then the
+ownership-ledger write — through a real :class:`~cioctl.api.http.ApiClient` whose transport
+records every write instead of sending it. The bodies are therefore the ones the wire modules
+build, byte for byte; nothing re-derives them from the plan (a second body builder would be a
+second place to get them wrong, and could not be trusted to agree with the first).
+
+What the recording transport answers: a write succeeds with the object it was sent, plus what
+the server would add that later steps read — an ``id`` (the one in the path for an update, a
+fresh one for a create), ``action_id`` on named workflow steps, a placeholder ``type`` and
+``name`` where a parser needs one — both wrapped under the resource's name and unwrapped, so
+each wire module's parser finds it where it looks. Later bodies only take *ids* from responses
+(a flow referencing a segment created in the same run), so placeholder ids change no shape.
+A read of something written in the run answers what the write answered (a write that re-reads
+what it wrote sees it); any other read answers 404 (apply reads otherwise only to recover a
+lost create response, which cannot happen here). Changes run one at a time in plan order
+(``concurrency=1``), so each request is attributed to the plan address that sent it. A change
+that fails in the dry run (for example a reference nothing resolves) is reported with its
+reason: its requests cannot be known.
+
+Exactness is a test, not a claim: ``tests/contract/test_dryrun.py`` applies plans (creates,
+updates on both surfaces, an App content edit, a delete) to the embedded workspace and checks
+that the dry run's requests equal the writes sent, up to server-assigned ids. A codec change
+that needs more from a response than this transport answers shows up there first.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import httpx
+
+from cioctl.api import journeys_modeled as jm
+from cioctl.api.endpoints import Endpoints, Surface
+from cioctl.api.http import ApiClient, Credentials
+from cioctl.api.ratelimit import RateLimiter
+from cioctl.api.retry import RetryPolicy
+from cioctl.api.secret import Secret
+from cioctl.apply.ledger import next_ledger, write_ledger
+from cioctl.apply.runner import ChangeResult, Status, run_changes
+from cioctl.contract.request import PlannedRequest
+from cioctl.model.workspace import Workspace
+from cioctl.plan.value import Plan
+from cioctl.state.desired import desired_resources
+from cioctl.state.live import LiveState
+
+_APP = "https://app.dry-run.invalid"
+_JOURNEYS = "https://journeys.dry-run.invalid"
+LEDGER_ADDRESS = "cioctl ownership ledger"
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(slots=True)
+class DryRun:
+    """The requests apply would send, and the changes whose requests could not be derived."""
+
+    requests: list[PlannedRequest] = field(default_factory=list)
+    unknown: list[ChangeResult] = field(default_factory=list)
+
+
+class RecordingTransport(httpx.AsyncBaseTransport):
+    """Records every write and answers it as a server that accepted it would."""
+
+    def __init__(self) -> None:
+        self.recorded: list[PlannedRequest] = []
+        self._pending: list[PlannedRequest] = []
+        self._ids: Iterator[int] = itertools.count(900_000_001)
+        self._written: dict[str, Any] = {}
+
+    def claim(self, address: str) -> None:
+        """The requests since the last claim were sent by the change at ``address``."""
+        self.recorded += [replace(r, address=address) for r in self._pending]
+        self._pending = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path == jm.TOKEN_PATH:
+            return httpx.Response(200, json={"access_token": "dry-run", "token_type": "Bearer",
+                                             "expires_in": 3600})
+        if request.method not in _WRITES:
+            if path in self._written:  # a write re-read: what the dry run answered to it
+                return httpx.Response(200, json=self._written[path])
+            return httpx.Response(404, json={"errors": [{"detail": "dry run: no reads"}]})
+        content = await request.aread()
+        body = json.loads(content) if content else None
+        surface = Surface.JOURNEYS if request.url.host in _JOURNEYS else Surface.APP
+        self._pending.append(PlannedRequest(request.method, path, body, surface))
+        if request.method == "DELETE":
+            self._written.pop(path, None)
+            return httpx.Response(204)
+        answer = self._echo(path, body)
+        created = answer.get("id") if isinstance(answer, dict) else None
+        target = path if _path_id(path) or not isinstance(created, int) else f"{path}/{created}"
+        self._written[target] = answer
+        return httpx.Response(200, json=answer)
+
+    def _echo(self, path: str, body: Any) -> Any:
+        name = _resource_name(path)
+        inner = body.get(name) if isinstance(body, dict) and name in body else body
+        if not isinstance(inner, dict):
+            return {}
+        obj = copy.deepcopy(inner)
+        obj.setdefault("id", _path_id(path) or next(self._ids))
+        obj.setdefault("type", "dry_run")
+        obj.setdefault("name", "dry run")
+        self._number_steps(obj.get("workflow"))
+        return {**obj, name: obj}
+
+    def _number_steps(self, steps: Any) -> None:
+        for step in steps if isinstance(steps, list) else []:
+            if isinstance(step, dict):
+                if "name" in step:
+                    step.setdefault("action_id", next(self._ids))
+                self._number_steps(step.get("then"))
+                self._number_steps(step.get("else"))
+
+
+def _parts(path: str) -> list[str]:
+    """Path segments without ``v1`` and the ``environments/{id}`` workspace scope."""
+    parts = [p for p in path.strip("/").split("/") if p and p != "v1"]
+    return parts[2:] if parts[:1] == ["environments"] else parts
+
+
+def _resource_name(path: str) -> str:
+    """``/v1/campaigns/5/actions/7/language/fr`` → ``action``: the last collection followed by
+    an id, else the last segment; singular."""
+    parts = _parts(path)
+    named = [parts[i] for i in range(len(parts) - 1) if parts[i + 1].isdigit()]
+    chosen = named[-1] if named else (parts[-1] if parts else "object")
+    return chosen.removesuffix("s")
+
+
+def _path_id(path: str) -> int | None:
+    """The id of the object a path names (an update's target), if any."""
+    ids = [int(p) for p in _parts(path) if p.isdigit()]
+    return ids[-1] if ids else None
+
+
+def _client(transport: RecordingTransport, workspace_id: int | None) -> ApiClient:
+    secret = Secret("dry-run")  # never leaves the process: the transport sends nothing
+    return ApiClient(Endpoints(_APP, _JOURNEYS), Credentials(secret, secret),
+                     workspace_id=workspace_id, transport=transport,
+                     retry=RetryPolicy(max_attempts=1), limiter=RateLimiter(enabled=False))
+
+
+async def planned_requests(plan: Plan, workspace: Workspace, live: LiveState) -> DryRun:
+    """Every request apply would send for ``plan`` against ``live`` (read just before)."""
+    from cioctl.engine import _with_real_values, id_book
+    from cioctl.environments import workspace_id_of
+
+    desired = desired_resources(workspace)
+    changes = tuple(_with_real_values(c, desired, live) for c in plan.changes if c.executable)
+    transport = RecordingTransport()
+    out = DryRun()
+
+    def seen(result: ChangeResult) -> None:
+        transport.claim(result.address)
+        if result.status is not Status.APPLIED:
+            out.unknown.append(result)
+
+    async with _client(transport, workspace_id_of(workspace.environment)) as client:
+        result = await run_changes(client, changes, id_book(live), on_result=seen,
+                                   concurrency=1)
+        ledger = next_ledger(plan, result)
+        if ledger != frozenset(plan.ledger):
+            await write_ledger(client, ledger, live.ledger_id)
+            transport.claim(LEDGER_ADDRESS)
+    out.requests = transport.recorded
+    return out

@@ -1,0 +1,111 @@
+"""The apply-side preflight: modes, defaults, and the refusal it raises."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import anyio
+import httpx
+import pytest
+
+from cioctl.contract.document import ContractUnavailableError
+from cioctl.contract.preflight import (
+    ContractDisagreementError,
+    ContractMode,
+    apply_preflight,
+    default_mode,
+)
+from cioctl.engine import load_valid_workspace, make_plan
+from cioctl.environments import open_client
+from cioctl.model.config import Environment
+from cioctl.model.workspace import Workspace
+from cioctl.plan.build import wanted_addresses
+from cioctl.plan.value import Plan
+from cioctl.state.desired import desired_resources
+from cioctl.state.live import LiveState, read_live
+from tests.contract.test_doctor_contract import app_variant
+from tests.contract.test_validate import APP_DOCUMENT
+
+
+def planned(root: Path) -> tuple[Workspace, Plan, LiveState]:
+    ws = load_valid_workspace(root, "local", os.environ)
+
+    async def run() -> tuple[Plan, LiveState]:
+        async with open_client(ws.root, ws.config, "local", os.environ) as client:
+            plan = await make_plan(ws, client)
+            return plan, await read_live(client, wanted_addresses(desired_resources(ws)))
+
+    plan, live = anyio.run(run)
+    return ws, plan, live
+
+
+def preflight(root: Path, mode: ContractMode, document: Path) -> list[str]:
+    ws, plan, live = planned(root)
+    return anyio.run(lambda: apply_preflight(plan, ws, live, mode, sources=[str(document)]))
+
+
+def test_strict_refuses_with_the_field_level_report(example_copy: Path, tmp_path: Path) -> None:
+    with pytest.raises(ContractDisagreementError) as caught:
+        preflight(example_copy, ContractMode.STRICT, app_variant(tmp_path, "integer"))
+    message = caught.value.message
+    assert "nothing was changed" in message
+    assert "error: POST /v1/snippets /value: expected type integer, got string [snippet:" \
+        in message
+    assert "--contract warn" in str(caught.value.hint)
+    assert "info:" not in message and "no document covers were not checked" in message
+
+
+def test_warn_reports_and_goes_on(example_copy: Path, tmp_path: Path) -> None:
+    warnings = preflight(example_copy, ContractMode.WARN, app_variant(tmp_path, "integer"))
+    assert any(w.startswith("error: POST /v1/snippets /value") for w in warnings)
+
+
+def test_strict_passes_when_the_bodies_fit(example_copy: Path) -> None:
+    warnings = preflight(example_copy, ContractMode.STRICT, APP_DOCUMENT)
+    assert not any(w.startswith("error") for w in warnings)
+
+
+def test_off_does_not_even_load_the_document(example_copy: Path, tmp_path: Path) -> None:
+    assert preflight(example_copy, ContractMode.OFF, tmp_path / "absent.json") == []
+
+
+@pytest.mark.parametrize(("env", "mode"), [
+    (Environment(backend="embedded"), ContractMode.OFF),
+    (Environment(region="us", workspace_id=5), ContractMode.STRICT),
+    (Environment(endpoint="http://127.0.0.1:8080", workspace_id=5), ContractMode.OFF),
+])
+def test_the_default_mode(env: Environment, mode: ContractMode) -> None:
+    assert default_mode(env) is mode
+
+
+def test_an_unavailable_document_refuses_strict_and_warns_in_warn_mode(
+    example_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("no route to host", request=request)
+
+    monkeypatch.setenv("CIOCTL_CONTRACT_CACHE", str(tmp_path / "empty-cache"))
+    ws, plan, live = planned(example_copy)
+
+    def run(mode: ContractMode) -> list[str]:
+        return anyio.run(lambda: apply_preflight(
+            plan, ws, live, mode, sources=["https://docs.example.test/openapi.json"],
+            transport=httpx.MockTransport(down)))
+
+    with pytest.raises(ContractUnavailableError) as caught:
+        run(ContractMode.STRICT)
+    assert "nothing was changed" in caught.value.message
+    assert "--contract warn" in str(caught.value.hint)
+    [note] = run(ContractMode.WARN)
+    assert note.startswith("contract not checked: the contract document https://docs.")
+
+
+def test_apply_sources() -> None:
+    from cioctl.contract.document import APP_URL, JOURNEYS_URL
+    from cioctl.contract.preflight import apply_sources
+
+    assert apply_sources({}) == [JOURNEYS_URL, APP_URL]
+    assert apply_sources({"CIOCTL_CONTRACT_DOCUMENTS": " a.json, https://x.test/o.json ,"}) == [
+        "a.json", "https://x.test/o.json"]
+    assert apply_sources({"CIOCTL_CONTRACT_DOCUMENTS": "default"}) == [JOURNEYS_URL, APP_URL]

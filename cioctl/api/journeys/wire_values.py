@@ -91,8 +91,11 @@ def to_wire(value_type: ValueType, value: object) -> str:
         if not math.isfinite(value):
             raise WireValueError(f"{value} is not a finite number")
         text = repr(value)
-        # An exponent (1e+20) may not parse on the service; write plain decimals instead.
-        return format(Decimal(text), "f") if "e" in text or "E" in text else text
+        if "e" not in text:
+            return text
+        # An exponent (1e+20) may not parse on the service; write plain decimals instead: a
+        # whole float as its exact integer, a tiny one as the shortest decimal that reads back.
+        return str(int(value)) if value.is_integer() else format(Decimal(text), "f")
     if isinstance(value, str):
         return value
     raise WireValueError(f"{value!r} cannot be written as a filter value")

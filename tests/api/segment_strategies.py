@@ -72,22 +72,16 @@ CONDITIONS = st.recursive(LEAVES, lambda children: st.one_of(
 _AGES = st.sampled_from([0, 60, 3600, 86400 * 3, 86400 * 10, 86400 * 40])
 
 
-@st.composite
-def _event_row(draw: st.DrawFn) -> tuple[str, int, dict[str, Any]]:
-    name = draw(st.sampled_from(sorted(PROPERTIES)))
-    props = {p: draw(_HELD[t]) for p, t in PROPERTIES[name].items() if draw(st.booleans())}
-    return name, draw(_AGES), props
-
-
-@st.composite
-def person(draw: st.DrawFn) -> Person:
-    """A person with some attributes missing, some events and a profile age."""
-    return Person(
-        attributes={n: draw(_HELD[t]) for n, t in ATTRIBUTES.items() if draw(st.booleans())},
-        segments={k: draw(st.booleans()) for k in SEGMENT_IDS},
-        events=draw(st.lists(_event_row(), max_size=4)),
-        data_age=draw(st.sampled_from([0, 100, 86400 * 8, 86400 * 40])),
-    )
-
-
-PEOPLE = person()
+_EVENT_ROWS = st.one_of(*[
+    st.tuples(st.just(name), _AGES,
+              st.fixed_dictionaries({}, optional={p: _HELD[t] for p, t in props.items()}))
+    for name, props in sorted(PROPERTIES.items())
+])
+PEOPLE = st.builds(
+    Person,
+    attributes=st.fixed_dictionaries({}, optional={n: _HELD[t] for n, t in ATTRIBUTES.items()}),
+    segments=st.fixed_dictionaries({k: st.booleans() for k in SEGMENT_IDS}),
+    events=st.lists(_EVENT_ROWS, max_size=4),
+    data_age=st.sampled_from([0, 100, 86400 * 8, 86400 * 40]),
+)
+"""A person with some attributes missing, some events and a profile age."""

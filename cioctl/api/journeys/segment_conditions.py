@@ -83,14 +83,14 @@ def encode(
 
 def decode(wire: object, segment_keys: Mapping[int, str], types: ValueTypes) -> Condition:
     """Wire conditions (untrusted JSON) as the canonical definitions tree."""
-    items = wire.get("and") if isinstance(wire, dict) and len(wire) == 1 else None
+    items = wire.get("and") if isinstance(wire, dict) else None
     if not isinstance(items, list) or not items:
         raise SegmentWireError(f"expected {{\"and\": [...]}} at the root, got {wire!r}")
     return _tree([_group(item, segment_keys, types) for item in items])
 
 
 def _group(item: object, keys: Mapping[int, str], types: ValueTypes) -> Clause:
-    if isinstance(item, dict) and set(item) == {"or"}:
+    if isinstance(item, dict) and "or" in item:
         leaves = item["or"]
         if not isinstance(leaves, list) or not leaves:
             raise SegmentWireError(f"an 'or' group holds no leaves: {item!r}")

@@ -282,3 +282,22 @@ def test_every_count_rule_and_its_negation_is_exact_under_the_profile_age_rule(
         for data_age in (0, 86400):  # the window not yet covered / covered (semantics §3.2)
             person = Person(events=[("logged_in", 10, {})] * count, data_age=data_age)
             assert evaluate(back, person) == evaluate(condition, person), (count, data_age)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-2, 3) | st.sampled_from(
+        ["and", "or", "event", "attribute_change", "to", "eq", "!eq", "exists", "gt",
+         "timestamp_gta", "plan", "score", "feature_used", "feature", "1", "x"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(
+        ["and", "or", "event", "segment", "id", "type", "name", "filters", "field",
+         "operator", "value", "inverse", "times", "within"]), inner, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=300)
+@given(st.one_of(_JSON, st.builds(lambda e: {"and": [{"or": [e]}]}, _JSON)))
+def test_decode_of_any_json_gives_a_condition_or_a_wire_error(body: Any) -> None:
+    try:
+        decode(body, SEGMENT_KEYS, TYPES)
+    except SegmentWireError as error:
+        assert error.hint

@@ -35,6 +35,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from pydantic import ValidationError
+
 from cioctl.api.journeys.errors import SegmentWireError
 from cioctl.api.journeys.formula import Clause, Literal, Refusal
 from cioctl.api.journeys.normal_form import MAX_CNF_LEAVES, normalize
@@ -86,7 +88,10 @@ def decode(wire: object, segment_keys: Mapping[int, str], types: ValueTypes) -> 
     items = wire.get("and") if isinstance(wire, dict) else None
     if not isinstance(items, list) or not items:
         raise SegmentWireError(f"expected {{\"and\": [...]}} at the root, got {wire!r}")
-    return _tree([_group(item, segment_keys, types) for item in items])
+    try:
+        return _tree([_group(item, segment_keys, types) for item in items])
+    except ValidationError as exc:  # a shape the checks above let through: still no traceback
+        raise SegmentWireError(f"a leaf does not form a valid definition: {exc}") from None
 
 
 def _group(item: object, keys: Mapping[int, str], types: ValueTypes) -> Clause:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from cioctl.checks.cycles import segment_cycles
-from cioctl.checks.expressible import expressible_problems
 from cioctl.checks.liquid import liquid_problems
 from cioctl.checks.references import reference_problems
 from cioctl.checks.symbols import Symbols
@@ -18,5 +17,4 @@ def run_checks(workspace: Workspace) -> list[CioctlError]:
     problems.extend(reference_problems(workspace, symbols))
     problems.extend(segment_cycles(workspace))
     problems.extend(liquid_problems(workspace, symbols))
-    problems.extend(expressible_problems(workspace, symbols))
     return problems

@@ -6,7 +6,8 @@ decodes back to its canonical form. Undeclared names and operator/type misfits a
 reference check, which reports them with its own hints.
 
 Flow conditions (``filter``, branch ``if``, ``wait_until``) travel in a different, flat wire
-form (evidence §5) and are not checked here.
+form (evidence §5) and are not checked here. The check is not registered in ``run_checks``
+yet: that belongs to the step that wires the codec into the client and the emulator.
 """
 
 from __future__ import annotations

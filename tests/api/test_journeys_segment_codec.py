@@ -19,6 +19,7 @@ from cioctl.api.journeys.segment_conditions import (
     refusals,
 )
 from cioctl.errors import CioctlError
+from cioctl.model.conditions import EventCondition
 from cioctl.model.types import OPERATORS_BY_TYPE, VALUELESS_OPERATORS, Operator
 from tests.api.segment_codec_support import (
     ATTRIBUTES,
@@ -196,6 +197,14 @@ def test_decode_refuses_what_the_definitions_cannot_say(body: Any, message: str)
         decode(body, SEGMENT_KEYS, TYPES)
     assert message in caught.value.message
     assert caught.value.hint and "manual: true" in caught.value.hint
+
+
+def test_a_zero_window_is_refused_because_within_0_means_ever_on_the_wire() -> None:
+    # The model refuses `within: 0s` too (on main); built without validation, the codec still
+    # refuses rather than writing `within: 0`, which the wire reads as "ever" (evidence §4).
+    empty = EventCondition.model_construct(event="logged_in", within="0s", where=[])
+    with pytest.raises(InexpressibleConditionError, match="empty window"):
+        encode(empty, SEGMENT_IDS, TYPES)
 
 
 def test_encode_raises_the_first_refusal_and_a_missing_segment_id() -> None:

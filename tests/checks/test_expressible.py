@@ -83,9 +83,6 @@ all:
      "list at least one value, or remove the condition"),
     ("{event: feature_used, at_least: 0}", 4, "segment 'S': 'at_least: 0' always matches",
      "remove the condition, or count from 1"),
-    ("{event: feature_used, within: 0d}", 4,
-     "segment 'S': 'within: 0d' is an empty window and matches no event",
-     "leave 'within' out to count events ever"),
     ("event: feature_used\nwhere:\n  - {property: count, operator: gt, value: 1}\n"
      "  - {property: feature, operator: in, value: [a, b]}", 7,
      "segment 'S': 'in' on property 'feature' of event 'feature_used' can only be the event's "

@@ -102,6 +102,9 @@ def to_wire(value_type: ValueType, value: object) -> str:
 
 
 _INTEGER = re.compile(r"^-?[0-9]+$")
+# A whole number beyond 2^53 - 1 was written from a float (definitions refuse such integers,
+# JSON readers hold them as doubles): read it back as that float, exactly.
+_SAFE_INTEGER = 2**53 - 1
 
 
 def from_wire(value_type: ValueType | None, text: str) -> object:
@@ -111,7 +114,7 @@ def from_wire(value_type: ValueType | None, text: str) -> object:
             raise WireValueError(f"'{text}' is not an integer")
         return int(text)
     if value_type is ValueType.NUMBER:
-        if _INTEGER.match(text):
+        if _INTEGER.match(text) and abs(int(text)) <= _SAFE_INTEGER:
             return int(text)
         try:
             number = float(text)

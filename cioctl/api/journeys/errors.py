@@ -1,0 +1,16 @@
+"""Errors of the Journeys codecs."""
+
+from __future__ import annotations
+
+from cioctl.errors import CioctlError
+
+
+class SegmentWireError(CioctlError):
+    """Segment conditions read from the service that the definitions cannot say exactly."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(
+            f"segment conditions from Customer.io: {message}",
+            hint="edit the segment in Customer.io into a form cioctl can express "
+            "(docs/journeys-wire.md), or manage it as manual: true",
+        )

@@ -8,7 +8,14 @@ from pathlib import Path
 
 from cioctl.api.http import ApiClient
 from cioctl.apply.audit import AuditLog
-from cioctl.apply.ledger import next_ledger, write_ledger
+from cioctl.apply.ledger import (
+    delete_duplicates,
+    ledger_after,
+    ledger_before,
+    released,
+    write_ledger,
+)
+from cioctl.apply.replace import finish_replaces
 from cioctl.apply.runner import ApplyResult, ChangeResult, OnResult, run_changes
 from cioctl.apply.wire import IdBook
 from cioctl.errors import CioctlError, ValidationFailedError
@@ -32,6 +39,10 @@ class StalePlanError(CioctlError):
 
 class MissingCredentialsError(CioctlError):
     """Changes need a credential the environment does not have."""
+
+
+class OwnershipError(CioctlError):
+    """The ledger could not be written before the changes (so none ran)."""
 
 
 def load_valid_workspace(root: Path, env: str, environ: Mapping[str, str]) -> Workspace:
@@ -120,16 +131,40 @@ def _live_resource(change: Change, live: LiveState) -> Resource | None:
 
 @dataclass(frozen=True)
 class ApplyOutcome:
-    """What apply did, and whether the ledger write worked."""
+    """What apply did, whether the last ledger write worked, and which data-index entries it
+    stopped managing (no API deletes them)."""
 
     result: ApplyResult
     ledger_error: str | None = None
+    released: tuple[str, ...] = ()
+
+
+async def _record_before(client: ApiClient, changes: tuple[Change, ...],
+                         live: LiveState) -> tuple[frozenset[str], int | None, str | None]:
+    """Write the ledger before any change (see :mod:`cioctl.apply.ledger`), merging duplicate
+    ledger collections; returns the rows, the ledger's id and any merge problem."""
+    ledger = ledger_before(changes, live)
+    if ledger == live.ledger and not live.ledger_duplicates:
+        return ledger, live.ledger_id, None
+    try:
+        ledger_id = await write_ledger(client, ledger, live.ledger_id)
+    except CioctlError as error:
+        raise OwnershipError(
+            f"could not record ownership before applying: {error.message}; nothing was "
+            "changed", hint="check that the App API is reachable and the key may write "
+            "collections, then apply again") from None
+    try:
+        await delete_duplicates(client, live.ledger_duplicates)
+    except CioctlError as error:
+        return ledger, ledger_id, f"could not delete a duplicate ledger: {error.message}"
+    return ledger, ledger_id, None
 
 
 async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
                        audit: AuditLog, on_result: OnResult | None = None,
                        concurrency: int = 8) -> ApplyOutcome:
-    """Preflight against a fresh read of the live workspace, then run every change."""
+    """Preflight against a fresh read of the live workspace, record ownership, run every
+    change, finish replaces, then tidy the ledger."""
     live = await read_live(client, wanted_addresses(desired_resources(workspace)))
     preflight(plan, workspace, live)
 
@@ -141,13 +176,19 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
     desired = desired_resources(workspace)
     executable = tuple(_with_real_values(c, desired, live) for c in plan.changes
                        if c.executable)
-    result = await run_changes(client, executable, id_book(live), on_result=record,
+    ledger, ledger_id, merge_error = await _record_before(client, plan.changes, live)
+    ids = id_book(live)
+    result = await run_changes(client, executable, ids, on_result=record,
                                concurrency=concurrency)
-    ledger = next_ledger(plan, result)
-    if ledger == frozenset(plan.ledger):
-        return ApplyOutcome(result)
+    result = await finish_replaces(client, executable, result, ids, record)
+    after = ledger_after(ledger, live.ledger, executable, result)
+    gone = released(plan.changes)
+    if after == ledger:
+        return ApplyOutcome(result, merge_error, gone)
     try:
-        await write_ledger(client, ledger, live.ledger_id)
+        await write_ledger(client, after, ledger_id)
     except CioctlError as error:
-        return ApplyOutcome(result, f"could not record ownership: {error.message}")
-    return ApplyOutcome(result)
+        return ApplyOutcome(result, f"could not tidy the ownership ledger: {error.message} "
+                            "(what this apply created was recorded before it ran; the next "
+                            "apply tidies the rest)", gone)
+    return ApplyOutcome(result, merge_error, gone)

@@ -43,6 +43,9 @@ class Plan:
     managed_count: int = 0
     format: int = PLAN_FORMAT
     ledger: tuple[str, ...] = field(default=())
+    # Ids of further ``cioctl_managed`` collections (concurrent applies each created one):
+    # apply merges their rows into the first and deletes them.
+    ledger_merge: tuple[int, ...] = ()
 
     @property
     def summary(self) -> dict[str, int]:
@@ -53,7 +56,7 @@ class Plan:
     @property
     def has_changes(self) -> bool:
         """Whether applying would do (or ask for) anything."""
-        return bool(self.changes)
+        return bool(self.changes or self.ledger_merge)
 
     def to_data(self) -> dict[str, Any]:
         """The plan as JSON-ready data (the ``--out`` file and the JSON rendering)."""

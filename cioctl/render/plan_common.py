@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from cioctl.plan.change import Action, Change, FieldChange, Flag
+from cioctl.plan.value import Plan
 from cioctl.render.mask import mask_value
 from cioctl.state.kinds import Surface
 
@@ -72,3 +73,12 @@ def notes(change: Change) -> list[str]:
 def summary_line(summary: dict[str, int]) -> str:
     """``3 to create, 1 to update, …``."""
     return ", ".join(f"{summary[str(a)]} {ACTION_VERB[a]}" for a in Action)
+
+
+def lock_note(plan: Plan) -> str | None:
+    """For a real workspace: there is no apply lock, so say what the lock is."""
+    if plan.backend == "embedded":
+        return None
+    return ("No lock: Customer.io has nothing to lock with, so two applies to one environment "
+            "at once can duplicate resources. Run one at a time; in CI the concurrency group "
+            "per workspace and environment is the lock.")

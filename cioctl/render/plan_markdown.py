@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from cioctl.plan.change import SYMBOLS, Action, Change, FieldChange
 from cioctl.plan.value import Plan
-from cioctl.render.plan_common import ACTION_VERB, SURFACE_LABEL, notes, short, shown_fields
+from cioctl.render.plan_common import (
+    ACTION_VERB,
+    SURFACE_LABEL,
+    lock_note,
+    notes,
+    short,
+    shown_fields,
+)
 
 COMMENT_LIMIT = 65_536
 MARKER = "<!-- cioctl-plan -->"
@@ -72,6 +79,9 @@ def _footer(plan: Plan) -> list[str]:
         names = ", ".join(f"`{u.kind}:{u.key}`" for u in plan.unmanaged[:50])
         more = f" and {len(plan.unmanaged) - 50} more" if len(plan.unmanaged) > 50 else ""
         lines.insert(0, f"_Unmanaged (not in code, left alone): {names}{more}_\n")
+    note = lock_note(plan)
+    if note and plan.has_changes:
+        lines.insert(0, f"_{note}_\n")
     return lines
 
 

@@ -13,7 +13,8 @@ Grammar (comma-separated ``key=value`` items, any order, each at most once)::
     fail=PUT:/v1/collections/
                           every request with that method whose path starts with that prefix
                           answers 500 (not processed): a deterministic failure of one kind of
-                          write, e.g. the ownership ledger's or a replace's second step
+                          write, e.g. the ownership ledger's or a replace's second step;
+                          several routes are separated by ``|``
 
 Rates are probabilities in [0, 1]. Every request draws the same number of values from one
 ``random.Random(seed)``, so a given sequence of requests meets the same faults each run.
@@ -40,7 +41,7 @@ FAULTS_HELP = (
     "each request; 429=RATE starts a burst of 429s with Retry-After (burst=N requests, default "
     "3); 5xx=RATE answers 500/502/503; drop=RATE drops the connection before processing; "
     "lost=RATE processes the request (writes commit) then drops the connection; "
-    "fail=METHOD:/path-prefix answers 500 to every matching request. RATE is a "
+    "fail=METHOD:/path-prefix[|…] answers 500 to every matching request. RATE is a "
     "probability in [0,1]; faults are drawn from --seed and reproducible. "
     "Example: latency=10-80ms,429=0.1,5xx=0.05,drop=0.02,lost=0.05"
 )
@@ -67,12 +68,15 @@ class FaultSpec:
     rate_drop: float = 0.0
     rate_lost: float = 0.0
     burst: int = 3
-    fail: str = ""  # "METHOD:/path-prefix": those requests always fail
+    fail: str = ""  # "METHOD:/path-prefix|…": those requests always fail
 
     def fails(self, method: str, path: str) -> bool:
         """Whether ``fail`` names this request."""
-        wanted_method, _, prefix = self.fail.partition(":")
-        return bool(self.fail) and method == wanted_method and path.startswith(prefix)
+        for route in filter(None, self.fail.split("|")):
+            wanted_method, _, prefix = route.partition(":")
+            if method == wanted_method and path.startswith(prefix):
+                return True
+        return False
 
     @classmethod
     def parse(cls, spec: str) -> FaultSpec:
@@ -91,7 +95,7 @@ class FaultSpec:
         return cls(**values)  # type: ignore[arg-type]
 
 
-_FAIL = re.compile(r"^(GET|POST|PUT|DELETE):/\S*$")
+_FAIL = re.compile(r"^(GET|POST|PUT|DELETE):/[^|\s]*(\|(GET|POST|PUT|DELETE):/[^|\s]*)*$")
 
 
 def _parse_item(key: str, value: str) -> dict[str, float | int | str]:

@@ -56,7 +56,7 @@ def test_ctrl_c_during_apply_orphans_nothing(example_copy: Path) -> None:
                if line["result"] == "applied"}
     assert created, "nothing was applied before the interrupt: the test proves nothing"
     after = _plan_json(example_copy, env)
-    assert [c["address"] for c in after["changes"] if "adopt" in c["flags"]] == []
+    assert [c["kind"] + ":" + c["key"] for c in after["changes"] if "adopt" in c["flags"]] == []
     for path in example_copy.rglob("*.yaml"):
         if path.name != "workspace.yaml":
             path.unlink()

@@ -1,6 +1,6 @@
-"""Ownership that survives: released data-index entries, duplicate copies and duplicate
-ledgers (what concurrent applies leave), resolved toward what live resources refer to.
-Embedded workspace, real objects throughout."""
+"""Ownership that survives what concurrent applies leave: duplicate copies and duplicate
+ledgers, resolved toward what live resources refer to. Embedded workspace, real objects
+throughout."""
 
 from __future__ import annotations
 
@@ -15,28 +15,7 @@ from cioctl.model.config import LOCAL, WorkspaceConfig
 from cioctl.plan.change import Action, Flag
 from cioctl.state.duplicates import segment_ids_in
 from cioctl.state.kinds import LEDGER_COLLECTION, owner_tag
-from tests.cli.conftest import Cli, cli  # noqa: F401  (the fixture)
-from tests.plan.engine_helpers import apply, edit, plan
-
-PHONE = "  - {name: phone, type: string, format: phone, sensitive: true}\n"
-
-
-def test_removed_attribute_is_released_once_and_later_plans_are_clean(
-        example_copy: Path, cli: Cli) -> None:
-    apply(example_copy)
-    edit(example_copy / "data/attributes.yaml", PHONE, "")
-    (change,) = plan(example_copy).changes
-    assert change.action is Action.UNSUPPORTED and change.address == "attribute:phone"
-    assert "apply stops managing it" in (change.reason or "")
-    code, out = cli("apply", "-w", str(example_copy), "--auto-approve")
-    assert code == 0, out
-    assert "cioctl stopped managing attribute:phone, delete it in the UI" in out
-    code, out = cli("plan", "-w", str(example_copy), "--detailed-exitcode")
-    assert code == 0 and "No changes" in out, out
-    code, out = cli("drift", "-w", str(example_copy))
-    assert code == 0, out
-    code, out = cli("apply", "-w", str(example_copy), "--auto-approve")
-    assert code == 0 and "stopped managing" not in out, out
+from tests.plan.engine_helpers import apply, plan
 
 
 def _config() -> WorkspaceConfig:

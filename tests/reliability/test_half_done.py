@@ -193,16 +193,17 @@ def test_two_applies_at_once_then_cleanup_converges_without_dangling(
         racing = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, env=env) for _ in range(2)]
         outputs = [p.communicate(timeout=240)[0] for p in racing]
-        assert all("No lock: Customer.io has nothing to lock with" in o for o in outputs)
+        assert all("No lock: Customer.io has nothing to lock with" in o for o in outputs), \
+            outputs
         ws = _served(root, original, url)
         cleanup = _plan(ws, url)
         assert cleanup.ledger_merge or any(c.action is Action.DELETE for c in cleanup.changes), \
-            "the applies did not race: the test proves nothing"
+            f"the applies did not race: the test proves nothing {outputs}"
         assert not [c for c in cleanup.changes if Flag.ADOPT in c.flags]
         for _ in range(2):  # the racing applies may have left failures of their own
             if not _plan(ws, url).has_changes:
                 break
             _apply(ws, url, tmp_path)
         final = _plan(ws, url)
-        assert final.changes == () and final.ledger_merge == ()
+        assert final.changes == () and final.ledger_merge == (), (final.changes, outputs)
         assert anyio.run(_dangling, url) == []

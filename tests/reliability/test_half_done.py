@@ -140,6 +140,27 @@ def test_replace_whose_old_copy_cannot_be_deleted_is_reported_half_done(
         assert anyio.run(_dangling, url) == []
 
 
+def test_replace_whose_referrer_cannot_be_repointed_keeps_the_old_copy(
+        root: Path, tmp_path: Path) -> None:
+    original = (root / "workspace.yaml").read_text()
+    with _serve(tmp_path) as url:
+        assert _apply(_served(root, original, url), url, tmp_path).result.ok
+    _make_beta_testers_data_driven(root)
+    with _serve(tmp_path, fail="PUT:/v1/environments/1/campaigns/") as url:
+        outcome = _apply(_served(root, original, url), url, tmp_path)
+    results = {r.address: r for r in outcome.result.results}
+    assert results["flow:trial_conversion"].status is Status.FAILED
+    replaced = results["segment:beta_testers"]
+    assert replaced.status is Status.FAILED and "half done" in replaced.detail
+    assert "flow:trial_conversion still refers to it (failed)" in replaced.detail
+    with _serve(tmp_path) as url:
+        ws = _served(root, original, url)
+        assert anyio.run(_dangling, url) == []  # the flow still has the old copy
+        assert _apply(ws, url, tmp_path).result.ok
+        assert _plan(ws, url).changes == ()
+        assert anyio.run(_dangling, url) == []
+
+
 def test_replace_whose_new_copy_cannot_be_created_keeps_the_old_one(
         root: Path, tmp_path: Path) -> None:
     original = (root / "workspace.yaml").read_text()

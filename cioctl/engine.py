@@ -13,6 +13,7 @@ from cioctl.apply.ledger import (
     ledger_after,
     ledger_before,
     released,
+    tidy_ledger,
     write_ledger,
 )
 from cioctl.apply.replace import finish_replaces
@@ -186,7 +187,7 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
     if after == ledger:
         return ApplyOutcome(result, merge_error, gone)
     try:
-        await write_ledger(client, after, ledger_id)
+        await tidy_ledger(client, ledger, after, ledger_id)
     except CioctlError as error:
         return ApplyOutcome(result, f"could not tidy the ownership ledger: {error.message} "
                             "(what this apply created was recorded before it ran; the next "

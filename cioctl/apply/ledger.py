@@ -117,6 +117,19 @@ async def write_ledger(client: ApiClient, ledger: frozenset[str], ledger_id: int
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
+async def tidy_ledger(client: ApiClient, recorded: frozenset[str], after: frozenset[str],
+                      ledger_id: int | None) -> None:
+    """Drop the rows ``after`` no longer has from the ledger as it is *now*: another apply
+    may have added rows since this one recorded its own (real workspaces have no lock), and
+    a plain overwrite would lose them."""
+    current = recorded
+    if ledger_id is not None:
+        content = await api_collections.get_collection_content(client, ledger_id)
+        current = frozenset(str(r.get("address")) for r in
+                            (content if isinstance(content, list) else []) if isinstance(r, dict))
+    await write_ledger(client, current - (recorded - after), ledger_id)
+
+
 async def _existing_ledger(client: ApiClient) -> int | None:
     found = sorted(c.id for c in await api_collections.list_collections(client)
                    if c.name == LEDGER_COLLECTION)

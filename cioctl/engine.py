@@ -8,7 +8,15 @@ from pathlib import Path
 
 from cioctl.api.http import ApiClient
 from cioctl.apply.audit import AuditLog
-from cioctl.apply.ledger import next_ledger, write_ledger
+from cioctl.apply.ledger import (
+    delete_duplicates,
+    ledger_after,
+    ledger_before,
+    released,
+    tidy_ledger,
+    write_ledger,
+)
+from cioctl.apply.replace import finish_replaces
 from cioctl.apply.runner import ApplyResult, ChangeResult, OnResult, run_changes
 from cioctl.apply.wire import IdBook
 from cioctl.errors import CioctlError, ValidationFailedError
@@ -46,6 +54,10 @@ class ForeignPlanError(CioctlError):
 
 class ChangedPlanError(StalePlanError):
     """A saved plan whose changes are not what apply would do now."""
+
+
+class OwnershipError(CioctlError):
+    """The ledger could not be written before the changes (so none ran)."""
 
 
 def load_valid_workspace(root: Path, env: str, environ: Mapping[str, str]) -> Workspace:
@@ -183,16 +195,39 @@ def _live_resource(change: Change, live: LiveState) -> Resource | None:
 
 @dataclass(frozen=True)
 class ApplyOutcome:
-    """What apply did, and whether the ledger write worked."""
+    """What apply did, whether the last ledger write worked, and which data-index entries it
+    stopped managing (no API deletes them)."""
 
     result: ApplyResult
     ledger_error: str | None = None
+    released: tuple[str, ...] = ()
+
+
+async def _record_before(client: ApiClient, changes: tuple[Change, ...],
+                         live: LiveState) -> tuple[frozenset[str], int | None, str | None]:
+    """Write the ledger before any change (see :mod:`cioctl.apply.ledger`), merging duplicate
+    ledger collections; returns the rows, the ledger's id and any merge problem."""
+    ledger = ledger_before(changes, live)
+    if ledger == live.ledger and not live.ledger_duplicates:
+        return ledger, live.ledger_id, None
+    try:
+        ledger_id = await write_ledger(client, ledger, live.ledger_id)
+    except CioctlError as error:
+        raise OwnershipError(
+            f"could not record ownership before applying: {error.message}; nothing was "
+            "changed", hint="check that the App API is reachable and the key may write "
+            "collections, then apply again") from None
+    try:
+        await delete_duplicates(client, live.ledger_duplicates)
+    except CioctlError as error:
+        return ledger, ledger_id, f"could not delete a duplicate ledger: {error.message}"
+    return ledger, ledger_id, None
 
 
 async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
                        audit: AuditLog, on_result: OnResult | None = None,
                        concurrency: int = 8) -> ApplyOutcome:
-    """Preflight against a fresh read of the live workspace, then run every change."""
+    """Preflight against a fresh read of the live workspace, then :func:`carry_out`."""
     desired = desired_resources(workspace)
     live = await read_live(client, wanted_addresses(desired))
     preflight(plan, workspace, live, desired)
@@ -206,15 +241,35 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
         if on_result:
             on_result(result)
 
-    executable = tuple(_with_real_values(c, desired, live) for c in fresh.changes
+    return await carry_out(fresh, desired, live, client, on_result=record,
+                           concurrency=concurrency)
+
+
+async def carry_out(plan: Plan, desired: dict[tuple[Kind, str], Resource], live: LiveState,
+                    client: ApiClient, *, on_result: OnResult,
+                    on_ledger: Callable[[], None] = lambda: None,
+                    concurrency: int = 8) -> ApplyOutcome:
+    """Record ownership, run every change, finish replaces, then tidy the ledger (apply after
+    its preflight; the contract dry run calls it too, so its requests are apply's own).
+    ``on_ledger`` is told after each ledger write."""
+    executable = tuple(_with_real_values(c, desired, live) for c in plan.changes
                        if c.executable)
-    result = await run_changes(client, executable, id_book(live), on_result=record,
+    ledger, ledger_id, merge_error = await _record_before(client, plan.changes, live)
+    on_ledger()
+    ids = id_book(live)
+    result = await run_changes(client, executable, ids, on_result=on_result,
                                concurrency=concurrency)
-    ledger = next_ledger(fresh, result)
-    if ledger == frozenset(fresh.ledger):
-        return ApplyOutcome(result)
+    result = await finish_replaces(client, executable, result, ids, on_result)
+    after = ledger_after(ledger, live.ledger, executable, result)
+    gone = released(plan.changes)
+    if after == ledger:
+        return ApplyOutcome(result, merge_error, gone)
     try:
-        await write_ledger(client, ledger, live.ledger_id)
+        await tidy_ledger(client, ledger, after, ledger_id)
     except CioctlError as error:
-        return ApplyOutcome(result, f"could not record ownership: {error.message}")
-    return ApplyOutcome(result)
+        return ApplyOutcome(result, f"could not tidy the ownership ledger: {error.message} "
+                            "(what this apply created was recorded before it ran; the next "
+                            "apply tidies the rest)", gone)
+    finally:
+        on_ledger()
+    return ApplyOutcome(result, merge_error, gone)

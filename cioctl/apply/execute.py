@@ -3,11 +3,17 @@
 A create whose response is lost (the connection dropped after the request was sent) is never
 retried blindly: :func:`_recover_create` re-reads the workspace to see whether it landed, and
 only creates again when it did not.
+
+A replace creates the new copy first (segment and campaign names need not be unique, so it
+takes the same name and ownership tag) and leaves the old copy live: changes that refer to the
+resource then point at the new id, and :mod:`cioctl.apply.replace` deletes the old copy last.
+A failure at any step leaves both copies, never none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from cioctl.api import campaigns, data_index, reporting_webhooks, segments, snippets
@@ -28,8 +34,9 @@ async def execute(client: ApiClient, change: Change, ids: IdBook) -> int | None:
         await _delete(client, change)
         return None
     if change.action is Action.REPLACE:
-        await _delete(client, change)
-        return await _create(client, change, ids)
+        created = await _create(client, change, ids)
+        ids.retired[change.address] = _id(change)  # deleted once nothing refers to it
+        return created
     if change.action is Action.CREATE:
         return await _create(client, change, ids)
     return await _update(client, change, ids)
@@ -49,13 +56,13 @@ async def _recover_create(client: ApiClient, change: Change, ids: IdBook) -> int
     """Whether a create whose response was lost landed anyway (then its id, or 0)."""
     if change.kind is Kind.SEGMENT:
         found = [s for s in await segments.list_journeys_segments(client)
-                 if owner_tag(change.key) in s.tags]
+                 if owner_tag(change.key) in s.tags and s.id != change.live_id]
         if found:
             ids.segments[change.key] = found[0].id
             return found[0].id
     elif change.kind is Kind.FLOW:
         campaigns_found = [c for c in await campaigns.list_journeys_campaigns(client)
-                           if owner_tag(change.key) in c.tags]
+                           if owner_tag(change.key) in c.tags and c.id != change.live_id]
         if campaigns_found:
             ids.flows[change.key] = campaigns_found[0].id
             ids.action_ids[change.key] = campaigns_found[0].action_ids()
@@ -217,6 +224,11 @@ async def _update_contents(client: ApiClient, change: Change, ids: IdBook) -> No
 def _id(change: Change) -> int:
     assert change.live_id is not None, f"{change.address} has no live id"
     return change.live_id
+
+
+async def delete_copy(client: ApiClient, change: Change, live_id: int) -> None:
+    """Delete the copy ``live_id`` of ``change``'s resource (a replace's old copy)."""
+    await _delete(client, replace(change, action=Action.DELETE, live_id=live_id))
 
 
 async def _delete(client: ApiClient, change: Change) -> None:

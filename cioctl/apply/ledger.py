@@ -1,25 +1,35 @@
 """The ownership ledger: which name-identified resources cioctl manages.
 
-Segments and flows carry a ``cioctl:<key>`` tag. Snippets, collections, reporting webhooks and
-data-index entries have nowhere to keep one, so cioctl records the addresses it manages in a
-collection of the workspace itself, ``cioctl_managed`` (rows ``{"address": "snippet:x"}``).
-Living in the workspace, it is shared by every machine and CI run that applies there.
+Segments and flows carry a ``cioctl:<key>`` tag, written in the same request that creates
+them. Snippets, collections, reporting webhooks and data-index entries have nowhere to keep
+one, so cioctl records the addresses it manages in a collection of the workspace itself,
+``cioctl_managed`` (rows ``{"address": "snippet:x"}``), shared by every machine and CI run.
+
+Ownership must survive an apply that stops half-way (Ctrl-C, a crash, a failed write), so the
+ledger is written *before* any change: every address the plan may create or adopt is recorded
+first (one request), then the changes run, then one more write drops what did not happen
+(deletes, renames, creates that never started). A row whose resource does not exist — the
+create never ran or failed — means nothing: it is reconciled on read and pruned at the next
+write. Two writes per apply keep well within the rate limit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from cioctl.api import collections as api_collections
+from cioctl.api.errors import ApiConnectionError, ApiNotFound, ApiServerError
 from cioctl.api.http import ApiClient
 from cioctl.apply.runner import ApplyResult, Status
 from cioctl.model.base import slugify
 from cioctl.plan.change import Action, Change
-from cioctl.plan.value import Plan
-from cioctl.state.kinds import LEDGER_COLLECTION, Kind
+from cioctl.state.kinds import KINDS, LEDGER_COLLECTION, Kind
+from cioctl.state.live import LiveState
 
 LEDGER_KINDS = frozenset({Kind.SNIPPET, Kind.COLLECTION, Kind.REPORTING_WEBHOOK,
                           Kind.ATTRIBUTE, Kind.EVENT})
+_WRITES = (Action.CREATE, Action.UPDATE, Action.REPLACE)
 
 
 def ledger_address(change: Change, fields: dict[str, Any] | None) -> str:
@@ -30,28 +40,106 @@ def ledger_address(change: Change, fields: dict[str, Any] | None) -> str:
     return change.address
 
 
-def next_ledger(plan: Plan, result: ApplyResult) -> frozenset[str]:
-    """The ledger after ``result``: applied creates and updates in (a renamed resource's old
-    address out), applied deletes out."""
-    ledger = set(plan.ledger)
-    actions = {c.address: c for c in plan.changes}
-    for outcome in result.results:
-        change = actions[outcome.address]
-        if outcome.status is not Status.APPLIED or change.kind not in LEDGER_KINDS:
-            continue
-        if change.before is not None:
-            ledger.discard(ledger_address(change, change.before))
-        if change.action is Action.DELETE:
-            ledger.discard(change.address)
-        else:
+def released(changes: Sequence[Change]) -> tuple[str, ...]:
+    """Managed data-index entries whose definitions are gone: no API deletes them, so apply
+    stops managing them (drops their rows) instead of planning an undoable delete forever."""
+    return tuple(c.address for c in changes
+                 if c.action is Action.UNSUPPORTED and c.kind in LEDGER_KINDS
+                 and not KINDS[c.kind].deletable)
+
+
+def _exists(address: str, live: LiveState, live_addresses: set[str]) -> bool:
+    kind = address.partition(":")[0]
+    if kind not in {str(k) for k in Kind} or Kind(kind) in live.unreadable:
+        return True  # cannot tell: keep the row
+    return address in live_addresses
+
+
+def ledger_before(changes: Sequence[Change], live: LiveState) -> frozenset[str]:
+    """The ledger to record before any change runs: live rows whose resource exists, plus
+    every address the changes may create or adopt, minus released entries."""
+    live_addresses = {r.address for r in live.resources.values()}
+    ledger = {a for a in live.ledger if _exists(a, live, live_addresses)}
+    for change in changes:
+        if change.kind in LEDGER_KINDS and change.action in _WRITES and change.executable:
             ledger.add(ledger_address(change, change.after))
+    return frozenset(ledger - set(released(changes)))
+
+
+def ledger_after(recorded: frozenset[str], original: frozenset[str],
+                 changes: Sequence[Change], result: ApplyResult) -> frozenset[str]:
+    """The ledger once the changes ran: applied deletes and a renamed resource's old address
+    out; rows recorded for changes that never started (skipped, not run) back as they were.
+    A failed create keeps its row: it may have landed, and a row without a resource is
+    harmless (pruned at the next write)."""
+    ledger = set(recorded)
+    by_address = {c.address: c for c in changes}
+    for outcome in result.results:
+        change = by_address[outcome.address]
+        if change.kind not in LEDGER_KINDS:
+            continue
+        if outcome.status is Status.APPLIED and change.action is Action.DELETE:
+            ledger.discard(change.address)
+        elif outcome.status is Status.APPLIED and change.before is not None:
+            old, new = ledger_address(change, change.before), ledger_address(change, change.after)
+            if old != new:
+                ledger.discard(old)
+        elif outcome.status in (Status.SKIPPED, Status.NOT_RUN) and change.action in _WRITES:
+            address = ledger_address(change, change.after)
+            if address not in original:
+                ledger.discard(address)
     return frozenset(ledger)
 
 
-async def write_ledger(client: ApiClient, ledger: frozenset[str], ledger_id: int | None) -> None:
-    """Store the ledger (creating its collection the first time)."""
+CREATE_ATTEMPTS = 3
+
+
+async def write_ledger(client: ApiClient, ledger: frozenset[str], ledger_id: int | None) -> int:
+    """Store the ledger (creating its collection the first time); returns its id.
+
+    Creating it is a POST, which the client does not retry after a server or connection
+    error (it may have landed). As with any create, cioctl looks before trying again: if the
+    ledger now exists it is updated (an idempotent PUT), otherwise created again."""
     rows = [{"address": address} for address in sorted(ledger)]
-    if ledger_id is None:
-        await api_collections.create_collection(client, LEDGER_COLLECTION, data=rows)
-    else:
+    for attempt in range(CREATE_ATTEMPTS):
+        if ledger_id is None:
+            try:
+                created = await api_collections.create_collection(
+                    client, LEDGER_COLLECTION, data=rows)
+                return created.id
+            except (ApiConnectionError, ApiServerError):
+                if attempt == CREATE_ATTEMPTS - 1:
+                    raise
+                ledger_id = await _existing_ledger(client)
+                continue
         await api_collections.update_collection(client, ledger_id, LEDGER_COLLECTION, data=rows)
+        return ledger_id
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+async def tidy_ledger(client: ApiClient, recorded: frozenset[str], after: frozenset[str],
+                      ledger_id: int | None) -> None:
+    """Drop the rows ``after`` no longer has from the ledger as it is *now*: another apply
+    may have added rows since this one recorded its own (real workspaces have no lock), and
+    a plain overwrite would lose them."""
+    current = recorded
+    if ledger_id is not None:
+        content = await api_collections.get_collection_content(client, ledger_id)
+        current = frozenset(str(r.get("address")) for r in
+                            (content if isinstance(content, list) else []) if isinstance(r, dict))
+    await write_ledger(client, current - (recorded - after), ledger_id)
+
+
+async def _existing_ledger(client: ApiClient) -> int | None:
+    found = sorted(c.id for c in await api_collections.list_collections(client)
+                   if c.name == LEDGER_COLLECTION)
+    return found[0] if found else None
+
+
+async def delete_duplicates(client: ApiClient, duplicate_ids: Sequence[int]) -> None:
+    """Delete further ledger collections once their rows are merged into the first."""
+    for collection_id in duplicate_ids:
+        try:
+            await api_collections.delete_collection(client, collection_id)
+        except ApiNotFound:
+            continue  # another apply merged it already

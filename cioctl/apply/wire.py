@@ -28,6 +28,8 @@ class IdBook:
     collections: dict[str, int] = field(default_factory=dict)
     webhooks: dict[str, int] = field(default_factory=dict)
     action_ids: dict[str, dict[str, int]] = field(default_factory=dict)
+    # A replace's old copy by address: still live until everything points at the new one.
+    retired: dict[str, int] = field(default_factory=dict)
 
     def segment_id(self, key: str) -> int:
         """The live id of segment ``key``."""

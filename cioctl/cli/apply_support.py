@@ -100,6 +100,9 @@ def apply_and_report(plan: Plan, ws: Workspace, force_unlock: str | None = None)
     async def run() -> tuple[ApplyResult, str | None]:
         async with open_client(ws.root, ws.config, ws.environment_name, os.environ) as client:
             outcome = await execute_plan(plan, ws, client, audit=audit, on_result=seen)
+            for address in outcome.released:
+                typer.echo(f"note: no API deletes data-index metadata; cioctl stopped managing "
+                           f"{address}, delete it in the UI if it should go")
             return outcome.result, outcome.ledger_error
 
     with _lock(ws, force_unlock), bar or nullcontext():
@@ -146,6 +149,6 @@ def _summary(result: ApplyResult, ledger_error: str | None) -> None:
     counts = ", ".join(f"{result.count(s)} {s}" for s in Status)
     console.print(f"[bold]Apply:[/] {counts}.")
     if ledger_error:
-        console.print(f"[yellow]warning:[/] {ledger_error}; the next apply records it")
+        console.print(f"[yellow]warning:[/] {ledger_error}")
     if not result.ok and not result.interrupted:
         raise typer.Exit(1)

@@ -17,7 +17,8 @@ each wire module's parser finds it where it looks. Later bodies only take *ids* 
 A read of something written in the run answers what the write answered (a write that re-reads
 what it wrote sees it); any other read answers 404 (apply reads otherwise only to recover a
 lost create response, which cannot happen here). Changes run one at a time in plan order
-(``concurrency=1``), so each request is attributed to the plan address that sent it. A change
+(``concurrency=1``), so each request is attributed to the plan address that sent it (ledger
+writes to the ledger). A change
 that fails in the dry run (for example a reference nothing resolves) is reported with its
 reason: its requests cannot be known.
 
@@ -44,8 +45,7 @@ from cioctl.api.http import ApiClient, Credentials
 from cioctl.api.ratelimit import RateLimiter
 from cioctl.api.retry import RetryPolicy
 from cioctl.api.secret import Secret
-from cioctl.apply.ledger import next_ledger, write_ledger
-from cioctl.apply.runner import ChangeResult, Status, run_changes
+from cioctl.apply.runner import ChangeResult, Status
 from cioctl.contract.request import PlannedRequest
 from cioctl.model.workspace import Workspace
 from cioctl.plan.value import Plan
@@ -153,11 +153,9 @@ def _client(transport: RecordingTransport, workspace_id: int | None) -> ApiClien
 
 async def planned_requests(plan: Plan, workspace: Workspace, live: LiveState) -> DryRun:
     """Every request apply would send for ``plan`` against ``live`` (read just before)."""
-    from cioctl.engine import _with_real_values, id_book
+    from cioctl.engine import carry_out
     from cioctl.environments import workspace_id_of
 
-    desired = desired_resources(workspace)
-    changes = tuple(_with_real_values(c, desired, live) for c in plan.changes if c.executable)
     transport = RecordingTransport()
     out = DryRun()
 
@@ -167,11 +165,7 @@ async def planned_requests(plan: Plan, workspace: Workspace, live: LiveState) ->
             out.unknown.append(result)
 
     async with _client(transport, workspace_id_of(workspace.environment)) as client:
-        result = await run_changes(client, changes, id_book(live), on_result=seen,
-                                   concurrency=1)
-        ledger = next_ledger(plan, result)
-        if ledger != frozenset(plan.ledger):
-            await write_ledger(client, ledger, live.ledger_id)
-            transport.claim(LEDGER_ADDRESS)
+        await carry_out(plan, desired_resources(workspace), live, client, on_result=seen,
+                        on_ledger=lambda: transport.claim(LEDGER_ADDRESS), concurrency=1)
     out.requests = transport.recorded
     return out

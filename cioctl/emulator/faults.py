@@ -10,6 +10,11 @@ Grammar (comma-separated ``key=value`` items, any order, each at most once)::
     drop=0.02             chance the connection drops before the request is processed
     lost=0.05             chance the request is processed (a write COMMITS) and then the
                           connection drops before the response
+    fail=PUT:/v1/collections/
+                          every request with that method whose path starts with that prefix
+                          answers 500 (not processed): a deterministic failure of one kind of
+                          write, e.g. the ownership ledger's or a replace's second step;
+                          several routes are separated by ``|``
 
 Rates are probabilities in [0, 1]. Every request draws the same number of values from one
 ``random.Random(seed)``, so a given sequence of requests meets the same faults each run.
@@ -35,7 +40,8 @@ FAULTS_HELP = (
     "Fault spec: comma-separated key=value items. latency=50ms or latency=10-80ms (ms|s) delays "
     "each request; 429=RATE starts a burst of 429s with Retry-After (burst=N requests, default "
     "3); 5xx=RATE answers 500/502/503; drop=RATE drops the connection before processing; "
-    "lost=RATE processes the request (writes commit) then drops the connection. RATE is a "
+    "lost=RATE processes the request (writes commit) then drops the connection; "
+    "fail=METHOD:/path-prefix[|…] answers 500 to every matching request. RATE is a "
     "probability in [0,1]; faults are drawn from --seed and reproducible. "
     "Example: latency=10-80ms,429=0.1,5xx=0.05,drop=0.02,lost=0.05"
 )
@@ -62,11 +68,20 @@ class FaultSpec:
     rate_drop: float = 0.0
     rate_lost: float = 0.0
     burst: int = 3
+    fail: str = ""  # "METHOD:/path-prefix|…": those requests always fail
+
+    def fails(self, method: str, path: str) -> bool:
+        """Whether ``fail`` names this request."""
+        for route in filter(None, self.fail.split("|")):
+            wanted_method, _, prefix = route.partition(":")
+            if method == wanted_method and path.startswith(prefix):
+                return True
+        return False
 
     @classmethod
     def parse(cls, spec: str) -> FaultSpec:
         """Parse ``"latency=50ms,429=0.1,5xx=0.05,drop=0.02,lost=0.05"``; see the module doc."""
-        values: dict[str, float | int] = {}
+        values: dict[str, float | int | str] = {}
         seen: set[str] = set()
         for item in filter(None, (part.strip() for part in spec.split(","))):
             key, sep, value = item.partition("=")
@@ -80,7 +95,14 @@ class FaultSpec:
         return cls(**values)  # type: ignore[arg-type]
 
 
-def _parse_item(key: str, value: str) -> dict[str, float | int]:
+_FAIL = re.compile(r"^(GET|POST|PUT|DELETE):/[^|\s]*(\|(GET|POST|PUT|DELETE):/[^|\s]*)*$")
+
+
+def _parse_item(key: str, value: str) -> dict[str, float | int | str]:
+    if key == "fail":
+        if not _FAIL.match(value):
+            raise FaultSpecError(f"fail must look like PUT:/v1/collections/, not {value!r}")
+        return {"fail": value}
     if key == "latency":
         low, high = _latency(value)
         return {"latency_min": low, "latency_max": high}
@@ -89,7 +111,8 @@ def _parse_item(key: str, value: str) -> dict[str, float | int]:
             raise FaultSpecError(f"burst must be a positive integer, not {value!r}")
         return {"burst": int(value)}
     if key not in _RATES:
-        raise FaultSpecError(f"unknown fault {key!r}; known: latency, burst, {', '.join(_RATES)}")
+        raise FaultSpecError(f"unknown fault {key!r}; known: latency, burst, fail, "
+                             f"{', '.join(_RATES)}")
     try:
         rate = float(value)
     except ValueError:
@@ -165,7 +188,10 @@ class FaultMiddleware:
         decision = self.faults.decide()
         if decision.delay > 0:
             await asyncio.sleep(decision.delay)
-        if decision.fault == "drop":
+        if self.faults.spec.fails(scope["method"], scope["path"]):
+            await ApiError(500, "injected failure (fault spec 'fail')").response()(
+                scope, receive, send)
+        elif decision.fault == "drop":
             await _drop(send)
         elif decision.fault == "429":
             error = ApiError(429, "rate limited to 10 requests per 1s (reference fault-burst)",

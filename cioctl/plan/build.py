@@ -23,7 +23,7 @@ from cioctl.plan.ownership import ownership_writes
 from cioctl.plan.redact import mask_rotated, redact_changes
 from cioctl.plan.value import Plan, Unmanaged
 from cioctl.state.desired import desired_resources
-from cioctl.state.kinds import Kind, Surface
+from cioctl.state.kinds import LEDGER_COLLECTION, Kind, Surface
 from cioctl.state.live import LiveState, read_live
 from cioctl.state.resource import Resource
 
@@ -93,16 +93,22 @@ async def plan_from_live(workspace: Workspace, client: ApiClient, live: LiveStat
                         if r.kind not in (Kind.ATTRIBUTE, Kind.EVENT)),
         warnings=_warnings(live), targets=tuple(sorted(targets)),
         managed_count=sum(1 for r in live.resources.values() if r.managed),
-        ledger=tuple(sorted(live.ledger)), ownership=ownership,
+        ledger=tuple(sorted(live.ledger)), ledger_merge=live.ledger_duplicates,
+        ownership=ownership,
         creates_ledger=live.ledger_id is None and
         any(w.via == "ledger" and w.op == "add" for w in ownership),
     )
 
 
 def _warnings(live: LiveState) -> tuple[str, ...]:
-    return tuple(
-        f"live {kind}s could not be read (credential missing); every {kind} is shown as a "
-        "create" for kind in sorted(live.unreadable))
+    found = [f"live {kind}s could not be read (credential missing); every {kind} is shown as "
+             "a create" for kind in sorted(live.unreadable)]
+    if live.ledger_duplicates:
+        extra = ", ".join(map(str, live.ledger_duplicates))
+        found.append(f"the ownership ledger '{LEDGER_COLLECTION}' exists more than once "
+                     f"(applies ran concurrently): apply merges collection(s) {extra} into "
+                     f"collection {live.ledger_id} and deletes them")
+    return tuple(found)
 
 
 async def _with_audiences(client: ApiClient, changes: list[Change]) -> list[Change]:
@@ -128,7 +134,7 @@ async def _with_audiences(client: ApiClient, changes: list[Change]) -> list[Chan
 
 async def _blocked_deletes(client: ApiClient, changes: list[Change],
                            live: LiveState) -> list[Change]:
-    """A segment delete (or replace, which deletes it first) becomes *manual* when something
+    """A segment delete (or replace, which deletes the old copy) becomes *manual* when something
     cioctl doesn't manage still uses it.
 
     Campaigns and newsletters outside cioctl would break (or block the delete); a person has
@@ -150,7 +156,8 @@ async def _blocked_deletes(client: ApiClient, changes: list[Change],
         foreign = [i for i in usage.campaigns if i not in ours]
         newsletters = len(usage.draft_newsletters) + len(usage.sent_newsletters)
         if foreign or newsletters:
-            verb = "deleting" if change.action is Action.DELETE else "replacing (delete + create)"
+            verb = "deleting" if change.action is Action.DELETE else \
+                "replacing (deletes the old copy)"
             blockers[change.address] = (
                 f"{verb} it would break campaign(s) {', '.join(map(str, foreign)) or '-'} and "
                 f"{newsletters} newsletter(s) that cioctl does not manage and that use it; "

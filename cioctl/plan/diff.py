@@ -8,6 +8,7 @@ from cioctl.model.base import slugify
 from cioctl.plan.change import Action, Change, FieldChange, Flag
 from cioctl.plan.fields import field_changes, keep_ignored
 from cioctl.state.canonical import segment_keys
+from cioctl.state.duplicates import prefer_finished_replace
 from cioctl.state.kinds import CREDENTIAL_OF, KINDS, Kind, Surface, owner_tag
 from cioctl.state.live import LiveState
 from cioctl.state.resource import Resource
@@ -31,6 +32,10 @@ class DiffResult:
 def diff(desired: dict[Address, Resource], live: LiveState,
          credentials: frozenset[Surface]) -> DiffResult:
     """Every change that makes live equal desired, and what is unmanaged."""
+    resources = dict(live.resources)
+    for want in desired.values():
+        prefer_finished_replace(resources, want, IMMUTABLE.get(want.kind, ()))
+    live = replace(live, resources=resources)
     matched: set[Address] = set()
     compared: list[tuple[Resource, Resource | None, Change | None]] = []
     for want in desired.values():
@@ -125,8 +130,9 @@ def _touches_immutable(kind: Kind, fields: tuple[FieldChange, ...]) -> bool:
 def _removal(have: Resource) -> Change:
     if not KINDS[have.kind].deletable:
         return _change(Action.UNSUPPORTED, have, have, reason=(
-            f"Customer.io has no API that deletes {have.kind} metadata; it stays in the data "
-            "index (clear its description in the UI if needed)"))
+            f"Customer.io has no API that deletes {have.kind} metadata; apply stops managing "
+            "it (drops it from cioctl's ledger) and it stays in the data index — delete it in "
+            "the UI if it should go"))
     return _change(Action.DELETE, have, have)
 
 

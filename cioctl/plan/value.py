@@ -62,6 +62,9 @@ class Plan:
     managed_count: int = 0
     format: int = PLAN_FORMAT
     ledger: tuple[str, ...] = field(default=())
+    # Ids of further ``cioctl_managed`` collections (concurrent applies each created one):
+    # apply merges their rows into the first and deletes them.
+    ledger_merge: tuple[int, ...] = ()
     ownership: tuple[OwnershipWrite, ...] = ()
     creates_ledger: bool = False
     changes_digest: str = ""
@@ -82,7 +85,7 @@ class Plan:
     @property
     def has_changes(self) -> bool:
         """Whether applying would do (or ask for) anything."""
-        return bool(self.changes)
+        return bool(self.changes or self.ledger_merge)
 
     def to_data(self) -> dict[str, Any]:
         """The plan as JSON-ready data (the ``--out`` file and the JSON rendering)."""
@@ -103,7 +106,8 @@ _OWNERSHIP: TypeAdapter[tuple[OwnershipWrite, ...]] = TypeAdapter(tuple[Ownershi
 
 
 def changes_digest(changes: Sequence[Change], ownership: Sequence[OwnershipWrite] = (),
-                   creates_ledger: bool = False, *, with_audience: bool = True) -> str:
+                   creates_ledger: bool = False, ledger_merge: Sequence[int] = (), *,
+                   with_audience: bool = True) -> str:
     """``sha256:`` of the changes and the ownership writes that go with them, as canonical
     JSON (sorted keys, no whitespace): everything apply will do that a reviewer is shown.
 
@@ -114,14 +118,14 @@ def changes_digest(changes: Sequence[Change], ownership: Sequence[OwnershipWrite
         changes = [replace(c, audience=None) for c in changes]
     data = {"changes": _CHANGES.dump_python(tuple(changes), mode="json"),
             "ownership": _OWNERSHIP.dump_python(tuple(ownership), mode="json"),
-            "creates_ledger": creates_ledger}
+            "creates_ledger": creates_ledger, "ledger_merge": list(ledger_merge)}
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def plan_digest(plan: Plan, *, with_audience: bool = True) -> str:
     """:func:`changes_digest` of a whole plan."""
-    return changes_digest(plan.changes, plan.ownership, plan.creates_ledger,
+    return changes_digest(plan.changes, plan.ownership, plan.creates_ledger, plan.ledger_merge,
                           with_audience=with_audience)
 
 

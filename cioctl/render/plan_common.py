@@ -107,3 +107,12 @@ def ownership_summary(plan: Plan) -> str:
     if untagged := count("tag", "remove"):
         parts.append(f"removes {untagged} old cioctl:<key> tag(s)")
     return ", ".join(parts)
+
+
+def lock_note(plan: Plan) -> str | None:
+    """For a real workspace: there is no apply lock, so say what the lock is."""
+    if plan.backend == "embedded":
+        return None
+    return ("No lock: Customer.io has nothing to lock with, so two applies to one environment "
+            "at once can duplicate resources. Run one at a time; in CI the concurrency group "
+            "per workspace and environment is the lock.")

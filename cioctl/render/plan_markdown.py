@@ -18,6 +18,7 @@ from cioctl.plan.value import Plan
 from cioctl.render.plan_common import (
     ACTION_VERB,
     SURFACE_LABEL,
+    lock_note,
     notes,
     ownership_notes,
     ownership_summary,
@@ -141,6 +142,9 @@ def _footer(plan: Plan) -> list[str]:
         names = ", ".join(f"`{u.kind}:{u.key}`" for u in plan.unmanaged[:50])
         more = f" and {len(plan.unmanaged) - 50} more" if len(plan.unmanaged) > 50 else ""
         lines.insert(0, f"_Unmanaged (not in code, left alone): {names}{more}_\n")
+    note = lock_note(plan)
+    if note and plan.has_changes:
+        lines.insert(0, f"_{note}_\n")
     return lines
 
 

@@ -8,6 +8,7 @@ from cioctl.plan.change import SYMBOLS, Action, Change, FieldChange
 from cioctl.plan.value import Plan
 from cioctl.render.plan_common import (
     SURFACE_LABEL,
+    lock_note,
     notes,
     ownership_notes,
     ownership_summary,
@@ -97,4 +98,7 @@ def render_plan_text(plan: Plan) -> str:
         names = ", ".join(f"{u.kind}:{u.key}" for u in plan.unmanaged[:20])
         more = f" and {len(plan.unmanaged) - 20} more" if len(plan.unmanaged) > 20 else ""
         lines.append(f"[dim]Unmanaged (not in code, left alone): {escape(names)}{more}[/]")
+    note = lock_note(plan)
+    if note and plan.has_changes:
+        lines.append(f"[dim]{escape(note)}[/]")
     return "\n".join(lines)

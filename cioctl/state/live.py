@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -22,6 +23,7 @@ from cioctl.api.campaigns import Action
 from cioctl.api.endpoints import Surface as ApiSurface
 from cioctl.api.http import ApiClient
 from cioctl.state import live_normalize as norm
+from cioctl.state.duplicates import leftover_keys, rekeyed, segment_references
 from cioctl.state.kinds import KINDS, LEDGER_COLLECTION, Kind, Surface
 from cioctl.state.resource import Resource
 
@@ -37,6 +39,9 @@ class LiveState:
     unreadable: frozenset[Kind] = frozenset()
     ledger: frozenset[str] = frozenset()
     ledger_id: int | None = None
+    # Further ``cioctl_managed`` collections (two applies racing created one each): their rows
+    # are in ``ledger`` too; apply merges them into ``ledger_id`` and deletes these.
+    ledger_duplicates: tuple[int, ...] = ()
     requests: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -73,10 +78,11 @@ async def read_live(client: ApiClient, wanted: Collection[Address],
     async with anyio.create_task_group() as group:
         for name, reader in _list_readers(app, journeys).items():
             group.start_soon(_store, lists, name, reader, client, note)
-    ledger, ledger_id = await _ledger(client, lists.get("collections", []))
+    ledger, ledger_ids = await _ledger(client, lists.get("collections", []))
     resources = await _resources(client, lists, wanted, ledger, note)
     readable = {a: r for a, r in resources.items() if r.kind not in unreadable}
-    return LiveState(readable, unreadable, ledger, ledger_id, dict(client.stats.requests))
+    return LiveState(readable, unreadable, ledger, ledger_ids[0] if ledger_ids else None,
+                     tuple(ledger_ids[1:]), dict(client.stats.requests))
 
 
 def _list_readers(app: bool, journeys: bool) -> dict[str, Callable[[ApiClient], Any]]:
@@ -99,28 +105,36 @@ async def _store(into: dict[str, Any], name: str, reader: Callable[[ApiClient], 
     note(f"read {name}")
 
 
-async def _ledger(client: ApiClient, live: list[Any]) -> tuple[frozenset[str], int | None]:
-    for collection in live:
-        if collection.name == LEDGER_COLLECTION:
-            content = await api_collections.get_collection_content(client, collection.id)
-            rows = content if isinstance(content, list) else []
-            return frozenset(str(r.get("address")) for r in rows if isinstance(r, dict)), \
-                collection.id
-    return frozenset(), None
+async def _ledger(client: ApiClient, live: list[Any]) -> tuple[frozenset[str], list[int]]:
+    """The ledger's rows and its collections' ids, oldest first: concurrent first applies can
+    each create one, so every copy is read and their rows united."""
+    rows: set[str] = set()
+    ids = sorted(c.id for c in live if c.name == LEDGER_COLLECTION)
+    for collection_id in ids:
+        content = await api_collections.get_collection_content(client, collection_id)
+        rows |= {str(r.get("address")) for r in (content if isinstance(content, list) else [])
+                 if isinstance(r, dict)}
+    return frozenset(rows), ids
 
 
 async def _resources(client: ApiClient, lists: dict[str, Any], wanted: Collection[Address],
                      ledger: frozenset[str], note: Progress) -> dict[Address, Resource]:
     found: list[Resource] = []
-    id_to_key = {s.id: norm.segment_key(s)[0] for s in lists.get("segments", [])}
-    found += [norm.live_segment(s, id_to_key) for s in lists.get("segments", [])]
+    live_segments, live_campaigns = lists.get("segments", []), lists.get("campaigns", [])
+    references = segment_references(live_segments, live_campaigns)
+    moved = leftover_keys(live_segments, references)
+    id_to_key = {s.id: moved.get(s.id) or norm.segment_key(s)[0] for s in live_segments}
+    found += [rekeyed(norm.live_segment(s, id_to_key), moved, references)
+              for s in live_segments]
     found += [norm.live_attribute(a, ledger) for a in lists.get("attributes", [])]
     found += [norm.live_event(e, ledger) for e in lists.get("events", [])]
     found += [norm.live_snippet(s, ledger) for s in lists.get("snippets", [])]
     found += [norm.live_webhook(w, ledger) for w in lists.get("webhooks", [])]
     found += await _collections(client, lists.get("collections", []), wanted, ledger)
     if Kind.FLOW not in _readable(client)[0]:
-        found += await _flows(client, lists.get("campaigns", []), wanted, id_to_key, note)
+        flows = await _flows(client, live_campaigns, wanted, id_to_key, note)
+        moved_flows = leftover_keys(live_campaigns, Counter())
+        found += [rekeyed(flow, moved_flows, Counter()) for flow in flows]
     return index_by_key(found)
 
 

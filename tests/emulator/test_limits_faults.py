@@ -50,8 +50,11 @@ def test_fault_spec_grammar() -> None:
     assert spec == FaultSpec(0.01, 0.08, 0.1, 0.05, 0.02, 0.05, 4)
     assert FaultSpec.parse("latency=0.5s").latency_max == 0.5
     assert FaultSpec.parse("") == FaultSpec()
+    failing = FaultSpec.parse("fail=PUT:/v1/collections/|DELETE:/v1/snippets")
+    assert failing.fails("PUT", "/v1/collections/3") and failing.fails("DELETE", "/v1/snippets/x")
+    assert not failing.fails("POST", "/v1/collections") and not FaultSpec().fails("GET", "/")
     for bad in ("latency=fast", "429=2", "boom=0.1", "drop", "5xx=0.1,5xx=0.2",
-                "latency=80-10ms", "burst=0"):
+                "latency=80-10ms", "burst=0", "fail=PUT", "fail=PATCH:/v1", "fail=GET:/a|"):
         with pytest.raises(FaultSpecError):
             FaultSpec.parse(bad)
 

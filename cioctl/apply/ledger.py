@@ -52,6 +52,6 @@ async def write_ledger(client: ApiClient, ledger: frozenset[str], ledger_id: int
     """Store the ledger (creating its collection the first time)."""
     rows = [{"address": address} for address in sorted(ledger)]
     if ledger_id is None:
-        await api_collections.create_collection(client, LEDGER_COLLECTION, data=rows)
+        await api_collections.create_unique_collection(client, LEDGER_COLLECTION, data=rows)
     else:
         await api_collections.update_collection(client, ledger_id, LEDGER_COLLECTION, data=rows)

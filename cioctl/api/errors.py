@@ -170,10 +170,9 @@ def connection_failure(exc: Exception, base: str, *, loopback: bool, write: bool
     that was opened and then dropped or reset is reported as such (the server or the network
     closed it mid-request, so a write may have landed)."""
     if isinstance(exc, httpx.ConnectTimeout | httpx.ConnectError):
-        kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "was refused"
         hint = ("is the emulator running? (cioctl emulator serve)" if loopback
                 else "check the network and the environment's region")
-        return f"could not connect to {base} (the connection {kind})", hint
+        return f"could not connect to {base}", hint
     if isinstance(exc, httpx.TimeoutException):
         return (f"{base} did not answer in time",
                 "the API is slow or unreachable; retry later (re-running converges)")

@@ -219,7 +219,7 @@ class ApiClient:
             self.stats.retries += 1
             if retry.throttled:  # the whole workspace is over its limit, not just this call
                 self._limiter.pause(retry.pause)
-            status = retry.response.status_code if retry.response else "connection error"
+            status = "connection error" if retry.response is None else retry.response.status_code
             LOG.info("%s: retrying in %.2fs after %s", call.what, retry.delay, status)
 
         try:

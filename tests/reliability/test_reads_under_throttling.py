@@ -80,17 +80,19 @@ def _client(app: Starlette, clock: VirtualClock, rng: random.Random) -> ApiClien
 
 
 async def _cycle(ws: Workspace, app: Starlette, clock: VirtualClock, rng: random.Random,
-                 audit: AuditLog) -> list[str]:
-    """Plan and apply until a plan is empty; returns what failed on the way."""
+                 audit: AuditLog) -> int:
+    """Plan and apply until a plan is empty; returns how many requests were retried."""
     failures: list[str] = []
+    retried = 0
     for applies in range(MAX_APPLIES + 1):
         async with _client(app, clock, rng) as client:
             plan = await make_plan(ws, client)  # a read that gives up fails the test here
             if not plan.changes:
-                return failures
+                return retried + client.stats.retries
             if applies == MAX_APPLIES:
                 break
             outcome = await execute_plan(plan, ws, client, audit=audit)
+            retried += client.stats.retries
         failures += [f"{r.address}: {r.detail}" for r in outcome.result.results
                      if r.status is not Status.APPLIED]
         if outcome.ledger_error:
@@ -130,9 +132,12 @@ def test_example_converges_within_two_applies_under_throttling(tmp_path: Path,
 
     async def scenario() -> None:
         app = _app(db, clock, seed, SPEC)
-        await _cycle(load_valid_workspace(root, "served", KEYS), app, clock, rng, audit)
+        retried = await _cycle(load_valid_workspace(root, "served", KEYS), app, clock, rng,
+                               audit)
         _edit(root)
-        await _cycle(load_valid_workspace(root, "served", KEYS), app, clock, rng, audit)
+        retried += await _cycle(load_valid_workspace(root, "served", KEYS), app, clock, rng,
+                                audit)
+        assert retried > 30, f"only {retried} retries: the faults hardly bit"
         assert await _duplicates(_app(db, clock, seed, None), clock) == []
 
     run_virtual(clock, scenario)

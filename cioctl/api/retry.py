@@ -16,11 +16,11 @@ counted separately and neither uses up the other's allowance:
 * **5xx responses** and **connection errors** (connect errors, dropped or reset connections,
   timeouts — httpx's ``TransportError`` family) are retried **only when the request is
   idempotent**: GET, HEAD, PUT and DELETE are; POST is not, unless the caller marks that one
-  call idempotent. A POST whose response was lost may have landed, so the caller re-reads
-  instead of retrying blindly (design §8). They have their own budget of ``max_attempts``
-  failed attempts (default 6, so 5 retries), with capped exponential backoff and **full
-  jitter**: ``uniform(0, min(cap, base * 2**n))`` before the n-th retry (n = 0, 1, …), base
-  0.5 s, cap 30 s.
+  call idempotent. A POST whose response was lost (or that answered 5xx) may have landed, so
+  the caller re-reads instead of retrying blindly (design §8; :mod:`cioctl.apply.execute`).
+  They have their own budget of ``max_attempts`` failed attempts (default 6, so 5 retries),
+  with capped exponential backoff and **full jitter**: ``uniform(0, min(cap, base * 2**n))``
+  before the n-th retry (n = 0, 1, …), base 0.5 s, cap 30 s.
 * Every other response (2xx, 3xx, 4xx but 429) is final.
 * When a budget is used up, the last response is returned (the caller maps it to a typed
   error) or the last transport error is re-raised.

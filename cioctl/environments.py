@@ -22,6 +22,7 @@ import httpx
 from cioctl.api.connect import connect, connect_embedded, credentials
 from cioctl.api.endpoints import Endpoints, Surface, for_override, for_region
 from cioctl.api.http import ApiClient, Credentials
+from cioctl.api.retry import MAX_FAILED_ATTEMPTS
 from cioctl.api.secret import Secret
 from cioctl.definitions.load import select_environment
 from cioctl.errors import ConfigError
@@ -135,7 +136,7 @@ def open_client(
     *,
     throttle: bool = True,
     transport: httpx.AsyncBaseTransport | None = None,
-    max_attempts: int = 5,
+    max_attempts: int = MAX_FAILED_ATTEMPTS,
 ) -> ApiClient:
     """A client for environment ``env_name`` of the workspace at ``root``.
 

@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cioctl.api._wire import JSON, opt_int, req_int, req_str, str_tuple, unwrap, unwrap_list
+from cioctl.api.errors import ApiConnectionError, ApiServerError
 from cioctl.api.http import ApiClient
+
+CREATE_TRIES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,26 @@ async def create_collection(
     """``POST /v1/collections`` from inline ``data`` or a ``url``."""
     body = await client.app.post("/v1/collections", collection_body(name, data=data, url=url))
     return _parse(unwrap(body, "collection"))
+
+
+async def create_unique_collection(client: ApiClient, name: str, *, data: Sequence[JSON]) -> (
+    Collection
+):
+    """Create the one collection named ``name`` (the ownership ledger), never twice.
+
+    A create whose outcome is unknown (its answer was lost, or it answered 5xx) is not repeated
+    blindly: the collections are re-read and one that landed is updated instead; otherwise it
+    is created again, up to ``CREATE_TRIES`` creates in all."""
+    for tries in range(1, CREATE_TRIES + 1):
+        try:
+            return await create_collection(client, name, data=data)
+        except (ApiConnectionError, ApiServerError):
+            if tries == CREATE_TRIES:
+                raise
+        landed = [c.id for c in await list_collections(client) if c.name == name]
+        if landed:
+            return await update_collection(client, landed[0], name, data=data)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 async def update_collection(

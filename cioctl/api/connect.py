@@ -13,7 +13,7 @@ from starlette.types import ASGIApp
 from cioctl.api import endpoints
 from cioctl.api.http import ApiClient, Credentials
 from cioctl.api.ratelimit import DEFAULT_RATE, RateLimiter
-from cioctl.api.retry import RetryPolicy
+from cioctl.api.retry import MAX_FAILED_ATTEMPTS, RetryPolicy
 from cioctl.api.secret import Secret
 
 EMBEDDED_ORIGIN = "http://127.0.0.1"
@@ -46,7 +46,7 @@ def connect(
     transport: httpx.AsyncBaseTransport | None = None,
     throttle: bool = True,
     rate: float = DEFAULT_RATE,
-    max_attempts: int = 5,
+    max_attempts: int = MAX_FAILED_ATTEMPTS,
 ) -> ApiClient:
     """A client for a real region, or for a served emulator at a loopback ``endpoint``."""
     return ApiClient(

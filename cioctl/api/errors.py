@@ -176,3 +176,24 @@ def hint_for_status(status: int) -> str | None:
     if status >= 500:
         return "Customer.io had a server error; retry later (the request id helps support)"
     return None
+
+
+def connection_failure(exc: Exception, base: str, *, loopback: bool, write: bool) -> (
+    tuple[str, str]
+):
+    """What happened to a request that got no HTTP answer, and a fix hint.
+
+    Only a refused or unreachable connection suggests that nothing is listening; a connection
+    that was opened and then dropped or reset is reported as such (the server or the network
+    closed it mid-request, so a write may have landed)."""
+    if isinstance(exc, httpx.ConnectTimeout | httpx.ConnectError):
+        hint = ("is the emulator running? (cioctl emulator serve)" if loopback
+                else "check the network and the environment's region")
+        return f"could not connect to {base}", hint
+    if isinstance(exc, httpx.TimeoutException):
+        return (f"{base} did not answer in time",
+                "the API is slow or unreachable; retry later (re-running converges)")
+    landed = ("a write may have landed anyway: run cioctl plan to see the workspace as it is; "
+              if write else "")
+    return (f"the connection to {base} was dropped by the server or reset before the "
+            "answer arrived", f"{landed}retry — re-running converges")

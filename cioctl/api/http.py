@@ -30,12 +30,13 @@ from cioctl.api.errors import (
     ApiConnectionError,
     ApiProtocolError,
     MissingCredentialError,
+    connection_failure,
     error_for,
     hint_for_status,
     response_excerpt,
 )
 from cioctl.api.ratelimit import RateLimiter
-from cioctl.api.retry import RetryPolicy, is_idempotent
+from cioctl.api.retry import Retry, RetryPolicy, is_idempotent
 from cioctl.api.secret import Secret, scrub
 
 LOG = logging.getLogger("cioctl.api")
@@ -211,17 +212,21 @@ class ApiClient:
     async def _with_retry(
         self, attempt: Callable[[], Any], call: _Call
     ) -> httpx.Response:
-        def on_retry(delay: float, response: httpx.Response | None) -> None:
+        attempts = 1
+
+        def on_retry(retry: Retry) -> None:
+            nonlocal attempts
+            attempts += 1
             self.stats.retries += 1
-            if response is not None and response.status_code == 429:
-                self._limiter.pause(delay)
-            status = response.status_code if response is not None else "connection error"
-            LOG.info("%s: retrying in %.2fs after %s", call.what, delay, status)
+            if retry.throttled:  # the whole workspace is over its limit, not just this call
+                self._limiter.pause(retry.pause)
+            status = "connection error" if retry.response is None else retry.response.status_code
+            LOG.info("%s: retrying in %.2fs after %s", call.what, retry.delay, status)
 
         try:
             return await self._retry.run(attempt, idempotent=call.idempotent, on_retry=on_retry)
         except httpx.TransportError as exc:
-            raise self._connection_error(exc, call) from None
+            raise self._connection_error(exc, call, attempts) from None
 
     # -- auth ------------------------------------------------------------------------------
 
@@ -316,15 +321,15 @@ class ApiClient:
         creds = self._credentials
         return scrub(text, (creds.app_api_key, creds.service_account, *self._issued))
 
-    def _connection_error(self, exc: httpx.TransportError, call: _Call) -> ApiConnectionError:
+    def _connection_error(self, exc: httpx.TransportError, call: _Call, attempts: int) -> (
+        ApiConnectionError
+    ):
         base = self.endpoints.base(call.surface)
         reason = self._scrub(str(exc)) or type(exc).__name__
-        hint = "check the network and the environment's region"
-        if self.endpoints.is_loopback:
-            hint = "is the emulator running? (cioctl emulator serve)"
-        return ApiConnectionError(
-            f"{call.what}: could not get an answer from {base}: {reason}", hint=hint
-        )
+        tries = f" ({attempts} attempts)" if attempts > 1 else ""
+        what, hint = connection_failure(exc, base, loopback=self.endpoints.is_loopback,
+                                        write=not call.idempotent)
+        return ApiConnectionError(f"{call.what}: {what}{tries}: {reason}", hint=hint)
 
 
 @dataclass(slots=True)

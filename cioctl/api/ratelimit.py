@@ -6,8 +6,11 @@ routes. :class:`RateLimiter` hands out evenly spaced send slots (``1 / rate`` ap
 and sleeps until it. Reservation is synchronous, so concurrent tasks on one event loop never
 share a slot and no lock is needed. One limiter is shared by both surfaces of a workspace.
 
-:meth:`pause` pushes every future slot past a server-requested ``Retry-After`` so concurrent
-requests back off together instead of each hitting the 429 on its own.
+:meth:`pause` (called when the server answers 429) pushes every future slot past the
+server's ``Retry-After``, so concurrent requests back off together instead of each hitting the
+429 on its own; a caller already waiting for a slot that now falls inside the pause takes a
+new slot after it rather than sending into the throttled window. After the pause the waiting
+requests go out one slot apart, never all at once.
 
 ``clock`` (monotonic seconds) and ``sleep`` (async) are injectable; ``enabled=False`` turns the
 limiter into a no-op (the embedded workspace with throttling off).
@@ -42,6 +45,7 @@ class RateLimiter:
         self._clock = clock
         self._sleep = sleep
         self._next_slot = float("-inf")
+        self._paused_until = float("-inf")
 
     def __repr__(self) -> str:
         state = "on" if self.enabled else "off"
@@ -50,19 +54,29 @@ class RateLimiter:
     def reserve(self) -> float:
         """Reserve the next slot; return how long to wait for it (seconds, >= 0)."""
         now = self._clock()
+        return self._reserve_slot(now) - now
+
+    def _reserve_slot(self, now: float) -> float:
         slot = max(now, self._next_slot)
         self._next_slot = slot + self._interval
-        return slot - now
+        return slot
 
     async def acquire(self) -> None:
         """Wait until this caller may send one request."""
         if not self.enabled:
             return
-        delay = self.reserve()
-        if delay > 0:
-            await self._sleep(delay)
+        while True:
+            now = self._clock()
+            slot = self._reserve_slot(now)
+            if slot > now:
+                await self._sleep(slot - now)
+            if slot >= self._paused_until:
+                return
+            # A 429 paused the limiter while this caller waited: its slot is in the pause.
 
     def pause(self, seconds: float) -> None:
         """Let no slot start earlier than ``seconds`` from now."""
         if self.enabled and seconds > 0:
-            self._next_slot = max(self._next_slot, self._clock() + seconds)
+            until = self._clock() + seconds
+            self._paused_until = max(self._paused_until, until)
+            self._next_slot = max(self._next_slot, until)

@@ -1,8 +1,9 @@
 """Carrying out one change through the API surface it names.
 
-A create whose response is lost (the connection dropped after the request was sent) is never
-retried blindly: :func:`_recover_create` re-reads the workspace to see whether it landed, and
-only creates again when it did not.
+A create whose outcome is unknown — its response was lost (the connection dropped after the
+request was sent) or it answered 5xx — is never retried blindly: :func:`_recover_create`
+re-reads the workspace to see whether it landed, and only creates again when it did not (up to
+``CREATE_TRIES`` creates in all).
 
 A replace creates the new copy first (segment and campaign names need not be unique, so it
 takes the same name and ownership tag) and leaves the old copy live: changes that refer to the
@@ -19,7 +20,7 @@ from typing import Any
 from cioctl.api import campaigns, data_index, reporting_webhooks, segments, snippets
 from cioctl.api import collections as api_collections
 from cioctl.api import journeys_modeled as jm
-from cioctl.api.errors import ApiConnectionError, ApiNotFound
+from cioctl.api.errors import ApiConnectionError, ApiNotFound, ApiServerError
 from cioctl.api.http import ApiClient
 from cioctl.apply.wire import IdBook, message_steps, tags_with_owner
 from cioctl.plan.change import Action, Change
@@ -42,14 +43,20 @@ async def execute(client: ApiClient, change: Change, ids: IdBook) -> int | None:
     return await _update(client, change, ids)
 
 
+CREATE_TRIES = 3
+
+
 async def _create(client: ApiClient, change: Change, ids: IdBook) -> int | None:
-    try:
-        return await _CREATE[change.kind](client, change, ids)
-    except ApiConnectionError:
+    for tries in range(1, CREATE_TRIES + 1):
+        try:
+            return await _CREATE[change.kind](client, change, ids)
+        except (ApiConnectionError, ApiServerError):
+            if tries == CREATE_TRIES:
+                raise
         landed = await _recover_create(client, change, ids)
         if landed is not None:
             return landed
-        return await _CREATE[change.kind](client, change, ids)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 async def _recover_create(client: ApiClient, change: Change, ids: IdBook) -> int | None:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cioctl.api import collections as api_collections
-from cioctl.api.errors import ApiConnectionError, ApiNotFound, ApiServerError
+from cioctl.api.errors import ApiNotFound
 from cioctl.api.http import ApiClient
 from cioctl.apply.runner import ApplyResult, Status
 from cioctl.model.base import slugify
@@ -91,30 +91,19 @@ def ledger_after(recorded: frozenset[str], original: frozenset[str],
     return frozenset(ledger)
 
 
-CREATE_ATTEMPTS = 3
-
-
 async def write_ledger(client: ApiClient, ledger: frozenset[str], ledger_id: int | None) -> int:
     """Store the ledger (creating its collection the first time); returns its id.
 
     Creating it is a POST, which the client does not retry after a server or connection
-    error (it may have landed). As with any create, cioctl looks before trying again: if the
-    ledger now exists it is updated (an idempotent PUT), otherwise created again."""
+    error (it may have landed): :func:`~cioctl.api.collections.create_unique_collection` looks
+    before creating again, as any create does."""
     rows = [{"address": address} for address in sorted(ledger)]
-    for attempt in range(CREATE_ATTEMPTS):
-        if ledger_id is None:
-            try:
-                created = await api_collections.create_collection(
-                    client, LEDGER_COLLECTION, data=rows)
-                return created.id
-            except (ApiConnectionError, ApiServerError):
-                if attempt == CREATE_ATTEMPTS - 1:
-                    raise
-                ledger_id = await _existing_ledger(client)
-                continue
-        await api_collections.update_collection(client, ledger_id, LEDGER_COLLECTION, data=rows)
-        return ledger_id
-    raise AssertionError("unreachable: the last attempt returns or raises")
+    if ledger_id is None:
+        created = await api_collections.create_unique_collection(
+            client, LEDGER_COLLECTION, data=rows)
+        return created.id
+    await api_collections.update_collection(client, ledger_id, LEDGER_COLLECTION, data=rows)
+    return ledger_id
 
 
 async def tidy_ledger(client: ApiClient, recorded: frozenset[str], after: frozenset[str],
@@ -128,12 +117,6 @@ async def tidy_ledger(client: ApiClient, recorded: frozenset[str], after: frozen
         current = frozenset(str(r.get("address")) for r in
                             (content if isinstance(content, list) else []) if isinstance(r, dict))
     await write_ledger(client, current - (recorded - after), ledger_id)
-
-
-async def _existing_ledger(client: ApiClient) -> int | None:
-    found = sorted(c.id for c in await api_collections.list_collections(client)
-                   if c.name == LEDGER_COLLECTION)
-    return found[0] if found else None
 
 
 async def delete_duplicates(client: ApiClient, duplicate_ids: Sequence[int]) -> None:

@@ -81,12 +81,16 @@ def make_client(
     app_key: str | None = APP_KEY,
     service_account: str | None = SA_TOKEN,
     max_attempts: int = 5,
+    throttle_budget: float = 120.0,
     clock: Callable[[], float] | None = None,
+    limiter: RateLimiter | None = None,
 ) -> ApiClient:
-    """A client over ``handler`` that never really sleeps nor throttles."""
+    """A client over ``handler`` that never really sleeps nor (unless given a limiter)
+    throttles."""
     fake_sleep = sleep or FakeSleep()
     retry = RetryPolicy(
-        max_attempts=max_attempts, sleep=fake_sleep, random=random.Random(7), clock=lambda: 0.0
+        max_attempts=max_attempts, throttle_budget=throttle_budget, sleep=fake_sleep,
+        random=random.Random(7), clock=lambda: 0.0,
     )
     creds = Credentials(
         app_api_key=Secret(app_key) if app_key else None,
@@ -101,7 +105,7 @@ def make_client(
         workspace_id=WORKSPACE_ID,
         transport=httpx.MockTransport(handler),
         retry=retry,
-        limiter=RateLimiter(enabled=False),
+        limiter=limiter or RateLimiter(enabled=False),
         **extra,
     )
 

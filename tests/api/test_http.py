@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import logging
+import socket
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import httpx
 import pytest
 
+from cioctl.api import snippets
+from cioctl.api.connect import connect, credentials
 from cioctl.api.endpoints import Surface
 from cioctl.api.errors import (
     ApiAuthError,
@@ -16,6 +20,7 @@ from cioctl.api.errors import (
     ApiValidationError,
     MissingCredentialError,
 )
+from cioctl.emulator import LOCAL_APP_API_KEY, FaultSpec, running_emulator
 from cioctl.errors import ApiError, CioctlError
 
 from .conftest import (
@@ -271,3 +276,40 @@ async def test_connection_error_mentions_emulator_for_loopback() -> None:
         await client.request(Surface.APP, "GET", "/v1/info/ip_addresses", auth=False)
     await client.aclose()
     assert "emulator" in (info.value.hint or "")
+
+
+async def test_a_dropped_connection_is_reported_as_dropped(tmp_path: Path) -> None:
+    """Over real TCP: the served emulator drops every connection (its faults), so the client
+    got a connection and lost it — not "is the emulator running?"."""
+    spec = FaultSpec.parse("drop=1.0")
+    with running_emulator(tmp_path / "db.sqlite3", faults=spec, rate_limit=False) as url:
+        async with connect(credentials(LOCAL_APP_API_KEY), endpoint=url, throttle=False,
+                           max_attempts=2) as client:
+            with pytest.raises(ApiConnectionError) as info:
+                await snippets.list_snippets(client)
+    message, hint = info.value.message, info.value.hint or ""
+    assert "dropped by the server or reset" in message and "(2 attempts)" in message
+    assert "emulator running" not in hint
+
+
+async def test_a_refused_connection_asks_whether_the_emulator_runs() -> None:
+    with socket.socket() as sock:  # a loopback port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    async with connect(credentials(LOCAL_APP_API_KEY), endpoint=f"http://127.0.0.1:{port}",
+                       throttle=False, max_attempts=1) as client:
+        with pytest.raises(ApiConnectionError) as info:
+            await snippets.list_snippets(client)
+    assert "could not connect" in info.value.message
+    assert "is the emulator running?" in (info.value.hint or "")
+
+
+async def test_a_dropped_write_says_it_may_have_landed() -> None:
+    def drop(request: httpx.Request) -> httpx.Response:
+        raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+
+    async with make_client(Recorder(drop)) as client:
+        with pytest.raises(ApiConnectionError) as info:
+            await client.app.post("/v1/segments", {"segment": {"name": "x"}})
+    assert "dropped by the server or reset" in info.value.message
+    assert "may have landed" in (info.value.hint or "")

@@ -75,6 +75,24 @@ async def test_pause_delays_the_next_slot() -> None:
     assert clock.now - start == pytest.approx(3.0)
 
 
+async def test_a_pause_during_the_wait_for_a_slot_moves_that_slot_past_it() -> None:
+    """A 429 arriving while a request waits for its slot: the request does not go out into
+    the throttled window, it takes a new slot after the pause."""
+    clock = FakeClock()
+
+    async def sleep(seconds: float) -> None:
+        if clock.now == 100.0:
+            limiter.pause(2.0)  # another request's 429 arrives meanwhile
+        await clock.sleep(seconds)
+
+    limiter = RateLimiter(10.0, clock=clock, sleep=sleep)
+    await limiter.acquire()  # slot 100.0, at once
+    await limiter.acquire()  # slot 100.1, paused at 100.0 for 2 s: goes at 102.0
+    assert clock.now == pytest.approx(102.0)
+    await limiter.acquire()
+    assert clock.now == pytest.approx(102.1)  # then one slot apart, not all at once
+
+
 async def test_disabled_limiter_never_sleeps() -> None:
     clock = FakeClock()
     limiter = RateLimiter(1.0, enabled=False, clock=clock, sleep=clock.sleep)

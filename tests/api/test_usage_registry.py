@@ -139,6 +139,7 @@ async def drive(client: ApiClient, call: Callable[..., Awaitable[Any]]) -> None:
     await call(collections.get_collection, client, coll.id)
     await call(collections.list_collections, client)
     await call(collections.delete_collection, client, coll.id)
+    await call(collections.create_unique_collection, client, "u", data=[{"sku": "a"}])
 
     body = reporting_webhooks.webhook_body("h", "https://example.test", ["email_sent"])
     hook = await call(reporting_webhooks.create_webhook, client, body)

@@ -92,7 +92,7 @@ def edit(root: Path) -> None:
 def compare(root: Path, tee: Tee, client: Any, *, ledger: bool) -> tuple[list[Write],
                                                                          list[Write]]:
     """The dry run's requests and the real apply's writes, for a fresh plan of ``root``
-    (``ledger``: the plan changes the ownership ledger, written last)."""
+    (``ledger``: the plan changes the ownership ledger, recorded before the first change)."""
     ws = load_valid_workspace(root, "local", os.environ)
     tee.writes.clear()
 
@@ -105,7 +105,7 @@ def compare(root: Path, tee: Tee, client: Any, *, ledger: bool) -> tuple[list[Wr
         outcome = await execute_plan(plan, ws, client, concurrency=1,
                                      audit=AuditLog(root / "audit.jsonl", "local", 1))
         assert outcome.result.ok
-        assert (dry.requests[-1].address == LEDGER_ADDRESS) is ledger
+        assert (dry.requests[0].address == LEDGER_ADDRESS) is ledger
         # data-index writes are batched: a batch's request carries its first change's address
         assert {r.address for r in dry.requests} >= {c.address for c in plan.changes
                                                       if c.kind not in BATCHED}
@@ -130,8 +130,8 @@ def test_the_dry_run_sends_what_apply_sends(example_copy: Path) -> None:
                      rate_limit=False)
     tee = Tee(httpx.ASGITransport(app=app))
     client = embedded_client(tee)
-    dry, real = compare(example_copy, tee, client, ledger=True)  # creates, then the ledger
-    assert len(real) > 10 and dry[-1][1] == "/v1/collections"
+    dry, real = compare(example_copy, tee, client, ledger=True)  # the ledger, then creates
+    assert len(real) > 10 and dry[0][1] == "/v1/collections"
     assert_same(dry, real)
 
     edit(example_copy)

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
+from cioctl.credential_gate import MissingCredential
 from cioctl.errors import ConfigError
 from cioctl.plan.change import Action, Change
 
@@ -67,6 +68,9 @@ class Plan:
     changes_digest: str = ""
     """sha256 of the canonical JSON of ``changes`` and the ownership writes: a saved plan is
     applied exactly as shown (apply recomputes them and refuses any difference) or not at all."""
+    missing_credentials: tuple[MissingCredential, ...] = ()
+    """Credentials the environment lacked, planned anyway with ``--allow-missing``: the kinds
+    they read were not read, every rendering says so, and apply refuses the plan."""
 
     def __post_init__(self) -> None:
         # Always computed, never taken from the caller or a file: a plan derived with

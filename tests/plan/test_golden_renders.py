@@ -21,8 +21,8 @@ from cioctl.api.connect import connect, credentials
 from cioctl.api.journeys_modeled import CampaignSpec
 from cioctl.api.segments import list_journeys_segments
 from cioctl.cli.plan_support import plan_for
-from cioctl.engine import load_valid_workspace
 from cioctl.emulator import LOCAL_APP_API_KEY, LOCAL_SERVICE_ACCOUNT, running_emulator
+from cioctl.engine import load_valid_workspace
 from cioctl.plan.value import Plan, load_plan
 from cioctl.render.plan_markdown import render_plan_markdown
 from cioctl.render.plan_text import render_plan_text

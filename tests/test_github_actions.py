@@ -29,6 +29,7 @@ STICKY = "marocchino/sticky-pull-request-comment@v2"
 UPLOAD = "actions/upload-artifact@v4"
 DOWNLOAD = "actions/download-artifact@v4"
 EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+OPTIONAL = re.compile(r"^\(.*\) && '(--[a-z-]+)' \|\| ''$")
 # The environment variable names workspace.yaml takes credentials from.
 ENV_NAMES = set(
     re.findall(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}", (EXAMPLE / "workspace.yaml").read_text())
@@ -55,8 +56,13 @@ def cioctl_steps(job: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def command(step: dict[str, Any]) -> list[str]:
-    """The action's `command` input as arguments; `${{ x }}` is kept whole as `${{x}}`."""
-    return shlex.split(EXPR.sub(lambda m: "${{" + m.group(1) + "}}", step["with"]["command"]))
+    """The action's `command` input as arguments; `${{ x }}` is kept whole as `${{x}}` (one
+    argument even when the expression has spaces or quotes)."""
+    raw = step["with"]["command"]
+    found = EXPR.findall(raw)
+    marked = EXPR.sub(lambda m: f"@@expr{found.index(m.group(1))}@@", raw)
+    return [re.sub(r"@@expr(\d+)@@", lambda m: "${{" + found[int(m.group(1))] + "}}", arg)
+            for arg in shlex.split(marked)]
 
 
 def matrix_combinations(job: dict[str, Any]) -> list[dict[str, str]]:
@@ -72,6 +78,8 @@ def render(text: str, values: dict[str, str]) -> str:
         expr = match.group(1)
         if expr.startswith("matrix.") and expr[len("matrix.") :] in values:
             return values[expr[len("matrix.") :]]
+        if option := OPTIONAL.match(expr):  # `(cond) && '--opt' || ''`: parse it with --opt
+            return option.group(1)
         return match.group(0)
 
     return EXPR.sub(one, text)
@@ -328,6 +336,52 @@ def test_pr_workflow_validates_then_plans_every_environment() -> None:
     assert args[args.index("--format") + 1] == "markdown"
     assert args[args.index("--out") + 1] == "plan-${{matrix.environment}}.json"
     assert "--detailed-exitcode" in args
+
+
+def _fork_condition(raw: str) -> str:
+    """The expression of the PR plan's command that adds ``--allow-missing``."""
+    (expr,) = [e for e in EXPR.findall(raw) if "--allow-missing" in e]
+    return expr
+
+
+def _as_run(raw: str, environment: str, *, fork: bool) -> str:
+    """The PR plan's command as GitHub renders it for a PR from a fork or from the repo."""
+    condition = _fork_condition(raw)
+
+    def value(match: re.Match[str]) -> str:
+        if match.group(1) == "matrix.environment":
+            return environment
+        assert match.group(1) == condition, match.group(1)
+        return "--allow-missing" if fork else ""
+
+    return EXPR.sub(value, raw)
+
+
+def test_pr_workflow_plans_without_secrets_only_where_prs_have_none(
+    tmp_path: Path, example_copy: Path
+) -> None:
+    # Forks' and Dependabot's PRs get no secrets: their plan goes on under a banner. Anywhere
+    # else a missing secret is a misconfiguration, and the plan stops naming it.
+    from cioctl.emulator import running_emulator
+    from tests.served import add_environments, served_environment
+
+    (step,) = [s for s in cioctl_steps(load(PR)["jobs"]["plan"]) if command(s)[0] == "plan"]
+    raw = step["with"]["command"]
+    condition = _fork_condition(raw)
+    assert "github.event.pull_request.head.repo.full_name != github.repository" in condition
+    assert "github.actor == 'dependabot[bot]'" in condition
+    assert condition.endswith("&& '--allow-missing' || ''")
+    with running_emulator(tmp_path / "served.sqlite3", rate_limit=False) as url:
+        add_environments(example_copy, served_environment(
+            "pr", url, app_key="CIOCTL_TEST_PR_KEY", service_account="CIOCTL_TEST_PR_SA"))
+        status, out, _ = run_action(tmp_path, _as_run(raw, "pr", fork=True), example_copy)
+        assert (status, out["exit-code"]) == (0, "2")
+        markdown = " ".join(Path(out["stdout-file"]).read_text().split())
+        assert markdown.startswith("<!-- cioctl-plan -->")
+        assert "planned without credentials for: App API key (CIOCTL_TEST_PR_KEY), service " \
+            "account (CIOCTL_TEST_PR_SA) — this plan cannot be applied" in markdown
+        status, out, _ = run_action(tmp_path, _as_run(raw, "pr", fork=False), example_copy)
+        assert (status, out["exit-code"]) == (1, "1")
 
 
 def test_pr_workflow_keeps_one_sticky_comment_per_workspace_and_environment() -> None:

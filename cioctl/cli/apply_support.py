@@ -38,7 +38,7 @@ def saved_or_fresh_plan(plan_file: Path | None, ws: Workspace, targets: Sequence
     from cioctl.plan.value import load_plan
 
     if plan_file is None:
-        return plan_for(ws, targets)
+        return plan_for(ws, targets, command="apply")
     if targets:
         raise ConfigError("--target cannot narrow a saved plan",
                           hint="narrow it when planning: cioctl plan --target … --out FILE")
@@ -46,7 +46,26 @@ def saved_or_fresh_plan(plan_file: Path | None, ws: Workspace, targets: Sequence
 
     saved = load_plan(plan_file)
     check_identity(saved, ws)  # before anything else: a 0-change plan returns right after
+    _refuse_partial(saved, ws)
     return saved
+
+
+def _refuse_partial(saved: Plan, ws: Workspace) -> None:
+    """A plan made with --allow-missing left kinds unread: it cannot be applied, ever."""
+    from cioctl.credential_gate import (
+        CredentialsMissingError,
+        banner,
+        fix_hint,
+        require_credentials,
+    )
+
+    if saved.missing_credentials:
+        raise CredentialsMissingError(
+            f"this plan was {banner(saved.missing_credentials)}; nothing was changed",
+            hint=fix_hint(saved.missing_credentials, ws.environment_name, "apply")
+            + f", and plan again: cioctl plan -e {ws.environment_name} --out FILE")
+    require_credentials(ws.root, ws.config, ws.environment_name, os.environ,
+                        allow_missing=False, command="apply")
 
 
 def confirm(plan: Plan, auto_approve: bool) -> None:

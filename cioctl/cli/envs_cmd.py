@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from cioctl.cli.options import (
+    AllowMissingOption,
     EnvOption,
     PlanFormat,
     PlanFormatOption,
@@ -29,6 +30,7 @@ def drift(
     workspace: WorkspaceOption = Path(),
     env: EnvOption = "local",
     output: PlanFormatOption = PlanFormat.TEXT,
+    allow_missing: AllowMissingOption = False,
 ) -> None:
     """Report whether the live environment still matches the definitions.
 
@@ -41,7 +43,7 @@ def drift(
     from cioctl.engine import load_valid_workspace
 
     ws = load_valid_workspace(workspace, env, os.environ)
-    planned = plan_for(ws, [])
+    planned = plan_for(ws, [], allow_missing=allow_missing, command="drift")
     emit(planned, output)
     if planned.has_changes:
         typer.echo(f"drift: '{env}' differs from the definitions in "
@@ -54,6 +56,7 @@ def diff(
     target: ToOption,
     workspace: WorkspaceOption = Path(),
     output: PlanFormatOption = PlanFormat.TEXT,
+    allow_missing: AllowMissingOption = False,
 ) -> None:
     """Compare two live environments through the model: by kind and key, never by id.
 
@@ -64,7 +67,7 @@ def diff(
     from cioctl.cli.boundary import EXIT_CHANGES
     from cioctl.cli.envs_support import emit_diff, live_diff
 
-    result = live_diff(workspace, source, target)
+    result = live_diff(workspace, source, target, allow_missing=allow_missing)
     emit_diff(result, output)
     if result.differences:
         raise typer.Exit(EXIT_CHANGES)
@@ -79,6 +82,7 @@ def promote(
                                              "(apply it with 'cioctl apply -e TO FILE').")] = None,
     detailed_exitcode: Annotated[bool, typer.Option(
         "--detailed-exitcode", help="Exit 2 when the target plan has changes.")] = False,
+    allow_missing: AllowMissingOption = False,
 ) -> None:
     """Plan the target environment from the definitions the source already runs.
 
@@ -89,6 +93,6 @@ def promote(
     from cioctl.cli.boundary import EXIT_CHANGES
     from cioctl.cli.envs_support import promotion
 
-    planned = promotion(workspace, source, target, output, out)
+    planned = promotion(workspace, source, target, output, out, allow_missing=allow_missing)
     if detailed_exitcode and planned.has_changes:
         raise typer.Exit(EXIT_CHANGES)

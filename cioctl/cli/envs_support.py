@@ -23,28 +23,35 @@ class DriftedError(CioctlError):
     """The source of a promotion does not match the definitions."""
 
 
-def _live(ws: Workspace) -> tuple[Resources, tuple[str, ...]]:
+def _live(ws: Workspace, allow_missing: bool) -> tuple[Resources, tuple[str, ...]]:
+    from cioctl.credential_gate import banner, require_credentials
     from cioctl.environments import open_client
     from cioctl.plan.build import wanted_addresses
     from cioctl.state.desired import desired_resources
     from cioctl.state.live import read_live
+
+    missing = require_credentials(ws.root, ws.config, ws.environment_name, os.environ,
+                                  allow_missing=allow_missing, command="diff")
+    # the banner heads the comparison's notes, as it heads a plan's warnings
+    marked = (f"{ws.environment_name}: {banner(missing)}",) if missing else ()
 
     async def run() -> tuple[Resources, tuple[str, ...]]:
         async with open_client(ws.root, ws.config, ws.environment_name, os.environ) as client:
             live = await read_live(client, wanted_addresses(desired_resources(ws)))
         unreadable = tuple(f"{ws.environment_name}: live {k}s could not be read (credential "
                            "missing)" for k in sorted(live.unreadable))
-        return live.resources, unreadable
+        return live.resources, marked + unreadable
 
     return anyio.run(run)
 
 
-def live_diff(root: Path, source: str, target: str) -> EnvironmentDiff:
+def live_diff(root: Path, source: str, target: str, *,
+              allow_missing: bool = False) -> EnvironmentDiff:
     """Compare what two environments hold now (managed resources, attributes and events)."""
     from cioctl.engine import load_valid_workspace
 
-    one, one_unread = _live(load_valid_workspace(root, source, os.environ))
-    two, two_unread = _live(load_valid_workspace(root, target, os.environ))
+    one, one_unread = _live(load_valid_workspace(root, source, os.environ), allow_missing)
+    two, two_unread = _live(load_valid_workspace(root, target, os.environ), allow_missing)
     return compare(source, managed(one), target, managed(two), one_unread + two_unread)
 
 
@@ -66,21 +73,23 @@ def emit_diff(result: EnvironmentDiff, output: PlanFormat) -> None:
 
 
 def promotion(root: Path, source: str, target: str, output: PlanFormat,
-              out: Path | None) -> Plan:
+              out: Path | None, *, allow_missing: bool = False) -> Plan:
     """Refuse a drifted source; plan the target; show what will differ afterwards."""
     from cioctl.cli.plan_support import emit, plan_for
     from cioctl.engine import load_valid_workspace
     from cioctl.state.desired import desired_resources
 
     source_ws = load_valid_workspace(root, source, os.environ)
-    source_plan = plan_for(source_ws, [])
+    source_plan = plan_for(source_ws, [], allow_missing=allow_missing,
+                           command="promote")
     if source_plan.has_changes:
         raise DriftedError(
             f"'{source}' does not match the definitions ({len(source_plan.changes)} "
             f"change(s) pending there), so they are not what {source} runs",
             hint=f"apply {source} first (or run 'cioctl drift -e {source}' to see what changed)")
     target_ws = load_valid_workspace(root, target, os.environ)
-    target_plan = plan_for(target_ws, [])
+    target_plan = plan_for(target_ws, [], allow_missing=allow_missing,
+                           command="promote")
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(target_plan.to_json(), encoding="utf-8")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cioctl.cli.options import EnvOption, WorkspaceOption
+from cioctl.cli.options import AllowMissingOption, EnvOption, WorkspaceOption
 
 
 def import_(
@@ -21,6 +21,7 @@ def import_(
     force: Annotated[bool, typer.Option(
         "--force", help="Overwrite files of an earlier import in OUT/imported/ (and, for an "
         "embedded environment, OUT's embedded state).")] = False,
+    allow_missing: AllowMissingOption = False,
 ) -> None:
     """Write definitions for an existing workspace, so that plan right after shows no changes.
 
@@ -38,7 +39,9 @@ def import_(
     them (marked with a comment to check), and event properties are declared only where
     filters or templates ({{ event.x }}) use them.
 
-    Not imported: kinds the environment's credentials cannot read (without the service
+    Stops before reading when the environment lacks a credential (naming the variables to
+    export); with --allow-missing it imports what the present credentials can read. Not
+    imported then: kinds the environment's credentials cannot read (without the service
     account: segments, flows, events, attributes; without the App API key: snippets,
     collections, reporting webhooks, flows' content) — their files hold a commented stub that
     says why. Live items the format cannot express (e.g. a step name that is not a valid id)
@@ -48,8 +51,14 @@ def import_(
     as adopt updates, and once applied (tagged) plan shows no changes.
     """
     from cioctl.cli.progress import progress_reporter
+    from cioctl.credential_gate import require_credentials
+    from cioctl.definitions.discover import find_root
+    from cioctl.definitions.load import load_config
     from cioctl.importer.run import import_workspace
 
+    root = find_root(workspace)
+    require_credentials(root, load_config(root), env, os.environ, allow_missing=allow_missing,
+                        command="import")
     with progress_reporter(f"reading {env}") as progress:
         report = import_workspace(workspace, env, out, os.environ, force=force,
                                   progress=progress)

@@ -53,6 +53,11 @@ TargetOption = Annotated[
 AllowDestroyOption = Annotated[
     bool, typer.Option("--allow-destroy", help="Permit deletes in a protected environment.")
 ]
+AllowMissingOption = Annotated[
+    bool, typer.Option("--allow-missing", help="Go on when the environment lacks credentials: "
+                       "read only what the present ones can (for PR checks without secrets). "
+                       "The result says so, and such a plan cannot be applied.")
+]
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Permit deleting more than max_destroy_percent.")
 ]

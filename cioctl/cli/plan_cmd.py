@@ -10,6 +10,7 @@ import typer
 
 from cioctl.cli.options import (
     AllowDestroyOption,
+    AllowMissingOption,
     EnvOption,
     ForceOption,
     PlanFormat,
@@ -30,6 +31,7 @@ def plan(
         "--detailed-exitcode", help="Exit 2 when there are changes (0 none, 1 error).")] = False,
     allow_destroy: AllowDestroyOption = False,
     force: ForceOption = False,
+    allow_missing: AllowMissingOption = False,
 ) -> None:
     """Show what apply would change in an environment, resource by resource, field by field.
 
@@ -38,7 +40,10 @@ def plan(
     where no API can make the change. Each change names the API surface and credential it
     needs. Live resources that code doesn't manage are listed as unmanaged and never deleted.
     In a protect: true environment deletes need --allow-destroy; deleting more than
-    max_destroy_percent needs --force. Exit 0 (no changes), 1 (error or refused), 2 (changes,
+    max_destroy_percent needs --force. When the environment lacks a credential, plan stops
+    before reading and names the variables to export (cioctl doctor -e ENV checks them);
+    --allow-missing plans what the present credentials can read instead, under a banner, and
+    such a plan cannot be applied. Exit 0 (no changes), 1 (error or refused), 2 (changes,
     with --detailed-exitcode).
     """
     from cioctl.cli.boundary import EXIT_CHANGES
@@ -46,7 +51,7 @@ def plan(
     from cioctl.engine import load_valid_workspace
 
     ws = load_valid_workspace(workspace, env, os.environ)
-    planned = plan_for(ws, target or [])
+    planned = plan_for(ws, target or [], allow_missing=allow_missing)
     problem = safety_problem(planned, ws, allow_destroy, force)
     planned = with_warning(planned, problem)
     if out is not None:

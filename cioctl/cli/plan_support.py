@@ -11,6 +11,7 @@ import anyio
 
 from cioctl.cli.options import PlanFormat
 from cioctl.cli.progress import progress_reporter
+from cioctl.credential_gate import banner, require_credentials
 from cioctl.errors import OperationInterruptedError
 from cioctl.model.workspace import Workspace
 from cioctl.plan.safety import UnsafePlanError, check_safety
@@ -18,10 +19,17 @@ from cioctl.plan.value import Plan
 from cioctl.state.desired import desired_resources
 
 
-def plan_for(workspace: Workspace, targets: Sequence[str]) -> Plan:
-    """Read the live environment and plan it (with progress on a terminal)."""
+def plan_for(workspace: Workspace, targets: Sequence[str], *, allow_missing: bool = False,
+             command: str = "plan") -> Plan:
+    """Read the live environment and plan it (with progress on a terminal).
+
+    Stops before reading when a credential is missing, unless ``allow_missing``: then the plan
+    covers what the present credentials can read and carries the banner saying so."""
     from cioctl.engine import make_plan
     from cioctl.environments import open_client
+
+    missing = require_credentials(workspace.root, workspace.config, workspace.environment_name,
+                                  os.environ, allow_missing=allow_missing, command=command)
 
     async def run() -> Plan:
         with progress_reporter(f"reading {workspace.environment_name}") as progress:
@@ -30,11 +38,15 @@ def plan_for(workspace: Workspace, targets: Sequence[str]) -> Plan:
                 return await make_plan(workspace, client, targets=targets, progress=progress)
 
     try:
-        return anyio.run(run)
+        planned = anyio.run(run)
     except KeyboardInterrupt:  # planning only reads: say so, rather than a bare exit 130
         raise OperationInterruptedError(
             f"interrupted while reading the live workspace ('{workspace.environment_name}'); "
             "nothing was changed") from None
+    if not missing:
+        return planned
+    return replace(planned, missing_credentials=missing,
+                   warnings=(banner(missing), *planned.warnings))
 
 
 def protected(workspace: Workspace) -> frozenset[str]:

@@ -69,7 +69,22 @@ def render_text(report: Report) -> str:
         if check.hint:
             lines.append(f"    hint: {_esc(check.hint)}")
     lines.append("\n" + _summary(report))
+    style = "bold green" if report.ok else "bold red"
+    lines.append(f"[{style}]{_esc(next_step(report))}[/]")
     return "\n".join(lines)
+
+
+def next_step(report: Report) -> str:
+    """The one line doctor ends with: ready to plan, or the first thing to fix (checks run
+    in the order a first plan needs them, so the first failure is the one to fix first)."""
+    failed = next((c for c in report.checks if c.status is Status.FAIL), None)
+    if failed is None:
+        return f"ready: run cioctl plan -e {report.environment}"
+    if failed.name.startswith("credentials: "):  # name every missing variable, in order
+        fixes = [c.hint or c.detail for c in report.checks
+                 if c.status is Status.FAIL and c.name.startswith("credentials: ")]
+        return "fix first: " + "; ".join(fixes)
+    return f"fix first: {failed.name}: {failed.hint or failed.detail}"
 
 
 def _summary(report: Report) -> str:
@@ -85,6 +100,7 @@ def render_json(report: Report) -> str:
     document = {
         "environment": report.environment,
         "ok": report.ok,
+        "next": next_step(report),
         "checks": [
             {"name": c.name, "status": c.status.value, "detail": c.detail, "hint": c.hint,
              "group": c.group}

@@ -22,6 +22,7 @@ from cioctl.environments import (
     open_client,
     workspace_id_of,
 )
+from cioctl.errors import CioctlError
 from cioctl.model.config import Environment, WorkspaceConfig
 
 DOCTOR_ATTEMPTS = 2
@@ -41,9 +42,11 @@ def diagnose(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> Report:
     """Check one environment; ``transport`` replaces the network (tests)."""
-    root = find_root(workspace)
-    config = load_config(root)
     report = Report(env_name)
+    found = _load_workspace(report, workspace)
+    if found is None:  # nothing else can be checked without a valid workspace.yaml
+        return report
+    root, config = found
     env = config.environment(env_name)
     if env is None:
         report.add("environment", Status.FAIL, f"'{env_name}' is not defined in workspace.yaml",
@@ -58,6 +61,20 @@ def diagnose(
 
         check_document(report, openapi)
     return report
+
+
+def _load_workspace(report: Report, workspace: Path) -> tuple[Path, WorkspaceConfig] | None:
+    """First: ``workspace.yaml`` found and valid (or why not, as the first thing to fix)."""
+    try:
+        root = find_root(workspace)
+        config = load_config(root)
+    except CioctlError as error:
+        where = f"{error.location}: " if error.location else ""
+        report.add("workspace.yaml", Status.FAIL, where + error.message, error.hint)
+        return None
+    report.add("workspace.yaml", Status.OK, f"{root / 'workspace.yaml'} is valid "
+               f"(workspace '{config.workspace}')")
+    return root, config
 
 
 def _describe_backend(report: Report, root: Path, env: Environment) -> None:
@@ -82,10 +99,11 @@ def _check_credentials(
         name = f"credentials: {label}"
         if var is None and is_set:
             report.add(name, Status.OK, "the embedded workspace's local credential")
-        elif var is None:
-            report.add(name, Status.WARN, f"credentials.{field} is not configured",
-                       f"without it cioctl cannot manage {_NEEDS[surface]}; add "
-                       f"{field}: ${{env:CIO_..._{field.upper()}}} to this environment")
+        elif var is None:  # plan stops on it too (cioctl.credential_gate): so doctor fails
+            report.add(name, Status.FAIL, f"credentials.{field} is not configured",
+                       f"without it cioctl cannot read or manage {_NEEDS[surface]}; add "
+                       f"{field}: ${{env:CIO_{env_name.upper()}_{field.upper()}}} under "
+                       f"environments.{env_name}.credentials in workspace.yaml")
         elif is_set:
             report.add(name, Status.OK, f"{var} is set")
         else:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
+from cioctl.credential_gate import MissingCredential
 from cioctl.errors import ConfigError
 from cioctl.plan.change import Action, Change
 
@@ -70,6 +70,9 @@ class Plan:
     changes_digest: str = ""
     """sha256 of the canonical JSON of ``changes`` and the ownership writes: a saved plan is
     applied exactly as shown (apply recomputes them and refuses any difference) or not at all."""
+    missing_credentials: tuple[MissingCredential, ...] = ()
+    """Credentials the environment lacked, planned anyway with ``--allow-missing``: the kinds
+    they read were not read, every rendering says so, and apply refuses the plan."""
 
     def __post_init__(self) -> None:
         # Always computed, never taken from the caller or a file: a plan derived with
@@ -101,32 +104,25 @@ class Plan:
 
 
 _ADAPTER: TypeAdapter[Plan] = TypeAdapter(Plan)
-_CHANGES: TypeAdapter[tuple[Change, ...]] = TypeAdapter(tuple[Change, ...])
-_OWNERSHIP: TypeAdapter[tuple[OwnershipWrite, ...]] = TypeAdapter(tuple[OwnershipWrite, ...])
 
 
-def changes_digest(changes: Sequence[Change], ownership: Sequence[OwnershipWrite] = (),
-                   creates_ledger: bool = False, ledger_merge: Sequence[int] = (), *,
-                   with_audience: bool = True) -> str:
-    """``sha256:`` of the changes and the ownership writes that go with them, as canonical
-    JSON (sorted keys, no whitespace): everything apply will do that a reviewer is shown.
+# What apply will do, and what a reviewer is told about it: a saved plan's digest covers these.
+_DIGESTED = ("changes", "ownership", "creates_ledger", "ledger_merge", "missing_credentials")
+
+
+def plan_digest(plan: Plan, *, with_audience: bool = True) -> str:
+    """``sha256:`` of the plan's changes, ownership writes, ledger merges and missing
+    credentials as canonical JSON (sorted keys, no whitespace).
 
     ``with_audience=False`` leaves out each segment's audience size: a reading shown to the
     reviewer, not something apply does, and it moves between plan and apply on its own.
     """
     if not with_audience:
-        changes = [replace(c, audience=None) for c in changes]
-    data = {"changes": _CHANGES.dump_python(tuple(changes), mode="json"),
-            "ownership": _OWNERSHIP.dump_python(tuple(ownership), mode="json"),
-            "creates_ledger": creates_ledger, "ledger_merge": list(ledger_merge)}
+        plan = replace(plan, changes=tuple(replace(c, audience=None) for c in plan.changes))
+    dumped = _ADAPTER.dump_python(plan, mode="json")
+    data = {name: dumped[name] for name in _DIGESTED}
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
-
-
-def plan_digest(plan: Plan, *, with_audience: bool = True) -> str:
-    """:func:`changes_digest` of a whole plan."""
-    return changes_digest(plan.changes, plan.ownership, plan.creates_ledger, plan.ledger_merge,
-                          with_audience=with_audience)
 
 
 def plan_json_schema() -> dict[str, Any]:

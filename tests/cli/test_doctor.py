@@ -206,3 +206,107 @@ def test_openapi_bad_file_is_a_clean_error(cli: Cli, example_copy: Path, tmp_pat
     bad.write_text("{not json")
     code, out = cli("doctor", "-w", str(example_copy), "--openapi", str(bad))
     assert code == 1 and "is not JSON" in out and "Traceback" not in out
+
+
+# --- first contact: one command before the first plan, checks in the order plan needs them ---
+
+
+def served_workspace(write_workspace: WriteWorkspace, base: str) -> Path:
+    root: Path = write_workspace(workspace=f"""\
+workspace: served
+environments:
+  served:
+    endpoint: {base}
+    workspace_id: 42
+    credentials:
+      app_api_key: ${{env:CIO_EMU_KEY}}
+      service_account: ${{env:CIO_EMU_SA}}
+""")
+    return root
+
+
+ORDER = ["workspace.yaml", "environment", "backend", "App API", "Journeys API",
+         "credentials: App API key", "credentials: service account", "App API reachable",
+         "App API workspace", "Journeys reachable", "Journeys workspace", "clock"]
+
+
+def test_checks_run_in_the_order_a_first_plan_needs_them_and_end_ready(
+    cli: Cli, write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    with running_emulator(tmp_path / "served.sqlite3", workspace_id=42) as base:
+        root = served_workspace(write_workspace, base)
+        env = {"CIO_EMU_KEY": LOCAL_APP_API_KEY, "CIO_EMU_SA": LOCAL_SERVICE_ACCOUNT}
+        code, out = cli("doctor", "-w", str(root), "-e", "served", "--format", "json", env=env)
+        assert code == 0, out
+        report = json_report(out)
+        assert [c["name"] for c in report["checks"]] == ORDER
+        assert report["next"] == "ready: run cioctl plan -e served"
+        code, out = cli("doctor", "-w", str(root), "-e", "served", env=env)
+        assert out.rstrip().splitlines()[-1] == "ready: run cioctl plan -e served"
+        # ready means ready: the plan it points at goes ahead
+        code, out = cli("plan", "-w", str(root), "-e", "served", env=env)
+        assert code == 0, out
+
+
+def test_missing_credentials_end_with_every_variable_to_export_in_order(
+    cli: Cli, write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    with running_emulator(tmp_path / "served.sqlite3", workspace_id=42) as base:
+        root = served_workspace(write_workspace, base)
+        code, out = cli("doctor", "-w", str(root), "-e", "served", env={})
+    assert code == 1
+    last = out.rstrip().splitlines()[-1]
+    assert last.startswith("fix first: export CIO_EMU_KEY=")
+    assert last.index("CIO_EMU_KEY") < last.index("export CIO_EMU_SA=")
+    # reachability is still checked without them (the no-auth route)
+    assert "✓ App API reachable: GET /v1/info/ip_addresses answered" in out
+    code, out = cli("doctor", "-w", str(root), "-e", "served", env={"CIO_EMU_SA": "x"})
+    assert out.rstrip().splitlines()[-1].startswith("fix first: export CIO_EMU_KEY=")
+    assert "export CIO_EMU_SA" not in out.rstrip().splitlines()[-1]
+
+
+def test_an_undeclared_credential_fails_as_plan_would(
+    cli: Cli, write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    with running_emulator(tmp_path / "served.sqlite3", workspace_id=42) as base:
+        root = write_workspace(workspace=f"""\
+workspace: served
+environments:
+  served:
+    endpoint: {base}
+    workspace_id: 42
+    credentials:
+      app_api_key: ${{env:CIO_EMU_KEY}}
+""")
+        code, out = cli("doctor", "-w", str(root), "-e", "served", "--format", "json",
+                        env={"CIO_EMU_KEY": LOCAL_APP_API_KEY})
+        assert code == 1
+        checks = by_name(json_report(out))
+        assert checks["credentials: service account"]["status"] == "fail"
+        assert "service_account: ${env:CIO_SERVED_SERVICE_ACCOUNT}" in \
+            json_report(out)["next"]
+        code, out = cli("plan", "-w", str(root), "-e", "served",
+                        env={"CIO_EMU_KEY": LOCAL_APP_API_KEY})
+        assert code == 1 and "credentials.service_account not set" in out
+
+
+def test_a_missing_or_invalid_workspace_yaml_is_the_first_and_only_check(
+    cli: Cli, write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    code, out = cli("doctor", "-w", str(tmp_path / "nowhere"), "-e", "staging", "--format",
+                    "json")
+    report = json_report(out)
+    assert code == 1 and [c["name"] for c in report["checks"]] == ["workspace.yaml"]
+    assert report["next"].startswith("fix first: workspace.yaml: ")
+    root = write_workspace(workspace="workspace: broken\nenvironments: [1, 2]\n")
+    code, out = cli("doctor", "-w", str(root), "-e", "staging")
+    assert code == 1 and "✗ workspace.yaml: " in out and "Traceback" not in out
+    assert out.rstrip().splitlines()[-1].startswith("fix first: workspace.yaml: ")
+
+
+def test_an_unknown_environment_stops_there(cli: Cli, example_copy: Path) -> None:
+    code, out = cli("doctor", "-w", str(example_copy), "-e", "qa", "--format", "json")
+    report = json_report(out)
+    assert code == 1
+    assert [c["name"] for c in report["checks"]] == ["workspace.yaml", "environment"]
+    assert report["next"] == "fix first: environment: choose one of: local, production, staging"

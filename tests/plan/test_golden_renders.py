@@ -20,7 +20,9 @@ from cioctl.api import campaigns
 from cioctl.api.connect import connect, credentials
 from cioctl.api.journeys_modeled import CampaignSpec
 from cioctl.api.segments import list_journeys_segments
+from cioctl.cli.plan_support import plan_for
 from cioctl.emulator import LOCAL_APP_API_KEY, LOCAL_SERVICE_ACCOUNT, running_emulator
+from cioctl.engine import load_valid_workspace
 from cioctl.plan.value import Plan, load_plan
 from cioctl.render.plan_markdown import render_plan_markdown
 from cioctl.render.plan_text import render_plan_text
@@ -66,9 +68,24 @@ def _body_edit(root: Path) -> Plan:
     return plan(root)
 
 
+PR_KEY = "CIO_PR_CHECK_APP_API_KEY"
+"""The App API key variable of ``no_app_key``: declared, never set (a PR check without
+secrets)."""
+
+
 def _served(root: Path, url: str) -> None:
     add_environments(root, served_environment("full", url),
-                     served_environment("no_app_key", url, app_key=None))
+                     served_environment("no_app_key", url, app_key=PR_KEY))
+
+
+def _without_app_key(root: Path) -> Plan:
+    """``plan --allow-missing -e no_app_key`` through the CLI's own planning path."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in KEYS.items():
+            patch.setenv(name, value)
+        patch.delenv(PR_KEY, raising=False)
+        ws = load_valid_workspace(root, "no_app_key", os.environ)
+        return plan_for(ws, [], allow_missing=True)
 
 
 def _manual(root: Path, tmp: Path) -> Plan:
@@ -92,11 +109,15 @@ def _manual(root: Path, tmp: Path) -> Plan:
         edit(root / "data/events.yaml", "A person deleted their account.",
              "A person closed their account.")
         full = plan(root, "full", environ=KEYS)
-        lacking = plan(root, "no_app_key", environ=KEYS)
+        lacking = _without_app_key(root)
+    # The partial plan's own creates (kinds it could not read) and their warnings are left out
+    # to keep the file small; its credential-missing update, banner and missing credentials
+    # are kept.
     missing = tuple(c for c in lacking.changes if c.address == "event:account_deleted")
     kept = tuple(c for c in full.changes if c.address != "event:account_deleted")
-    return replace(full, changes=kept + missing,
-                   warnings=full.warnings)
+    return replace(full, environment=lacking.environment, changes=kept + missing,
+                   warnings=lacking.warnings[:1] + full.warnings,
+                   missing_credentials=lacking.missing_credentials)
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +172,11 @@ def test_manual_plan_has_what_it_claims(plans: dict[str, Plan]) -> None:
     assert actions["segment:promoters"][0] == "manual"
     assert actions["attribute:phone"][0] == "unsupported"
     assert "credential_missing" in actions["event:account_deleted"][1]
+    banner = ("planned without credentials for: App API key (CIO_PR_CHECK_APP_API_KEY) — this "
+              "plan cannot be applied")
+    assert plans["manual"].warnings[0] == banner
+    for extension, render in RENDERERS.items():  # every rendering carries it
+        assert banner in " ".join(render(plans["manual"]).split()), extension
 
 
 def test_mixed_plan_has_every_kind_of_change(plans: dict[str, Plan]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cioctl.api.http import ApiClient
 from cioctl.apply.audit import AuditLog
-from cioctl.apply.ledger import next_ledger, write_ledger
+from cioctl.apply.ledger import next_descriptions, next_ledger, write_ledger
 from cioctl.apply.runner import ApplyResult, ChangeResult, OnResult, run_changes
 from cioctl.apply.wire import IdBook
 from cioctl.errors import CioctlError, ValidationFailedError
@@ -144,10 +144,11 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
     result = await run_changes(client, executable, id_book(live), on_result=record,
                                concurrency=concurrency)
     ledger = next_ledger(plan, result)
-    if ledger == frozenset(plan.ledger):
+    written = next_descriptions(executable, result, live.descriptions)
+    if ledger == frozenset(plan.ledger) and written == live.descriptions:
         return ApplyOutcome(result)
     try:
-        await write_ledger(client, ledger, live.ledger_id)
+        await write_ledger(client, ledger, live.ledger_id, written)
     except CioctlError as error:
         return ApplyOutcome(result, f"could not record ownership: {error.message}")
     return ApplyOutcome(result)

@@ -1,6 +1,8 @@
 """Reading the live workspace with the fewest requests the API allows.
 
-One request per list route (paged Journeys lists at 1,000 a page), then, concurrently within
+One request per page of each list route (Journeys lists paged until a short page, at the sizes
+of :data:`cioctl.api.pagination.PAGE_SIZES`; event names from ``/event_names``, never
+``/data_index/events``, which queues an export), then, concurrently within
 the client's rate limit, one request per page of campaign actions for the flows cioctl manages
 or is about to adopt, and one content read per collection it manages. No per-resource GET where
 a list already has the data.
@@ -38,6 +40,9 @@ class LiveState:
     ledger: frozenset[str] = frozenset()
     ledger_id: int | None = None
     requests: dict[str, int] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
+    """Data-index descriptions cioctl last wrote, by address (ledger rows): the Journeys reads
+    cannot return them (evidence §6)."""
 
     @property
     def fingerprint(self) -> str:
@@ -73,10 +78,11 @@ async def read_live(client: ApiClient, wanted: Collection[Address],
     async with anyio.create_task_group() as group:
         for name, reader in _list_readers(app, journeys).items():
             group.start_soon(_store, lists, name, reader, client, note)
-    ledger, ledger_id = await _ledger(client, lists.get("collections", []))
-    resources = await _resources(client, lists, wanted, ledger, note)
+    ledger, ledger_id, written = await _ledger(client, lists.get("collections", []))
+    resources = await _resources(client, lists, wanted, ledger, note, written)
     readable = {a: r for a, r in resources.items() if r.kind not in unreadable}
-    return LiveState(readable, unreadable, ledger, ledger_id, dict(client.stats.requests))
+    return LiveState(readable, unreadable, ledger, ledger_id, dict(client.stats.requests),
+                     written)
 
 
 def _list_readers(app: bool, journeys: bool) -> dict[str, Callable[[ApiClient], Any]]:
@@ -99,23 +105,27 @@ async def _store(into: dict[str, Any], name: str, reader: Callable[[ApiClient], 
     note(f"read {name}")
 
 
-async def _ledger(client: ApiClient, live: list[Any]) -> tuple[frozenset[str], int | None]:
+async def _ledger(client: ApiClient, live: list[Any]) -> (
+        tuple[frozenset[str], int | None, dict[str, str]]):
     for collection in live:
         if collection.name == LEDGER_COLLECTION:
             content = await api_collections.get_collection_content(client, collection.id)
-            rows = content if isinstance(content, list) else []
-            return frozenset(str(r.get("address")) for r in rows if isinstance(r, dict)), \
-                collection.id
-    return frozenset(), None
+            rows = [r for r in (content if isinstance(content, list) else [])
+                    if isinstance(r, dict)]
+            written = {str(r.get("address")): r["description"] for r in rows
+                       if isinstance(r.get("description"), str)}
+            return frozenset(str(r.get("address")) for r in rows), collection.id, written
+    return frozenset(), None, {}
 
 
 async def _resources(client: ApiClient, lists: dict[str, Any], wanted: Collection[Address],
-                     ledger: frozenset[str], note: Progress) -> dict[Address, Resource]:
+                     ledger: frozenset[str], note: Progress,
+                     written: dict[str, str]) -> dict[Address, Resource]:
     found: list[Resource] = []
     id_to_key = {s.id: norm.segment_key(s)[0] for s in lists.get("segments", [])}
     found += [norm.live_segment(s, id_to_key) for s in lists.get("segments", [])]
-    found += [norm.live_attribute(a, ledger) for a in lists.get("attributes", [])]
-    found += [norm.live_event(e, ledger) for e in lists.get("events", [])]
+    found += [norm.live_attribute(a, ledger, written) for a in lists.get("attributes", [])]
+    found += [norm.live_event(e, ledger, written) for e in lists.get("events", [])]
     found += [norm.live_snippet(s, ledger) for s in lists.get("snippets", [])]
     found += [norm.live_webhook(w, ledger) for w in lists.get("webhooks", [])]
     found += await _collections(client, lists.get("collections", []), wanted, ledger)

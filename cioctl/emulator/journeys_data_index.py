@@ -32,25 +32,23 @@ def _check_env(request: Request) -> None:
         raise not_found(f"environment {request.path_params['ws']}")
 
 
-def _window(request: Request, items: list[Doc]) -> tuple[list[Doc], int, int]:
+def _window(request: Request, kind: str) -> tuple[list[Doc], int, int]:
+    """One page of ``kind`` in creation order (0-based ``page``, ``size`` 50 by default)."""
     page = query_int(request, "page", 0, 0, 10**9)
     size = query_int(request, "size", DEFAULT_SIZE, 1, 1000)
-    return items[page * size:(page + 1) * size], page, size
+    with workspace(request).store.read() as tx:
+        return tx.page(kind, page * size, size), page, size
 
 
 async def event_names(request: Request) -> Response:
     _check_env(request)
-    with workspace(request).store.read() as tx:
-        events = sorted(tx.docs("event"), key=lambda d: d["name"])
-    window, _, _ = _window(request, events)
+    window, _, _ = _window(request, "event")
     return ok({"event_names": [e["name"] for e in window]})
 
 
 async def attributes(request: Request) -> Response:
     _check_env(request)
-    with workspace(request).store.read() as tx:
-        items = sorted(tx.docs("attribute"), key=lambda d: d["name"])
-    window, page, size = _window(request, items)
+    window, page, size = _window(request, "attribute")
     return ok({"attributes": [
         {"id": a["id"], "name": a["name"],
          "metadata": {"privacy_level": a.get("privacy_level", 0)}} for a in window],

@@ -181,6 +181,6 @@ async def test_data_index_writes_are_read_through_journeys(client: ApiClient) ->
                                             data_index.EventMeta("a_event", "first")])
     await data_index.update_events(client, [data_index.EventMeta("b_event", "second")])
     events = await data_index.list_events(client)  # names only (evidence §6)
-    assert [(e.name, e.description) for e in events] == [("a_event", None), ("b_event", None)]
+    assert [(e.name, e.description) for e in events] == [("b_event", None), ("a_event", None)]
     raw = await client.journeys.get(client.env_path("attributes"))
     assert raw["attributes"] == [] and raw["meta"]["pagination"]["total"] == 0

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from cioctl.api.http import ApiClient
 from cioctl.apply.audit import AuditLog
-from cioctl.apply.ledger import next_descriptions, next_ledger, write_ledger
+from cioctl.apply.descriptions import record_descriptions
+from cioctl.apply.ledger import next_ledger, write_ledger
 from cioctl.apply.runner import ApplyResult, ChangeResult, OnResult, run_changes
 from cioctl.apply.wire import IdBook
 from cioctl.errors import CioctlError, ValidationFailedError
@@ -143,12 +144,13 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
                        if c.executable)
     result = await run_changes(client, executable, id_book(live), on_result=record,
                                concurrency=concurrency)
+    described = await record_descriptions(client, executable, result, live,
+                                          {r.address for r in desired.values()})
     ledger = next_ledger(plan, result)
-    written = next_descriptions(executable, result, live.descriptions)
-    if ledger == frozenset(plan.ledger) and written == live.descriptions:
-        return ApplyOutcome(result)
+    if ledger == frozenset(plan.ledger):
+        return ApplyOutcome(result, described)
     try:
-        await write_ledger(client, ledger, live.ledger_id, written)
+        await write_ledger(client, ledger, live.ledger_id)
     except CioctlError as error:
         return ApplyOutcome(result, f"could not record ownership: {error.message}")
-    return ApplyOutcome(result)
+    return ApplyOutcome(result, described)

@@ -3,15 +3,11 @@
 Segments and flows carry a ``cioctl:<key>`` tag. Snippets, collections, reporting webhooks and
 data-index entries have nowhere to keep one, so cioctl records the addresses it manages in a
 collection of the workspace itself, ``cioctl_managed`` (rows ``{"address": "snippet:x"}``).
-Rows of attributes and events also keep the ``description`` cioctl last wrote: the Journeys
-reads cannot return it (evidence §6), so plans compare the definitions with that record
-(:func:`next_descriptions`).
 Living in the workspace, it is shared by every machine and CI run that applies there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cioctl.api import collections as api_collections
@@ -52,35 +48,9 @@ def next_ledger(plan: Plan, result: ApplyResult) -> frozenset[str]:
     return frozenset(ledger)
 
 
-DESCRIBED_KINDS = frozenset({Kind.ATTRIBUTE, Kind.EVENT})
-
-
-def next_descriptions(changes: Sequence[Change], result: ApplyResult,
-                      written: Mapping[str, str]) -> dict[str, str]:
-    """The data-index descriptions on record after ``result``: what each applied create or
-    update of an attribute or event wrote (``changes`` hold the real values), deletes out."""
-    record = dict(written)
-    by_address = {c.address: c for c in changes}
-    for outcome in result.results:
-        change = by_address.get(outcome.address)
-        if change is None or outcome.status is not Status.APPLIED or \
-                change.kind not in DESCRIBED_KINDS:
-            continue
-        description = (change.after or {}).get("description")
-        if change.action is Action.DELETE or not isinstance(description, str):
-            record.pop(change.address, None)
-        else:
-            record[change.address] = description
-    return record
-
-
-async def write_ledger(client: ApiClient, ledger: frozenset[str], ledger_id: int | None,
-                       descriptions: Mapping[str, str] | None = None) -> None:
+async def write_ledger(client: ApiClient, ledger: frozenset[str], ledger_id: int | None) -> None:
     """Store the ledger (creating its collection the first time)."""
-    notes = descriptions or {}
-    rows: list[dict[str, str]] = [
-        {"address": a, **({"description": notes[a]} if a in notes else {})}
-        for a in sorted(ledger)]
+    rows = [{"address": address} for address in sorted(ledger)]
     if ledger_id is None:
         await api_collections.create_collection(client, LEDGER_COLLECTION, data=rows)
     else:

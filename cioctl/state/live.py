@@ -24,7 +24,13 @@ from cioctl.api.campaigns import Action
 from cioctl.api.endpoints import Surface as ApiSurface
 from cioctl.api.http import ApiClient
 from cioctl.state import live_normalize as norm
-from cioctl.state.kinds import KINDS, LEDGER_COLLECTION, Kind, Surface
+from cioctl.state.kinds import (
+    DESCRIPTIONS_COLLECTION,
+    KINDS,
+    LEDGER_COLLECTION,
+    Kind,
+    Surface,
+)
 from cioctl.state.resource import Resource
 
 Address = tuple[Kind, str]
@@ -41,8 +47,9 @@ class LiveState:
     ledger_id: int | None = None
     requests: dict[str, int] = field(default_factory=dict)
     descriptions: dict[str, str] = field(default_factory=dict)
-    """Data-index descriptions cioctl last wrote, by address (ledger rows): the Journeys reads
-    cannot return them (evidence §6)."""
+    """Data-index descriptions cioctl last wrote, by address (its ``cioctl_descriptions``
+    collection): the Journeys reads cannot return them (evidence §6)."""
+    descriptions_id: int | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -78,11 +85,12 @@ async def read_live(client: ApiClient, wanted: Collection[Address],
     async with anyio.create_task_group() as group:
         for name, reader in _list_readers(app, journeys).items():
             group.start_soon(_store, lists, name, reader, client, note)
-    ledger, ledger_id, written = await _ledger(client, lists.get("collections", []))
+    ledger, ledger_id = await _ledger(client, lists.get("collections", []))
+    written, written_id = await _descriptions(client, lists.get("collections", []))
     resources = await _resources(client, lists, wanted, ledger, note, written)
     readable = {a: r for a, r in resources.items() if r.kind not in unreadable}
     return LiveState(readable, unreadable, ledger, ledger_id, dict(client.stats.requests),
-                     written)
+                     written, written_id)
 
 
 def _list_readers(app: bool, journeys: bool) -> dict[str, Callable[[ApiClient], Any]]:
@@ -105,17 +113,26 @@ async def _store(into: dict[str, Any], name: str, reader: Callable[[ApiClient], 
     note(f"read {name}")
 
 
-async def _ledger(client: ApiClient, live: list[Any]) -> (
-        tuple[frozenset[str], int | None, dict[str, str]]):
+async def _ledger(client: ApiClient, live: list[Any]) -> tuple[frozenset[str], int | None]:
     for collection in live:
         if collection.name == LEDGER_COLLECTION:
             content = await api_collections.get_collection_content(client, collection.id)
-            rows = [r for r in (content if isinstance(content, list) else [])
-                    if isinstance(r, dict)]
-            written = {str(r.get("address")): r["description"] for r in rows
-                       if isinstance(r.get("description"), str)}
-            return frozenset(str(r.get("address")) for r in rows), collection.id, written
-    return frozenset(), None, {}
+            rows = content if isinstance(content, list) else []
+            return frozenset(str(r.get("address")) for r in rows if isinstance(r, dict)), \
+                collection.id
+    return frozenset(), None
+
+
+async def _descriptions(client: ApiClient, live: list[Any]) -> tuple[dict[str, str], int | None]:
+    """The data-index descriptions cioctl wrote (rows ``{"address", "description"}``)."""
+    for collection in live:
+        if collection.name == DESCRIPTIONS_COLLECTION:
+            content = await api_collections.get_collection_content(client, collection.id)
+            rows = content if isinstance(content, list) else []
+            return {str(r.get("address")): r["description"] for r in rows
+                    if isinstance(r, dict) and isinstance(r.get("description"), str)}, \
+                collection.id
+    return {}, None
 
 
 async def _resources(client: ApiClient, lists: dict[str, Any], wanted: Collection[Address],
@@ -164,7 +181,7 @@ async def _collections(client: ApiClient, live: list[Any], wanted: Collection[Ad
 
     async with anyio.create_task_group() as group:
         for collection in live:
-            if collection.name == LEDGER_COLLECTION:
+            if collection.name in (LEDGER_COLLECTION, DESCRIPTIONS_COLLECTION):
                 continue
             if (Kind.COLLECTION, collection.name) in wanted or \
                     f"collection:{collection.name}" in ledger:

@@ -106,9 +106,9 @@ def live_flow(campaign: JourneysCampaign, actions: dict[int, Action],
 
 def _description(read: str | None, address: str, written: dict[str, str]) -> tuple[str, JSON]:
     """A data-index description and the resource's ``extra``. The Journeys lists carry none
-    (evidence §6): then it is the one cioctl last wrote (ledger rows), or "" if it never wrote
-    one — so a definition without a description never wipes one cioctl cannot see — and the
-    plan says the value is not verified."""
+    (evidence §6): then it is the one cioctl last wrote (its ``cioctl_descriptions``
+    collection), or "" if it never wrote one — so a definition without a description never
+    wipes one cioctl cannot see — and the plan says the value is not verified."""
     if read is not None:
         return read, {}
     return written.get(address, ""), {"unverified": ["description"]}

@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import anyio
@@ -85,8 +86,12 @@ async def read_live(client: ApiClient, wanted: Collection[Address],
     async with anyio.create_task_group() as group:
         for name, reader in _list_readers(app, journeys).items():
             group.start_soon(_store, lists, name, reader, client, note)
-    ledger, ledger_id = await _ledger(client, lists.get("collections", []))
-    written, written_id = await _descriptions(client, lists.get("collections", []))
+    recorded: dict[str, Any] = {}
+    async with anyio.create_task_group() as group:  # two independent collection reads
+        group.start_soon(_store, recorded, "descriptions",
+                         partial(_descriptions, lists.get("collections", [])), client, note)
+        ledger, ledger_id = await _ledger(client, lists.get("collections", []))
+    written, written_id = recorded["descriptions"]
     resources = await _resources(client, lists, wanted, ledger, note, written)
     readable = {a: r for a, r in resources.items() if r.kind not in unreadable}
     return LiveState(readable, unreadable, ledger, ledger_id, dict(client.stats.requests),
@@ -123,7 +128,7 @@ async def _ledger(client: ApiClient, live: list[Any]) -> tuple[frozenset[str], i
     return frozenset(), None
 
 
-async def _descriptions(client: ApiClient, live: list[Any]) -> tuple[dict[str, str], int | None]:
+async def _descriptions(live: list[Any], client: ApiClient) -> tuple[dict[str, str], int | None]:
     """The data-index descriptions cioctl wrote (rows ``{"address", "description"}``)."""
     for collection in live:
         if collection.name == DESCRIPTIONS_COLLECTION:

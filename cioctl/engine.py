@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cioctl.api.http import ApiClient
 from cioctl.apply.audit import AuditLog
+from cioctl.apply.descriptions import record_descriptions
 from cioctl.apply.ledger import (
     delete_duplicates,
     ledger_after,
@@ -260,10 +261,13 @@ async def carry_out(plan: Plan, desired: dict[tuple[Kind, str], Resource], live:
     result = await run_changes(client, executable, ids, on_result=on_result,
                                concurrency=concurrency)
     result = await finish_replaces(client, executable, result, ids, on_result)
+    described = await record_descriptions(client, executable, result, live,
+                                          {r.address for r in desired.values()})
+    warning = "; ".join(w for w in (merge_error, described) if w) or None
     after = ledger_after(ledger, live.ledger, executable, result)
     gone = released(plan.changes)
     if after == ledger:
-        return ApplyOutcome(result, merge_error, gone)
+        return ApplyOutcome(result, warning, gone)
     try:
         await tidy_ledger(client, ledger, after, ledger_id)
     except CioctlError as error:
@@ -272,4 +276,4 @@ async def carry_out(plan: Plan, desired: dict[tuple[Kind, str], Resource], live:
                             "apply tidies the rest)", gone)
     finally:
         on_ledger()
-    return ApplyOutcome(result, merge_error, gone)
+    return ApplyOutcome(result, warning, gone)

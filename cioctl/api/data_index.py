@@ -3,14 +3,17 @@
 Writes go through the App API's ``POST /v1/data_index/{attributes,events}`` (204, at most 100
 items a request — longer lists are sent in chunks). Those POSTs overwrite metadata, so repeating
 one yields the same state: they are marked idempotent and retried on 5xx like a PUT.
-The App API cannot read the index; reads use the Journeys routes (modeled, parsed in
-:mod:`cioctl.api.journeys_modeled`).
+The App API cannot read the index; reads use the Journeys routes of evidence §6: event names
+from ``/event_names`` and attributes from the paged ``/attributes`` (parsed in
+:mod:`cioctl.api.journeys_modeled.data_index`). ``GET /data_index/events`` is never called: on
+the real service it answers 204 and queues an export, a side effect a plan must not have.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cioctl.api import journeys_modeled as jm
 from cioctl.api._wire import JSON
@@ -72,15 +75,19 @@ async def update_events(client: ApiClient, events: Sequence[EventMeta]) -> int:
     return await _post_chunked(client, "events", [e.to_json() for e in events])
 
 
-async def _read(client: ApiClient, kind: str) -> list[JSON]:
-    return await journeys_list(client, kind, "data_index", kind)
-
-
 async def list_attributes(client: ApiClient) -> list[AttributeInfo]:
-    """``GET /v1/environments/{ws}/data_index/attributes`` (modeled)."""
-    return jm.parse_attributes(await _read(client, "attributes"))
+    """``GET /v1/environments/{ws}/attributes?page&size``, every page (evidence §3, §6)."""
+    return jm.parse_attributes(await journeys_list(client, "attributes", "attributes"))
 
 
 async def list_events(client: ApiClient) -> list[EventInfo]:
-    """``GET /v1/environments/{ws}/data_index/events`` (modeled)."""
-    return jm.parse_events(await _read(client, "events"))
+    """``GET /v1/environments/{ws}/event_names``, every page, decoded defensively (§6).
+
+    Never ``GET .../data_index/events``: on the real service that queues an export."""
+    route = "GET " + client.env_path("event_names")
+
+    def extract(body: Any) -> list[JSON]:
+        return jm.event_name_items(body, route)
+
+    return jm.parse_events(await journeys_list(client, "event_names", "event_names",
+                                               extract=extract))

@@ -132,19 +132,18 @@ JOURNEYS_ROUTES: tuple[RouteUse, ...] = (
               "JWT (form body)"),
     _journeys("GET", "/v1/accounts/current", "the account and its data center"),
     _journeys("GET", _ENV, "the workspace (doctor)"),
-    _journeys("GET", _ENV + "/segments", "list segments with conditions", "?page", "?limit"),
+    _journeys("GET", _ENV + "/segments", "list segments with conditions", "?page", "?size"),
     _journeys("GET", _ENV + "/segments/{segment_id}", "read a segment with conditions"),
     _journeys("POST", _ENV + "/segments", "create a data-driven segment", *_SEGMENT_FIELDS),
     _journeys("PUT", _ENV + "/segments/{segment_id}", "update a segment", *_SEGMENT_FIELDS),
     _journeys("DELETE", _ENV + "/segments/{segment_id}", "delete a segment"),
-    _journeys("GET", _ENV + "/campaigns", "list flows", "?page", "?limit"),
+    _journeys("GET", _ENV + "/campaigns", "list flows", "?page", "?size"),
     _journeys("GET", _ENV + "/campaigns/{campaign_id}", "read a flow"),
     _journeys("POST", _ENV + "/campaigns", "create a flow", *_CAMPAIGN_FIELDS),
     _journeys("PUT", _ENV + "/campaigns/{campaign_id}", "update a flow", *_CAMPAIGN_FIELDS),
     _journeys("DELETE", _ENV + "/campaigns/{campaign_id}", "delete a flow"),
-    _journeys("GET", _ENV + "/data_index/attributes", "read the attribute index", "?page",
-              "?limit"),
-    _journeys("GET", _ENV + "/data_index/events", "read the event index", "?page", "?limit"),
+    _journeys("GET", _ENV + "/attributes", "read the attribute index", "?page", "?size"),
+    _journeys("GET", _ENV + "/event_names", "read the event names", "?page", "?size"),
 )
 
 ROUTES: tuple[RouteUse, ...] = APP_ROUTES + JOURNEYS_ROUTES

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import anyio
 
+from cioctl.api.pagination import PAGE_SIZES
 from cioctl.bench.generate import Size, generate_workspace
 
 _PLAN_CHILD = """
@@ -34,13 +35,23 @@ print(json.dumps({"seconds": seconds, "requests": stats.requests.get("app", 0) +
 """
 
 
+def pages_needed(items: int, size: int) -> int:
+    """Requests to read ``items`` paged at ``size`` until a short or empty page (evidence §3):
+    every full page, then the short one — or an empty one when the last page is exactly full."""
+    return items // size + 1
+
+
 def minimum_read_requests(size: Size, messages_per_flow: int = 5) -> int:
-    """What reading that state needs at least: one request per list route (Journeys lists
-    page at 1,000), the ownership ledger's content, one per page of campaign actions."""
-    lists = (math.ceil(size.segments / 1000) + math.ceil(size.flows / 1000)
-             + 2  # data index: attributes, events (Journeys)
+    """What reading that state needs at least: every page of each Journeys list at the sizes
+    the client asks for (a page shorter than asked ends a list, and no count is trusted), one
+    request per App API list, the contents of the ownership ledger and of the record of
+    data-index descriptions, one per page of campaign actions."""
+    lists = (pages_needed(size.segments, PAGE_SIZES["segments"])
+             + pages_needed(size.flows, PAGE_SIZES["campaigns"])
+             + pages_needed(size.attributes, PAGE_SIZES["attributes"])
+             + pages_needed(size.events, PAGE_SIZES["event_names"])
              + 3)  # snippets, collections, reporting webhooks (App API)
-    ledger = 1
+    ledger = 2  # cioctl_managed, cioctl_descriptions
     action_pages = size.flows * math.ceil(messages_per_flow / 10)
     return lists + ledger + action_pages
 

@@ -24,6 +24,7 @@ from cioctl.emulator import (
     collections,
     data_index,
     journeys,
+    journeys_data_index,
     readonly,
     segments,
     snippets,
@@ -43,6 +44,7 @@ ROUTES = [
     *auth.ROUTES, *journeys.ROUTES, *segments.ROUTES, *campaigns.ROUTES, *broadcasts.ROUTES,
     *snippets.ROUTES, *collections.ROUTES, *webhooks.ROUTES, *data_index.ROUTES,
     *readonly.ROUTES,
+    *journeys_data_index.ROUTES,
 ]
 
 

@@ -49,12 +49,15 @@ def _env(request: Request) -> None:
         raise not_found(f"environment {request.path_params['ws']}")
 
 
-def _page(request: Request, tx: Tx, kind: str) -> tuple[list[Doc], Doc]:
-    page = query_int(request, "page", 1, 1, 10**9)
-    limit = query_int(request, "limit", 100, 1, 1000)
-    total = tx.count(kind)
-    meta = {"page": page, "limit": limit, "total": total, "total_pages": -(-total // limit)}
-    return tx.page(kind, (page - 1) * limit, limit), meta
+def _page(request: Request, tx: Tx, kind: str, default_size: int | None) -> (
+        tuple[list[Doc], Doc]):
+    """One page, 0-based (evidence §3: campaigns are 20 a page from page 0; segments page only
+    when ``size`` > 0 is given). ``meta`` says where the page is, never how many there are."""
+    page = query_int(request, "page", 0, 0, 10**9)
+    size = query_int(request, "size", default_size or 0, 0, 1000)
+    if size == 0:
+        return tx.docs(kind), {"page": 0}
+    return tx.page(kind, page * size, size), {"page": page, "size": size}
 
 
 def _segment_exists(tx: Tx, self_id: int | None) -> SegmentExists:
@@ -74,29 +77,13 @@ def _segment_exists(tx: Tx, self_id: int | None) -> SegmentExists:
     return lambda i: tx.get("segment", i) is not None and not reaches_self(i)
 
 
-# --- environment and data index -------------------------------------------------------------
+# --- environment (data-index reads: journeys_data_index) -------------------------------------
 
 async def get_environment(request: Request) -> Response:
     _env(request)
     ws = workspace(request)
     return ok({"environment": {"id": ws.workspace_id, "name": f"Embedded workspace "
                                f"{ws.workspace_id}", "region": ws.region}})
-
-
-async def data_index_attributes(request: Request) -> Response:
-    _env(request)
-    with workspace(request).store.read() as tx:
-        items = sorted(tx.docs("attribute"), key=lambda d: d["name"])
-    return ok({"attributes": [{"name": a["name"], "description": a.get("description"),
-                               "privacy_level": a.get("privacy_level", 0)} for a in items]})
-
-
-async def data_index_events(request: Request) -> Response:
-    _env(request)
-    with workspace(request).store.read() as tx:
-        items = sorted(tx.docs("event"), key=lambda d: d["name"])
-    return ok({"events": [{"name": e["name"], "description": e.get("description")}
-                          for e in items]})
 
 
 # --- segments -------------------------------------------------------------------------------
@@ -144,7 +131,7 @@ def _segment_conditions(tx: Tx, body: Doc, current: Doc | None, fields: Doc) -> 
 async def list_segments(request: Request) -> Response:
     _env(request)
     with workspace(request).store.read() as tx:
-        items, meta = _page(request, tx, "segment")
+        items, meta = _page(request, tx, "segment", None)
     return ok({"segments": [_segment_view(s) for s in items], "meta": meta})
 
 
@@ -240,7 +227,7 @@ def _save_campaign(tx: Tx, doc: Doc, body: Doc) -> Doc:
 async def list_campaigns(request: Request) -> Response:
     _env(request)
     with workspace(request).store.read() as tx:
-        items, meta = _page(request, tx, "campaign")
+        items, meta = _page(request, tx, "campaign", 20)
     return ok({"campaigns": [campaign_view(c) for c in items], "meta": meta})
 
 
@@ -286,8 +273,6 @@ async def delete_campaign(request: Request) -> Response:
 
 ROUTES = [
     Route(BASE, get_environment, methods=["GET"]),
-    Route(f"{BASE}/data_index/attributes", data_index_attributes, methods=["GET"]),
-    Route(f"{BASE}/data_index/events", data_index_events, methods=["GET"]),
     Route(f"{BASE}/segments", list_segments, methods=["GET"]),
     Route(f"{BASE}/segments", create_segment, methods=["POST"]),
     Route(f"{BASE}/segments/{{segment_id}}", get_segment, methods=["GET"]),

@@ -95,7 +95,15 @@ def _compare(want: Resource, have: Resource | None, live: LiveState) -> Change |
         return _change(Action.REPLACE, want, have, fields, [*flags, Flag.RESETS_JOURNEYS])
     if Flag.ADOPT in flags:
         fields = (*fields, FieldChange("ownership", None, _ownership_label(want)))
-    return _change(Action.UPDATE, want, have, fields, flags)
+    return _change(Action.UPDATE, want, have, fields, flags, _unverified(have, fields))
+
+
+def _unverified(have: Resource, fields: tuple[FieldChange, ...]) -> str | None:
+    """Data-index descriptions cannot be read back (evidence §6): say so where one changes."""
+    unread = set(have.extra.get("unverified", ()))
+    if not any(f.path in unread for f in fields):
+        return None
+    return "description cannot be read back: compared with what cioctl last wrote"
 
 
 def _repoint(want: Resource, have: Resource | None, change: Change | None,

@@ -60,6 +60,8 @@ KINDS: dict[Kind, KindInfo] = {
 KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}
 OWNER_TAG_PREFIX = "cioctl:"
 LEDGER_COLLECTION = "cioctl_managed"
+DESCRIPTIONS_COLLECTION = "cioctl_descriptions"
+"""Data-index descriptions cioctl wrote: no Journeys read returns them (evidence §6)."""
 
 
 def owner_tag(key: str) -> str:

@@ -1,6 +1,8 @@
 """Reading the live workspace with the fewest requests the API allows.
 
-One request per list route (paged Journeys lists at 1,000 a page), then, concurrently within
+One request per page of each list route (Journeys lists paged until a short page, at the sizes
+of :data:`cioctl.api.pagination.PAGE_SIZES`; event names from ``/event_names``, never
+``/data_index/events``, which queues an export), then, concurrently within
 the client's rate limit, one request per page of campaign actions for the flows cioctl manages
 or is about to adopt, and one content read per collection it manages. No per-resource GET where
 a list already has the data.
@@ -13,6 +15,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import anyio
@@ -24,7 +27,13 @@ from cioctl.api.endpoints import Surface as ApiSurface
 from cioctl.api.http import ApiClient
 from cioctl.state import live_normalize as norm
 from cioctl.state.duplicates import leftover_keys, rekeyed, segment_references
-from cioctl.state.kinds import KINDS, LEDGER_COLLECTION, Kind, Surface
+from cioctl.state.kinds import (
+    DESCRIPTIONS_COLLECTION,
+    KINDS,
+    LEDGER_COLLECTION,
+    Kind,
+    Surface,
+)
 from cioctl.state.resource import Resource
 
 Address = tuple[Kind, str]
@@ -43,6 +52,10 @@ class LiveState:
     # are in ``ledger`` too; apply merges them into ``ledger_id`` and deletes these.
     ledger_duplicates: tuple[int, ...] = ()
     requests: dict[str, int] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
+    """Data-index descriptions cioctl last wrote, by address (its ``cioctl_descriptions``
+    collection): the Journeys reads cannot return them (evidence §6)."""
+    descriptions_id: int | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -78,11 +91,16 @@ async def read_live(client: ApiClient, wanted: Collection[Address],
     async with anyio.create_task_group() as group:
         for name, reader in _list_readers(app, journeys).items():
             group.start_soon(_store, lists, name, reader, client, note)
-    ledger, ledger_ids = await _ledger(client, lists.get("collections", []))
-    resources = await _resources(client, lists, wanted, ledger, note)
+    recorded: dict[str, Any] = {}
+    async with anyio.create_task_group() as group:  # two independent collection reads
+        group.start_soon(_store, recorded, "descriptions",
+                         partial(_descriptions, lists.get("collections", [])), client, note)
+        ledger, ledger_ids = await _ledger(client, lists.get("collections", []))
+    written, written_id = recorded["descriptions"]
+    resources = await _resources(client, lists, wanted, ledger, note, written)
     readable = {a: r for a, r in resources.items() if r.kind not in unreadable}
     return LiveState(readable, unreadable, ledger, ledger_ids[0] if ledger_ids else None,
-                     tuple(ledger_ids[1:]), dict(client.stats.requests))
+                     tuple(ledger_ids[1:]), dict(client.stats.requests), written, written_id)
 
 
 def _list_readers(app: bool, journeys: bool) -> dict[str, Callable[[ApiClient], Any]]:
@@ -117,8 +135,21 @@ async def _ledger(client: ApiClient, live: list[Any]) -> tuple[frozenset[str], l
     return frozenset(rows), ids
 
 
+async def _descriptions(live: list[Any], client: ApiClient) -> tuple[dict[str, str], int | None]:
+    """The data-index descriptions cioctl wrote (rows ``{"address", "description"}``)."""
+    for collection in live:
+        if collection.name == DESCRIPTIONS_COLLECTION:
+            content = await api_collections.get_collection_content(client, collection.id)
+            rows = content if isinstance(content, list) else []
+            return {str(r.get("address")): r["description"] for r in rows
+                    if isinstance(r, dict) and isinstance(r.get("description"), str)}, \
+                collection.id
+    return {}, None
+
+
 async def _resources(client: ApiClient, lists: dict[str, Any], wanted: Collection[Address],
-                     ledger: frozenset[str], note: Progress) -> dict[Address, Resource]:
+                     ledger: frozenset[str], note: Progress,
+                     written: dict[str, str]) -> dict[Address, Resource]:
     found: list[Resource] = []
     live_segments, live_campaigns = lists.get("segments", []), lists.get("campaigns", [])
     references = segment_references(live_segments, live_campaigns)
@@ -126,8 +157,8 @@ async def _resources(client: ApiClient, lists: dict[str, Any], wanted: Collectio
     id_to_key = {s.id: moved.get(s.id) or norm.segment_key(s)[0] for s in live_segments}
     found += [rekeyed(norm.live_segment(s, id_to_key), moved, references)
               for s in live_segments]
-    found += [norm.live_attribute(a, ledger) for a in lists.get("attributes", [])]
-    found += [norm.live_event(e, ledger) for e in lists.get("events", [])]
+    found += [norm.live_attribute(a, ledger, written) for a in lists.get("attributes", [])]
+    found += [norm.live_event(e, ledger, written) for e in lists.get("events", [])]
     found += [norm.live_snippet(s, ledger) for s in lists.get("snippets", [])]
     found += [norm.live_webhook(w, ledger) for w in lists.get("webhooks", [])]
     found += await _collections(client, lists.get("collections", []), wanted, ledger)
@@ -168,7 +199,7 @@ async def _collections(client: ApiClient, live: list[Any], wanted: Collection[Ad
 
     async with anyio.create_task_group() as group:
         for collection in live:
-            if collection.name == LEDGER_COLLECTION:
+            if collection.name in (LEDGER_COLLECTION, DESCRIPTIONS_COLLECTION):
                 continue
             if (Kind.COLLECTION, collection.name) in wanted or \
                     f"collection:{collection.name}" in ledger:

@@ -104,17 +104,33 @@ def live_flow(campaign: JourneysCampaign, actions: dict[int, Action],
                     extra={"state": campaign.state, "action_ids": campaign.action_ids()})
 
 
-def live_attribute(info: AttributeInfo, ledger: frozenset[str]) -> Resource:
+def _description(read: str | None, address: str, written: dict[str, str]) -> tuple[str, JSON]:
+    """A data-index description and the resource's ``extra``. The Journeys lists carry none
+    (evidence §6): then it is the one cioctl last wrote (its ``cioctl_descriptions``
+    collection), or "" if it never wrote one — so a definition without a description never
+    wipes one cioctl cannot see — and the plan says the value is not verified."""
+    if read is not None:
+        return read, {}
+    return written.get(address, ""), {"unverified": ["description"]}
+
+
+def live_attribute(info: AttributeInfo, ledger: frozenset[str],
+                   written: dict[str, str] | None = None) -> Resource:
     """Attribute metadata from the data index; owned when the ledger lists it."""
+    address = f"attribute:{info.name}"
+    description, extra = _description(info.description, address, written or {})
     return Resource(Kind.ATTRIBUTE, info.name, info.name, {
-        "description": info.description or "", "privacy_level": info.privacy_level or 0},
-        managed=f"attribute:{info.name}" in ledger)
+        "description": description, "privacy_level": info.privacy_level or 0},
+        managed=address in ledger, extra=extra)
 
 
-def live_event(info: EventInfo, ledger: frozenset[str]) -> Resource:
-    """Event metadata from the data index; owned when the ledger lists it."""
-    return Resource(Kind.EVENT, info.name, info.name, {"description": info.description or ""},
-                    managed=f"event:{info.name}" in ledger)
+def live_event(info: EventInfo, ledger: frozenset[str],
+               written: dict[str, str] | None = None) -> Resource:
+    """Event metadata from ``/event_names``; owned when the ledger lists it."""
+    address = f"event:{info.name}"
+    description, extra = _description(info.description, address, written or {})
+    return Resource(Kind.EVENT, info.name, info.name, {"description": description},
+                    managed=address in ledger, extra=extra)
 
 
 def live_snippet(snippet: LiveSnippet, ledger: frozenset[str]) -> Resource:

@@ -129,16 +129,19 @@ async def test_data_index_reads_via_journeys() -> None:
             return ok
         if request.url.path.endswith("/attributes"):
             return json_response(200, {"attributes": [
-                {"name": "email", "description": None, "privacy_level": 1}]})
-        return json_response(200, {"events": [{"name": "signed_up", "description": "x"}]})
+                {"id": 7, "name": "email", "metadata": {"privacy_level": 1}}],
+                "meta": {"pagination": {"total": 0}}})
+        return json_response(200, {"event_names": ["signed_up"]})
 
     handler = Recorder(respond)
     async with make_client(handler) as client:
         attrs = await data_index.list_attributes(client)
         events = await data_index.list_events(client)
     assert attrs == [jm.AttributeInfo("email", None, 1)]
-    assert events == [jm.EventInfo("signed_up", "x")]
-    assert handler.paths()[1:] == [f"{ENV}/data_index/attributes", f"{ENV}/data_index/events"]
+    assert events == [jm.EventInfo("signed_up", None)]
+    assert handler.paths()[1:] == [f"{ENV}/attributes", f"{ENV}/event_names"]
+    assert [dict(r.url.params) for r in handler.requests[1:]] == [
+        {"page": "0", "size": "50"}, {"page": "0", "size": "50"}]
 
 
 def segment_json(i: int, **extra: object) -> dict[str, object]:
@@ -181,10 +184,11 @@ async def test_journeys_segments_paged_and_bodies() -> None:
     def respond(request: httpx.Request) -> httpx.Response:
         if (ok := token_ok(request)) is not None:
             return ok
-        if request.method == "GET":
-            page = int(request.url.params["page"])
-            items = [segment_json(page, conditions=cond)]
-            meta = {"page": page, "limit": 1000, "total": 3, "total_pages": 3}
+        if request.method == "GET":  # two full pages, then a short one; ``total`` lies
+            page, size = int(request.url.params["page"]), int(request.url.params["size"])
+            count = size if page < 2 else 1
+            items = [segment_json(page * size + i + 1, conditions=cond) for i in range(count)]
+            meta = {"page": page, "total": 3, "total_pages": 1}
             return json_response(200, {"segments": items, "meta": meta})
         if request.method == "DELETE":
             return httpx.Response(204)
@@ -197,14 +201,14 @@ async def test_journeys_segments_paged_and_bodies() -> None:
         made = await segments.create_journeys_segment(client, "Pro", conditions=cond, tags=["t"])
         await segments.update_journeys_segment(client, 9, name="Pro plan")
         await segments.delete_journeys_segment(client, 9)
-    assert [s.id for s in listed] == [1, 2, 3]
+    assert [s.id for s in listed] == list(range(1, 42))
     assert listed[0].conditions == cond
     assert made.conditions == cond
     bodies = handler.bodies()
     assert bodies[4] == {"segment": {"name": "Pro", "type": "dynamic", "conditions": cond,
                                      "tags": ["t"]}}
     assert bodies[5] == {"segment": {"name": "Pro plan"}}
-    assert [r.url.params.get("page") for r in handler.requests[1:4]] == ["1", "2", "3"]
+    assert [r.url.params.get("page") for r in handler.requests[1:4]] == ["0", "1", "2"]
     assert handler.paths()[-1] == f"{ENV}/segments/9"
 
 

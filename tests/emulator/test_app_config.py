@@ -115,11 +115,16 @@ def test_data_index_writes(api: Api, jwt: str) -> None:
     assert response.status_code == 204 and response.content == b""
     events = {"events": [{"name": "signed_up", "description": "Joined"}]}
     assert api("POST", "/v1/data_index/events", json=events).status_code == 204
-    read = api("GET", "/v1/environments/1/data_index/attributes", token=jwt).json()
-    assert read == {"attributes": [{"name": "email", "description": "Primary",
-                                    "privacy_level": 1}]}
-    read = api("GET", "/v1/environments/1/data_index/events", token=jwt).json()
-    assert read == {"events": [{"name": "signed_up", "description": "Joined"}]}
+    # evidence §6: the attribute list has no description and ``total`` reads 0; the one
+    # attribute has it; event names are names only
+    read = api("GET", "/v1/environments/1/attributes", token=jwt).json()
+    assert read == {"attributes": [{"id": 1, "name": "email",
+                                    "metadata": {"privacy_level": 1}}],
+                    "meta": {"pagination": {"page": 0, "size": 50, "total": 0}}}
+    one = api("GET", "/v1/environments/1/attributes/1", token=jwt).json()["attribute"]
+    assert one["description"] == "Primary"
+    read = api("GET", "/v1/environments/1/event_names", token=jwt).json()
+    assert read == {"event_names": ["signed_up"]}
 
 
 def test_data_index_422_texts(api: Api) -> None:

@@ -107,10 +107,14 @@ def test_condition_depth_and_cycles(api: Api, jwt: str) -> None:
 def test_segment_list_pages(api: Api, jwt: str) -> None:
     for i in range(5):
         api("POST", SEGMENTS, token=jwt, json={"segment": {"name": f"m{i}", "type": "manual"}})
-    body = api("GET", SEGMENTS, token=jwt, params={"page": 2, "limit": 2}).json()
+    # evidence §3: ``size`` > 0 enables paging, pages are 0-based; without it, one list
+    body = api("GET", SEGMENTS, token=jwt, params={"page": 1, "size": 2}).json()
     assert [s["name"] for s in body["segments"]] == ["m2", "m3"]
-    assert body["meta"] == {"page": 2, "limit": 2, "total": 5, "total_pages": 3}
-    assert api("GET", SEGMENTS, token=jwt, params={"limit": 0}).status_code == 400
+    assert body["meta"] == {"page": 1, "size": 2}
+    last = api("GET", SEGMENTS, token=jwt, params={"page": 2, "size": 2}).json()
+    assert [s["name"] for s in last["segments"]] == ["m4"]
+    assert len(api("GET", SEGMENTS, token=jwt).json()["segments"]) == 5
+    assert api("GET", SEGMENTS, token=jwt, params={"size": -1}).status_code == 400
 
 
 def test_campaign_created_in_journeys_is_visible_and_editable_in_app_api(
@@ -129,7 +133,8 @@ def test_campaign_created_in_journeys_is_visible_and_editable_in_app_api(
     again = api("GET", f"{CAMPAIGNS}/{campaign['id']}", token=jwt).json()["campaign"]
     assert again["workflow"] == campaign["workflow"]
     listed = api("GET", CAMPAIGNS, token=jwt).json()
-    assert listed["meta"]["total"] == 1 and listed["campaigns"][0]["id"] == campaign["id"]
+    assert listed["meta"] == {"page": 0, "size": 20}  # §3: 20 a page, 0-based
+    assert listed["campaigns"][0]["id"] == campaign["id"]
 
 
 def test_campaign_workflow_update_matches_steps_by_name(api: Api, jwt: str) -> None:

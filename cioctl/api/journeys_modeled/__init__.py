@@ -10,8 +10,9 @@ call into this one, so a correction lands in one place.
 
 The module is a package only to stay readable: ``common`` (paths, shared types, the token
 exchange), ``builders`` (conditions, triggers, goals, workflow steps, and their construction
-from cioctl's canonical form) and ``objects`` (segments, campaigns, data-index entries, the
-environment). Import it as one: ``from cioctl.api import journeys_modeled as jm``.
+from cioctl's canonical form), ``objects`` (segments, campaigns, the environment) and
+``data_index`` (event names and attributes, evidence §6). Import it as one:
+``from cioctl.api import journeys_modeled as jm``.
 """
 
 from cioctl.api.journeys_modeled.builders import (
@@ -53,21 +54,24 @@ from cioctl.api.journeys_modeled.common import (
     parse_token,
     token_request_form,
 )
-from cioctl.api.journeys_modeled.objects import (
+from cioctl.api.journeys_modeled.data_index import (
     AttributeInfo,
+    EventInfo,
+    event_name_items,
+    parse_attributes,
+    parse_events,
+)
+from cioctl.api.journeys_modeled.objects import (
     CampaignSpec,
     Environment,
-    EventInfo,
     JourneysCampaign,
     JourneysSegment,
     campaign_create_body,
     campaign_from,
     campaign_update_body,
-    parse_attributes,
     parse_campaign,
     parse_campaign_body,
     parse_environment,
-    parse_events,
     parse_segment,
     parse_segment_body,
     segment_create_body,
@@ -106,6 +110,7 @@ __all__ = [
     "event",
     "event_filter",
     "event_goal",
+    "event_name_items",
     "event_trigger",
     "exit_step",
     "message_step",

@@ -10,7 +10,6 @@ from cioctl.api._wire import (
     JSON,
     as_object,
     opt_bool,
-    opt_int,
     opt_object,
     opt_str,
     req_int,
@@ -179,42 +178,7 @@ def campaign_update_body(**fields: Any) -> JSON:
     return {"campaign": _partial(fields, CAMPAIGN_UPDATE_FIELDS)}
 
 
-# -- data index, environment -----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class AttributeInfo:
-    """One attribute of the data index."""
-
-    name: str
-    description: str | None
-    privacy_level: int
-
-
-@dataclass(frozen=True, slots=True)
-class EventInfo:
-    """One event of the data index."""
-
-    name: str
-    description: str | None
-
-
-def parse_attributes(items: Sequence[JSON]) -> list[AttributeInfo]:
-    """Items of ``{"attributes": [...]}``."""
-    return [
-        AttributeInfo(
-            req_str(i, "name", "attribute"), opt_str(i, "description", "attribute"),
-            opt_int(i, "privacy_level", "attribute") or 0,
-        )
-        for i in items
-    ]
-
-
-def parse_events(items: Sequence[JSON]) -> list[EventInfo]:
-    """Items of ``{"events": [...]}``."""
-    return [
-        EventInfo(req_str(i, "name", "event"), opt_str(i, "description", "event")) for i in items
-    ]
+# -- environment -----------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)

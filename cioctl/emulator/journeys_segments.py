@@ -8,6 +8,7 @@ campaign uses (§2).
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 from starlette.requests import Request
@@ -35,8 +36,41 @@ from cioctl.emulator.web import no_content, object_body, ok, path_int
 VIEW = ("id", "name", "description", "type", "conditions", "tag_ids", "created_at", "updated_at")
 
 
+def catalog_id(activity: str, name: str) -> int:
+    """A stable data-index id for an event or attribute name (what §4 calls the catalog id)."""
+    return zlib.crc32(f"{activity}:{name}".encode()) % 1_000_000 + 1
+
+
+def _with_catalog_ids(tree: Any) -> Any:
+    """Read-back leaves carry a catalog ``id`` beside ``type``/``name`` (§4, S8)."""
+    if isinstance(tree, list):
+        return [_with_catalog_ids(item) for item in tree]
+    if not isinstance(tree, dict):
+        return tree
+    out = {k: _with_catalog_ids(v) for k, v in tree.items()}
+    event = out.get("event")
+    if isinstance(event, dict) and "type" in event and "name" in event:
+        out["event"] = {"id": catalog_id(event["type"], event["name"]), **event}
+    return out
+
+
+def _without_catalog_ids(tree: Any) -> Any:
+    """Writes may omit or echo the catalog ``id``; it is never stored (the name resolves)."""
+    if isinstance(tree, list):
+        return [_without_catalog_ids(item) for item in tree]
+    if not isinstance(tree, dict):
+        return tree
+    out = {k: _without_catalog_ids(v) for k, v in tree.items()}
+    if isinstance(out.get("event"), dict):
+        out["event"] = {k: v for k, v in out["event"].items() if k != "id"}
+    if "event" in out:
+        out.pop("id", None)
+    return out
+
+
 def segment_view(doc: Doc) -> Doc:
     view = {k: doc.get(k) for k in VIEW}
+    view["conditions"] = _with_catalog_ids(view["conditions"])
     view["state"] = "build" if doc.get("build_left", 0) > 0 else "complete"
     return view
 
@@ -78,6 +112,7 @@ def _fields(tx: Tx, body: Doc, current: Doc | None) -> Doc:
     if kind == "dynamic":
         if conditions is None:
             raise invalid("conditions", "is required")
+        conditions = _without_catalog_ids(conditions)
         check_segment_conditions(conditions, _check_ref(tx, current["id"] if current else None))
     return {"name": name, "type": kind, "description": description, "conditions": conditions,
             "tag_ids": tag_id_list(tx, body.get("tag_ids"))}

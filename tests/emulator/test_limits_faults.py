@@ -50,8 +50,10 @@ def test_fault_spec_grammar() -> None:
     assert spec == FaultSpec(0.01, 0.08, 0.1, 0.05, 0.02, 0.05, 4)
     assert FaultSpec.parse("latency=0.5s").latency_max == 0.5
     assert FaultSpec.parse("") == FaultSpec()
+    journeys = FaultSpec.parse("add_actions_500=0.5,build_delay=0")
+    assert (journeys.rate_add_actions_500, journeys.build_delay) == (0.5, 0)
     for bad in ("latency=fast", "429=2", "boom=0.1", "drop", "5xx=0.1,5xx=0.2",
-                "latency=80-10ms", "burst=0"):
+                "latency=80-10ms", "burst=0", "build_delay=-1", "add_actions_500=2"):
         with pytest.raises(FaultSpecError):
             FaultSpec.parse(bad)
 

@@ -58,10 +58,11 @@ def sending_state(tx: Tx, action_id: int) -> str:
     return str(doc["sending_state"]) if doc else "automatic"
 
 
-def set_sending_state(tx: Tx, action_id: int, value: str) -> None:
+def sync_message(tx: Tx, action_id: int, sending: str, name: str | None) -> None:
+    """Carry a Journeys edit of ``sending_state``/``name`` to the App API action (one object)."""
     doc = tx.get("action", action_id)
-    if doc is not None and doc["sending_state"] != value:
-        doc.update(sending_state=value, updated=tx.now)
+    if doc is not None and (doc["sending_state"], doc["name"]) != (sending, name or ""):
+        doc.update(sending_state=sending, name=name or "", updated=tx.now)
         save_action(tx, doc, 0)
 
 

@@ -17,7 +17,7 @@ from cioctl.emulator.journeys_content import (
     create_message,
     delete_message,
     sending_state,
-    set_sending_state,
+    sync_message,
 )
 from cioctl.emulator.store import Doc, Tx
 from cioctl.emulator.web import ApiError
@@ -259,7 +259,7 @@ def update_action(tx: Tx, stored: Doc, body: Doc) -> Doc:
     merged = {**action_view(tx, stored), **body}
     updated = check_action(tx, merged)
     if stored["type"] in MESSAGE_TYPES:
-        set_sending_state(tx, stored["id"], updated.pop("sending_state"))
+        sync_message(tx, stored["id"], updated.pop("sending_state"), updated["name"])
     keep: Doc = {k: stored[k] for k in ("id", "template_id", "system") if k in stored}
     return {**updated, **keep}
 

@@ -134,10 +134,10 @@ def test_action_put_type_rules(api: Api, jwt: str) -> None:
     ok = api("PUT", url, token=jwt, json={"action": {"type": "delay_seconds_action",
                                                      "delay": 600}})
     assert ok.status_code == 200 and ok.json()["action"]["delay"] == 600
-    draft = {"action": {"type": "email_action", "sending_state": "draft"}}
+    draft = {"action": {"type": "email_action", "sending_state": "draft", "name": "hello"}}
     assert api("PUT", f"{J}/actions/{email['id']}", token=jwt, json=draft).status_code == 200
     app = api("GET", f"/v1/campaigns/{cid}/actions/{email['id']}").json()["action"]
-    assert app["sending_state"] == "draft"  # one action on both surfaces
+    assert (app["sending_state"], app["name"]) == ("draft", "hello")  # one action, 2 surfaces
 
 
 def test_delete_actions_and_edges(api: Api, jwt: str) -> None:

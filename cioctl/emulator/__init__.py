@@ -1,7 +1,8 @@
-"""The embedded workspace: an emulator of Customer.io's App API and the modeled Journeys routes.
+"""The embedded workspace: an emulator of Customer.io's App API and the Journeys routes.
 
 It is Customer.io's stand-in, so it shares no code with cioctl's client, models or wire mapping;
-it is written from ``shared/reference/customerio-app-api.md`` and ``docs/journeys-modeled.md``.
+it is written from the App API reference and, for the Journeys routes, ``docs/journeys-wire.md``
+(the evidence on the live service and the decisions where it is silent).
 """
 
 from cioctl.emulator.app import create_app

@@ -1,4 +1,4 @@
-"""The embedded workspace: one Starlette app serving the App API and the modeled Journeys routes.
+"""The embedded workspace: one Starlette app serving the App API and the Journeys routes.
 
 Middleware, outermost first: fault injection (when configured), then the gate (the workspace's
 10 req/s limit, then credentials), then the routes. Every error is answered in shape A.
@@ -32,6 +32,7 @@ from cioctl.emulator import (
 )
 from cioctl.emulator.context import Workspace
 from cioctl.emulator.faults import FaultMiddleware, Faults, FaultSpec
+from cioctl.emulator.journeys_common import LIVE_DATA_KEY
 from cioctl.emulator.limits import SlidingWindow, rate_limited_detail
 from cioctl.emulator.store import Store
 from cioctl.emulator.web import ApiError
@@ -102,23 +103,33 @@ def create_app(
     seed: int = 0,
     clock: Callable[[], float] = time.time,
     privacy_level_feature: bool = True,
+    allow_live_data_edits: bool | None = None,
 ) -> Starlette:
-    """The embedded workspace as an ASGI app whose state lives in SQLite at ``db_path``."""
+    """The embedded workspace as an ASGI app whose state lives in SQLite at ``db_path``.
+
+    ``allow_live_data_edits`` sets the workspace's "Allow agent to edit live data" setting
+    (evidence §2; stored in the database, also switchable with ``PUT
+    /v1/environments/{ws}/settings/workspace``); None keeps what the database holds (on).
+    """
     if region not in ("us", "eu"):
         raise ValueError(f"region must be us or eu, not {region!r}")
     store = Store(db_path, clock)
     with store.write() as tx:
         readonly.seed(tx)
+        if allow_live_data_edits is not None:
+            tx.set_meta(LIVE_DATA_KEY, "true" if allow_live_data_edits else "false")
+    injected = Faults(faults, seed) if faults is not None else None
     ws = Workspace(
         store=store, workspace_id=workspace_id, region=region, app_api_keys=app_api_keys,
         service_account_tokens=service_account_tokens, clock=clock, rate_limit=rate_limit,
         privacy_level_feature=privacy_level_feature,
         limiter=SlidingWindow(RATE_LIMIT, RATE_WINDOW, clock),
         trigger_limiter=SlidingWindow(1, TRIGGER_WINDOW, clock),
+        build_reads=faults.build_delay if faults is not None else 1, faults=injected,
     )
     middleware = [Middleware(Gate, workspace=ws)]
-    if faults is not None:
-        middleware.insert(0, Middleware(FaultMiddleware, faults=Faults(faults, seed)))
+    if injected is not None:
+        middleware.insert(0, Middleware(FaultMiddleware, faults=injected))
     app = Starlette(
         routes=ROUTES, middleware=middleware,
         exception_handlers={ApiError: _api_error, HTTPException: _http_error,

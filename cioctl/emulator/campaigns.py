@@ -1,6 +1,7 @@
 """Campaigns and their actions through the App API (§3 of the reference).
 
-Campaigns are created and changed through the Journeys routes; here they are read, and their
+Campaigns are created and changed through the Journeys routes (``journeys_campaigns``); here
+they are read, and their
 actions' content is paged, read and edited. Both surfaces read the same stored documents.
 """
 
@@ -12,10 +13,16 @@ from starlette.routing import Route
 
 from cioctl.emulator.actions import WRITABLE, apply_fields, save_action
 from cioctl.emulator.context import workspace
+from cioctl.emulator.journeys_common import NotEncodedError, decode_b64, tag_names
+from cioctl.emulator.journeys_conditions import campaign_segments, entry_segments
+from cioctl.emulator.journeys_workflow import message_order
 from cioctl.emulator.store import Doc, Tx
 from cioctl.emulator.web import ApiError, not_found, object_body, ok, path_int
 
 PAGE_SIZE = 10
+_APP_TYPES = {"transactional": "event", "seg_attr": "segment", "behavioral": "segment",
+              "date": "date", "form": "form", "object": "object",
+              "relationship": "relationship", "webhook": "webhook"}
 _DATE_FIELDS = ("date_attribute", "frequency", "start_hour", "start_minutes", "timezone",
                 "use_customer_timezone")
 
@@ -27,25 +34,40 @@ def get_campaign(tx: Tx, campaign_id: int) -> Doc:
     return doc
 
 
+def _anchor_segments(doc: Doc) -> list[int]:
+    try:
+        return sorted(set(entry_segments(decode_b64(doc.get("anchors")))))
+    except NotEncodedError:
+        return []
+
+
 def app_view(tx: Tx, doc: Doc) -> Doc:
-    """The App API's campaign object; ``type`` tells the variant apart."""
-    trigger = doc["trigger"]
+    """The App API's campaign object, read from the Journeys document (D11); ``type`` tells
+    the variant apart (``transactional`` → event, ``seg_attr`` → segment)."""
+    app_type = _APP_TYPES.get(doc["type"])
     view: Doc = {
         "id": doc["id"], "name": doc["name"], "description": doc.get("description") or "",
-        "state": doc["state"], "active": doc["state"] == "running", "type": trigger["type"],
-        "tags": doc.get("tags") or [],
-        "actions": [{"id": a["id"], "type": a["type"]} for a in tx.docs("action", doc["id"])],
-        "filter_segment_ids": doc.get("filter_segment_ids", []),
-        "created": doc["created"], "updated": doc["updated"],
+        "state": doc["state"], "active": doc["state"] == "running", "type": app_type,
+        "tags": tag_names(tx, doc.get("tag_ids") or []),
+        "actions": [{"id": a["id"], "type": a["type"]} for a in _messages(tx, doc)],
+        "filter_segment_ids": _anchor_segments(doc),
+        "created": doc["created_at"], "updated": doc["updated_at"],
         "first_started": doc.get("first_started", 0), "deduplicate_id": doc["deduplicate_id"],
     }
-    if trigger["type"] == "event":
-        view["event_name"] = trigger["event_name"]
-    elif trigger["type"] == "segment":
-        view["trigger_segment_ids"] = list(trigger["segment_ids"])
-    elif trigger["type"] == "date":
-        view.update({k: trigger[k] for k in _DATE_FIELDS})
+    if app_type == "event":
+        view["event_name"] = doc.get("event") or ""
+    elif app_type == "segment":
+        view["trigger_segment_ids"] = sorted(
+            set(campaign_segments({"trigger": doc.get("trigger")})))
+    elif app_type == "date":
+        view.update({k: doc.get(k) for k in _DATE_FIELDS})
     return view
+
+
+def _messages(tx: Tx, doc: Doc) -> list[Doc]:
+    """The campaign's message actions as App API actions, in graph order (D11)."""
+    found = (tx.get("action", action_id) for action_id in message_order(doc))
+    return [action for action in found if action is not None]
 
 
 def get_action(tx: Tx, campaign_id: int, action_id: int) -> Doc:
@@ -80,8 +102,7 @@ async def list_actions(request: Request) -> Response:
         raise ApiError(400, f"invalid start token: {start!r}")
     offset = int(start)
     with workspace(request).store.read() as tx:
-        get_campaign(tx, campaign_id)
-        actions = tx.docs("action", campaign_id)
+        actions = _messages(tx, get_campaign(tx, campaign_id))
     page = actions[offset:offset + PAGE_SIZE]
     more = offset + PAGE_SIZE < len(actions)
     return ok({"actions": page, "next": str(offset + PAGE_SIZE) if more else ""})
@@ -99,9 +120,8 @@ async def put_action(request: Request) -> Response:
     body = await object_body(request)
     with workspace(request).store.write() as tx:
         action = get_action(tx, campaign_id, action_id)
-        pos = [a["id"] for a in tx.docs("action", campaign_id)].index(action_id)
         apply_fields(tx, action, body, WRITABLE[action["type"]], "")
-        save_action(tx, action, pos)
+        save_action(tx, action, 0)
     return ok({"action": action})
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from cioctl.emulator.faults import Faults
 from cioctl.emulator.limits import SlidingWindow
 from cioctl.emulator.store import Store
 
@@ -33,6 +34,9 @@ class Workspace:
     privacy_level_feature: bool
     limiter: SlidingWindow
     trigger_limiter: SlidingWindow
+    build_reads: int = 1
+    """Status reads a segment answers ``build`` after each write (evidence §4; D13)."""
+    faults: Faults | None = None
 
 
 def workspace(request: Request) -> Workspace:

@@ -15,9 +15,14 @@ Grammar (comma-separated ``key=value`` items, any order, each at most once)::
                           answers 500 (not processed): a deterministic failure of one kind of
                           write, e.g. the ownership ledger's or a replace's second step;
                           several routes are separated by ``|``
+    add_actions_500=0.3   chance a Journeys ``add_actions`` COMMITS and then answers 500
+                          (evidence §5: re-read before any retry)
+    build_delay=3         status reads a segment stays in ``build`` after a write (default 1)
 
 Rates are probabilities in [0, 1]. Every request draws the same number of values from one
-``random.Random(seed)``, so a given sequence of requests meets the same faults each run.
+``random.Random(seed)``, so a given sequence of requests meets the same faults each run;
+``add_actions_500`` draws from its own generator (seeded from ``seed``) only on ``add_actions``,
+so it does not shift the other faults.
 A dropped connection raises :class:`DroppedConnection` (an ``httpx.RemoteProtocolError``) after
 starting a response: ``httpx.ASGITransport`` surfaces it to the client as a transport error, and
 uvicorn closes the socket mid-response so a client over TCP sees a connection error.
@@ -41,12 +46,15 @@ FAULTS_HELP = (
     "each request; 429=RATE starts a burst of 429s with Retry-After (burst=N requests, default "
     "3); 5xx=RATE answers 500/502/503; drop=RATE drops the connection before processing; "
     "lost=RATE processes the request (writes commit) then drops the connection; "
-    "fail=METHOD:/path-prefix[|…] answers 500 to every matching request. RATE is a "
+    "fail=METHOD:/path-prefix[|…] answers 500 to every matching request; "
+    "add_actions_500=RATE commits a Journeys add_actions then answers 500; build_delay=N keeps "
+    "a written segment in build for N status reads (default 1). RATE is a "
     "probability in [0,1]; faults are drawn from --seed and reproducible. "
     "Example: latency=10-80ms,429=0.1,5xx=0.05,drop=0.02,lost=0.05"
 )
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?(ms|s)$")
-_RATES = {"429": "rate_429", "5xx": "rate_5xx", "drop": "rate_drop", "lost": "rate_lost"}
+_RATES = {"429": "rate_429", "5xx": "rate_5xx", "drop": "rate_drop", "lost": "rate_lost",
+          "add_actions_500": "rate_add_actions_500"}
 
 
 class FaultSpecError(ValueError):
@@ -68,6 +76,8 @@ class FaultSpec:
     rate_drop: float = 0.0
     rate_lost: float = 0.0
     burst: int = 3
+    rate_add_actions_500: float = 0.0
+    build_delay: int = 1
     fail: str = ""  # "METHOD:/path-prefix|…": those requests always fail
 
     def fails(self, method: str, path: str) -> bool:
@@ -106,13 +116,14 @@ def _parse_item(key: str, value: str) -> dict[str, float | int | str]:
     if key == "latency":
         low, high = _latency(value)
         return {"latency_min": low, "latency_max": high}
-    if key == "burst":
-        if not value.isdigit() or int(value) < 1:
-            raise FaultSpecError(f"burst must be a positive integer, not {value!r}")
-        return {"burst": int(value)}
+    if key in ("burst", "build_delay"):
+        low = 1 if key == "burst" else 0
+        if not value.isdigit() or int(value) < low:
+            raise FaultSpecError(f"{key} must be an integer >= {low}, not {value!r}")
+        return {key: int(value)}
     if key not in _RATES:
-        raise FaultSpecError(f"unknown fault {key!r}; known: latency, burst, fail, "
-                             f"{', '.join(_RATES)}")
+        raise FaultSpecError(f"unknown fault {key!r}; known: latency, burst, build_delay, "
+                             f"fail, {', '.join(_RATES)}")
     try:
         rate = float(value)
     except ValueError:
@@ -149,6 +160,7 @@ class Faults:
     def __init__(self, spec: FaultSpec, seed: int) -> None:
         self.spec = spec
         self._rng = random.Random(seed)
+        self._add_actions_rng = random.Random(f"add_actions:{seed}")
         self._burst_left = 0
         self._lock = threading.Lock()
 
@@ -157,6 +169,11 @@ class Faults:
             draws = [self._rng.random() for _ in range(5)]
             status = self._rng.choice((500, 502, 503))
             return self._pick(draws, status)
+
+    def add_actions_fails(self) -> bool:
+        """Whether this (committed) ``add_actions`` answers 500 (evidence §5)."""
+        with self._lock:
+            return self._add_actions_rng.random() < self.spec.rate_add_actions_500
 
     def _pick(self, draws: list[float], status: int) -> Decision:
         spec = self.spec

@@ -1,125 +1,213 @@
-"""Validation of the modeled condition grammar (docs/journeys-modeled.md, "Condition grammar").
+"""Condition validation as the live service does it (evidence §4, §5; docs/journeys-wire.md D3).
 
-Every violation is a 400 in shape A whose ``source.pointer`` is the JSON pointer of the bad node.
-Referenced segments must exist (``segment.id``), and a segment may not reference itself.
+Segment conditions are CNF trees; anything else there — a bare ``attribute`` leaf, a ``not``
+node, a nested ``and``, a non-string filter value — answers an opaque **500** (§4, S13). A
+``segment`` leaf naming an unknown segment, the segment itself or a reference cycle is a 422
+(D13, clarification 1). Flow conditions are flat arrays of entries (D3).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from cioctl.emulator.web import ApiError
+from cioctl.emulator.journeys_common import NotEncodedError, decode_b64, invalid, server_error
 
-ATTR_OPS = frozenset({
-    "eq", "neq", "exists", "not_exists", "gt", "gte", "lt", "lte", "contains", "not_contains",
-    "starts_with", "in", "not_in",
+ACTIVITY_TYPES = frozenset({
+    "event", "attribute_change", "sent_email", "opened_email", "delivered_action",
+    "clicked_action", "device_change", "relationship", "related_object_attribute",
+    "relationship_attribute", "optout",
 })
-COUNT_OPS = frozenset({"at_least", "at_most", "exactly"})
-MAX_DEPTH = 10
-NODE_KEYS = ("and", "or", "not", "segment", "attribute", "event")
+FILTER_OPS = frozenset({
+    "eq", "!eq", "exists", "!exists", "lt", "!lt", "gt", "!gt", "contains", "!contains", "bw",
+    "timestamp_lt", "timestamp_gt", "timestamp_lta", "timestamp_gta", "timestamp_bw",
+})
+_NO_VALUE = frozenset({"exists", "!exists"})
+_TWO_VALUES = frozenset({"bw", "timestamp_bw"})
+_LEAF_EXTRAS = frozenset({"times", "within", "inverse", "id"})
 
-SegmentExists = Callable[[int], bool]
-
-
-def _bad(pointer: str, detail: str) -> ApiError:
-    return ApiError(400, detail, pointer=pointer)
-
-
-def validate(node: Any, pointer: str, segment_exists: SegmentExists, depth: int = 1) -> None:
-    """Raise a pointer error unless ``node`` is a valid condition tree."""
-    if depth > MAX_DEPTH:
-        raise _bad(pointer, f"conditions nest deeper than {MAX_DEPTH} levels")
-    if not isinstance(node, dict) or len(node) != 1:
-        raise _bad(pointer, "a condition is an object with exactly one key")
-    key, value = next(iter(node.items()))
-    here = f"{pointer}/{key}"
-    if key in ("and", "or"):
-        _group(value, here, segment_exists, depth)
-    elif key == "not":
-        validate(value, here, segment_exists, depth + 1)
-    elif key == "segment":
-        _segment(value, here, segment_exists)
-    elif key == "attribute":
-        _attribute(value, here)
-    elif key == "event":
-        _event(value, here)
-    else:
-        raise _bad(here, f"unknown condition {key!r}; expected one of {', '.join(NODE_KEYS)}")
+SegmentCheck = Callable[[int], str | None]
+"""Given a referenced segment id: None when it may be referenced, else why not."""
 
 
-def _group(items: Any, pointer: str, segment_exists: SegmentExists, depth: int) -> None:
+class MalformedError(Exception):
+    """A tree the live service cannot read (answered 500)."""
+
+
+def check_segment_conditions(tree: Any, check_ref: SegmentCheck) -> None:
+    """Raise a 500 for a malformed CNF tree, a 422 for a bad segment reference (§4)."""
+    try:
+        leaves = list(_cnf_leaves(tree))
+    except MalformedError:
+        raise server_error() from None
+    for leaf in leaves:
+        if "segment" in leaf:
+            problem = check_ref(leaf["segment"]["id"])
+            if problem:
+                raise invalid("conditions", problem)
+
+
+def _cnf_leaves(tree: Any) -> Iterator[dict[str, Any]]:
+    groups = _only(tree, "and")
+    if not groups:
+        raise MalformedError
+    for group in groups:
+        if isinstance(group, dict) and set(group) == {"or"}:  # a bare leaf is a group of one
+            items = _only(group, "or")
+            if not items:
+                raise MalformedError
+        else:
+            items = [group]
+        for leaf in items:
+            _leaf(leaf)
+            yield leaf
+
+
+def _only(node: Any, key: str) -> list[Any]:
+    if not isinstance(node, dict) or set(node) != {key} or not isinstance(node[key], list):
+        raise MalformedError
+    return list(node[key])
+
+
+def _leaf(leaf: Any) -> None:
+    if not isinstance(leaf, dict):
+        raise MalformedError
+    kinds = {"event", "segment"} & set(leaf)
+    if len(kinds) != 1 or set(leaf) - kinds - _LEAF_EXTRAS:
+        raise MalformedError  # "attribute", "not", "and" … as leaves: 500 (§4)
+    if not isinstance(leaf.get("inverse", False), bool):
+        raise MalformedError
+    if "segment" in leaf:
+        ref = leaf["segment"]
+        if not isinstance(ref, dict) or type(ref.get("id")) is not int:
+            raise MalformedError
+        return
+    _event(leaf)
+
+
+def _event(leaf: dict[str, Any]) -> None:
+    event = leaf["event"]
+    if not isinstance(event, dict) or event.get("type") not in ACTIVITY_TYPES:
+        raise MalformedError
+    if not isinstance(event.get("name"), str) or not event["name"]:
+        raise MalformedError
+    for key, low in (("times", 1), ("within", 0)):
+        value = leaf.get(key, low)
+        if type(value) is not int or value < low:
+            raise MalformedError
+    _filters(event.get("filters", {}))
+
+
+def _filters(node: Any) -> None:
+    if node == {}:
+        return
+    if not isinstance(node, dict) or len(node) != 1 or next(iter(node)) not in ("and", "or"):
+        raise MalformedError
+    items = next(iter(node.values()))
     if not isinstance(items, list) or not items:
-        raise _bad(pointer, "and/or need a non-empty list of conditions")
-    for i, item in enumerate(items):
-        validate(item, f"{pointer}/{i}", segment_exists, depth + 1)
+        raise MalformedError
+    for item in items:
+        if not filter_ok(item):
+            raise MalformedError
 
 
-def _segment(value: Any, pointer: str, segment_exists: SegmentExists) -> None:
-    if not isinstance(value, dict) or type(value.get("id")) is not int:
-        raise _bad(pointer, "segment needs an integer id")
-    if not segment_exists(value["id"]):
-        raise _bad(f"{pointer}/id",
-                   f"segment {value['id']} does not exist or would form a cycle")
+def filter_ok(item: Any) -> bool:
+    """``{field, operator, value, inverse}`` with a string value (§4)."""
+    if not isinstance(item, dict) or not isinstance(item.get("field"), str):
+        return False
+    operator = item.get("operator")
+    if operator not in FILTER_OPS or not isinstance(item.get("inverse", False), bool):
+        return False
+    if operator in _NO_VALUE:
+        return "value" not in item or isinstance(item["value"], str)
+    if operator in _TWO_VALUES and not isinstance(item.get("value2"), str):
+        return False
+    return isinstance(item.get("value"), str)
 
 
-def _attribute(value: Any, pointer: str) -> None:
-    check_comparison(value, pointer)
-
-
-def check_comparison(value: Any, pointer: str) -> None:
-    """A ``{field, operator, value?}`` comparison (attribute nodes and event filters)."""
-    if not isinstance(value, dict):
-        raise _bad(pointer, "a comparison must be an object")
-    field, op = value.get("field"), value.get("operator")
-    if not isinstance(field, str) or not field:
-        raise _bad(f"{pointer}/field", "field must be a non-empty string")
-    if op not in ATTR_OPS:
-        raise _bad(f"{pointer}/operator", f"operator must be one of {', '.join(sorted(ATTR_OPS))}")
-    if op in ("exists", "not_exists"):
-        return
-    if "value" not in value:
-        raise _bad(f"{pointer}/value", f"operator {op} needs a value")
-    if op in ("in", "not_in") and not isinstance(value["value"], list):
-        raise _bad(f"{pointer}/value", f"operator {op} needs a list value")
-
-
-def _event(value: Any, pointer: str) -> None:
-    if not isinstance(value, dict):
-        raise _bad(pointer, "event must be an object")
-    if not isinstance(value.get("name"), str) or not value["name"]:
-        raise _bad(f"{pointer}/name", "name must be a non-empty string")
-    if value.get("count_operator") not in COUNT_OPS:
-        raise _bad(f"{pointer}/count_operator",
-                   "count_operator must be at_least, at_most or exactly")
-    count = value.get("count")
-    if type(count) is not int or count < 0:
-        raise _bad(f"{pointer}/count", "count must be an integer >= 0")
-    within = value.get("within_seconds")
-    if within is not None and (type(within) is not int or within <= 0):
-        raise _bad(f"{pointer}/within_seconds", "within_seconds must be a positive integer or null")
-    filters = value.get("filters", [])
-    if not isinstance(filters, list):
-        raise _bad(f"{pointer}/filters", "filters must be a list")
-    for i, item in enumerate(filters):
-        check_comparison(item, f"{pointer}/filters/{i}")
-
-
-def segment_ids(node: Any) -> list[int]:
-    """Ids of the segments a (valid) condition tree names, in order, without repeats."""
+def segment_refs(tree: Any) -> list[int]:
+    """Segment ids named by a stored (valid) CNF tree."""
     found: list[int] = []
-    _collect(node, found)
-    return list(dict.fromkeys(found))
+    for group in (tree or {}).get("and", []) if isinstance(tree, dict) else []:
+        items = group["or"] if isinstance(group, dict) and "or" in group else [group]
+        found += [leaf["segment"]["id"] for leaf in items if "segment" in leaf]
+    return found
 
 
-def _collect(node: Any, found: list[int]) -> None:
-    if not isinstance(node, dict) or len(node) != 1:
-        return
-    key, value = next(iter(node.items()))
-    if key in ("and", "or") and isinstance(value, list):
-        for item in value:
-            _collect(item, found)
-    elif key == "not":
-        _collect(value, found)
-    elif key == "segment" and isinstance(value, dict):
-        found.append(value["id"])
+# --- flat entries (D3) ----------------------------------------------------------------------
+
+def check_entries(entries: Any, field_name: str, segment_exists: Callable[[int], bool]) -> None:
+    """422 unless ``entries`` is a list of valid flat condition entries (D3)."""
+    if not isinstance(entries, list):
+        raise invalid(field_name, "must be an array of conditions")
+    for entry in entries:
+        problem = _entry_problem(entry, segment_exists)
+        if problem:
+            raise invalid(field_name, problem)
+
+
+def _entry_problem(entry: Any, segment_exists: Callable[[int], bool]) -> str | None:
+    kind = entry.get("type") if isinstance(entry, dict) else None
+    if kind in ("attribute", "event_attribute"):
+        ok = filter_ok({k: v for k, v in entry.items() if k != "type"})
+        return None if ok else f"bad {kind} condition: {entry!r}"
+    if kind == "segments_negatable":
+        return _anchor_problem(entry, segment_exists)
+    if kind == "event":
+        leaf = {"event": {"type": "event", "name": entry.get("name"),
+                          "filters": entry.get("filters", {})},
+                **{k: entry[k] for k in ("times", "within", "inverse") if k in entry}}
+        try:
+            _leaf(leaf)
+        except MalformedError:
+            return f"bad event condition: {entry!r}"
+        return None
+    return f"unknown condition type {kind!r}"
+
+
+def _anchor_problem(entry: Any, segment_exists: Callable[[int], bool]) -> str | None:
+    segments = entry.get("segments")
+    if not isinstance(entry.get("negate", False), bool) or not isinstance(segments, list) \
+            or not segments or not all(type(s) is int for s in segments):
+        return f"bad segments condition: {entry!r}"
+    missing = [s for s in segments if not segment_exists(s)]
+    return f"segment {missing[0]} not found" if missing else None
+
+
+def entry_segments(entries: Any) -> list[int]:
+    """Segment ids named by stored flat entries (or anchors)."""
+    found: list[int] = []
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and entry.get("type") == "segments_negatable":
+            found += [s for s in entry.get("segments", []) if type(s) is int]
+    return found
+
+
+def campaign_segments(doc: dict[str, Any]) -> set[int]:
+    """Every segment a stored campaign names: trigger, anchors, filters, conditions, exits."""
+    found: set[int] = set(_trigger_segments(doc.get("trigger")))
+    encoded = [doc.get("anchors"), doc.get("filters")]
+    for action in doc.get("actions", []):
+        encoded += [action.get("conditions"), action.get("multi_conditions")]
+    for value in encoded:
+        try:
+            decoded = decode_b64(value)
+        except NotEncodedError:
+            continue
+        groups = decoded if decoded and all(isinstance(g, list) for g in decoded) else [decoded]
+        for group in groups:
+            found.update(entry_segments(group))
+    for exit_condition in doc.get("global_exit_conditions") or []:
+        found.add(exit_condition["segment"]["id"])
+    return found
+
+
+def _trigger_segments(node: Any) -> Iterator[int]:
+    if isinstance(node, dict):
+        if set(node) == {"segment"} and isinstance(node["segment"], dict):
+            yield node["segment"]["id"]
+        for value in node.values():
+            yield from _trigger_segments(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _trigger_segments(item)

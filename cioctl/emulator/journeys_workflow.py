@@ -1,189 +1,293 @@
-"""Campaign bodies of the modeled Journeys routes (docs/journeys-modeled.md, "Campaigns / flows").
+"""The workflow graph: actions and edges (evidence §5; docs/journeys-wire.md D6).
 
-Validates trigger, filter, goal, frequency and workflow (400 shape A with ``source.pointer``),
-and turns message steps into App API actions: steps are matched to existing actions by
-``name``; a step whose type changed gets a new action; actions of removed steps are deleted.
+``add_actions`` takes new actions with negative placeholder ids (``-N`` the first of N, ``-1``
+the last) and the **complete** edge list, both beside ``campaign`` in the body (§8, S10);
+``delete_actions`` and ``edges`` replace the edge list too. The stored result must follow the
+graph rules of §5 (422; a shared exit 409) or nothing is written.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from cioctl.emulator.actions import (
-    JOURNEYS_CONTENT,
-    STEP_TO_ACTION_TYPE,
-    apply_fields,
-    new_action,
-    save_action,
+from cioctl.emulator.journeys_common import NotEncodedError, decode_b64, invalid, server_error
+from cioctl.emulator.journeys_conditions import check_entries
+from cioctl.emulator.journeys_content import (
+    MESSAGE_TYPES,
+    create_message,
+    delete_message,
+    sending_state,
+    sync_message,
 )
-from cioctl.emulator.journeys_conditions import SegmentExists, check_comparison, validate
 from cioctl.emulator.store import Doc, Tx
 from cioctl.emulator.web import ApiError
 
-TRIGGER_TYPES = ("event", "segment", "date")
-FREQUENCIES = ("once", "multiple")
-DATE_FREQUENCIES = ("once", "monthly", "yearly")
-PLAIN_STEPS = ("delay", "wait_until", "branch", "attribute_update", "exit")
+SENDING_STATES = ("automatic", "draft", "off")
+VERBATIM_TYPES = frozenset({
+    "delay_time_window_action", "randomized_delay_action", "random_cohort_branch_action",
+})
+SYSTEM_TYPES = frozenset({"filter_match_delay_action"})
+BRANCH_TYPES = frozenset({
+    "conditional_branch_action", "multi_split_branch_action", "random_cohort_branch_action",
+})
+KNOWN_TYPES = frozenset({
+    *MESSAGE_TYPES, *VERBATIM_TYPES, *SYSTEM_TYPES, *BRANCH_TYPES, "delay_seconds_action",
+    "conditional_wait_action", "attribute_update_action", "exit_action",
+})
 
 
-def _bad(pointer: str, detail: str) -> ApiError:
-    return ApiError(400, detail, pointer=pointer)
+def check_action(tx: Tx, action: Any) -> Doc:
+    """The stored form of one action (without id); 422 for bad fields, 500 for a tree (§5)."""
+    if not isinstance(action, dict) or action.get("type") not in KNOWN_TYPES:
+        raise invalid("actions", f"unknown action type in {action!r}")
+    kind = action["type"]
+    sub_type = action.get("sub_type")
+    name = action.get("name")
+    if (sub_type is not None and not isinstance(sub_type, str)) or \
+            (name is not None and not isinstance(name, str)):
+        raise invalid("actions", "name and sub_type must be strings")
+    stored: Doc = {"type": kind, "sub_type": sub_type, "name": name}
+    if kind in MESSAGE_TYPES:
+        state = action.get("sending_state", "automatic")  # §5: the default sends
+        if state not in SENDING_STATES:
+            raise invalid("sending_state", f"must be one of {', '.join(SENDING_STATES)}")
+        stored["sending_state"] = state
+    elif kind in VERBATIM_TYPES:
+        stored.update({k: v for k, v in action.items() if k not in ("id", *stored)})
+    else:
+        stored.update(_typed_fields(tx, kind, action))
+    return stored
 
 
-def _int(value: Any, pointer: str, lo: int, hi: int | None = None) -> int:
-    if type(value) is not int or value < lo or (hi is not None and value > hi):
-        upper = "" if hi is None else f"..{hi}"
-        raise _bad(pointer, f"must be an integer in {lo}{upper or '..'}")
+def _typed_fields(tx: Tx, kind: str, action: Doc) -> Doc:
+    exists = _exists(tx)
+    if kind == "delay_seconds_action":
+        return {"delay": _seconds(action.get("delay"), "delay")}
+    if kind == "conditional_branch_action":
+        check_entries(_decoded_list(action.get("conditions")), "conditions", exists)
+        return {"conditions": action["conditions"]}
+    if kind in ("multi_split_branch_action", "conditional_wait_action"):
+        groups = _decoded_list(action.get("multi_conditions"))
+        if not all(isinstance(g, list) for g in groups) or not groups:
+            raise server_error()
+        for group in groups:
+            check_entries(group, "multi_conditions", exists)
+        if kind == "multi_split_branch_action":
+            return {"multi_conditions": action["multi_conditions"]}
+        if action.get("exit_type") not in ("never", "continue"):
+            raise invalid("exit_type", "must be never or continue")
+        return {"multi_conditions": action["multi_conditions"],
+                "delay": _seconds(action.get("delay", 0), "delay"),
+                "exit_type": action["exit_type"]}
+    if kind == "attribute_update_action":
+        if not isinstance(action.get("attribute_name"), str) or not action["attribute_name"]:
+            raise invalid("attribute_name", "is required")
+        if "attribute_value" not in action:
+            raise invalid("attribute_value", "is required")
+        return {"attribute_name": action["attribute_name"],
+                "attribute_value": action["attribute_value"]}
+    return {}  # exit_action, filter_match_delay_action
+
+
+def _exists(tx: Tx) -> Any:
+    return lambda seg_id: tx.get("segment", seg_id) is not None
+
+
+def _seconds(value: Any, key: str) -> int:
+    if type(value) is not int or value < 0:
+        raise invalid(key, "must be a non-negative number of seconds")
     return value
 
 
-def _text(value: Any, pointer: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise _bad(pointer, "must be a non-empty string")
-    return value
+def _decoded_list(value: Any) -> list[Any]:
+    """A flat conditions string; anything else — e.g. the segment tree — answers 500 (§5)."""
+    try:
+        decoded = decode_b64(value)
+    except NotEncodedError:
+        raise server_error() from None
+    if not isinstance(decoded, list):
+        raise server_error()
+    return decoded
 
 
-def check_trigger(trigger: Any, pointer: str, exists: SegmentExists) -> Doc:
-    if not isinstance(trigger, dict) or trigger.get("type") not in TRIGGER_TYPES:
-        raise _bad(f"{pointer}/type", f"trigger type must be one of {', '.join(TRIGGER_TYPES)}")
-    kind = trigger["type"]
-    if kind == "event":
-        filters = trigger.get("filters", [])
-        if not isinstance(filters, list):
-            raise _bad(f"{pointer}/filters", "filters must be a list")
-        for i, item in enumerate(filters):
-            check_comparison(item, f"{pointer}/filters/{i}")
-        return {"type": kind, "event_name": _text(trigger.get("event_name"),
-                                                  f"{pointer}/event_name"), "filters": filters}
-    if kind == "segment":
-        return {"type": kind, "segment_ids": _segment_ids(trigger.get("segment_ids"),
-                                                          f"{pointer}/segment_ids", exists)}
-    return _date_trigger(trigger, pointer)
+def branch_count(action: Doc) -> int | None:
+    """How many ``branch`` edges the action needs (None: one ``continue``, 0: none)."""
+    kind = action["type"]
+    if kind == "exit_action":
+        return 0
+    if kind == "conditional_branch_action":
+        return 2
+    if kind == "multi_split_branch_action":
+        return len(decode_b64(action["multi_conditions"])) + 1
+    if kind == "random_cohort_branch_action":
+        return -1  # at least two
+    return None
 
 
-def _segment_ids(ids: Any, pointer: str, exists: SegmentExists) -> list[int]:
-    if not isinstance(ids, list) or not ids:
-        raise _bad(pointer, "segment_ids must be a non-empty list of segment ids")
-    for i, seg_id in enumerate(ids):
-        if type(seg_id) is not int or not exists(seg_id):
-            raise _bad(f"{pointer}/{i}", f"segment {seg_id!r} does not exist")
-    return list(ids)
+def check_graph(actions: list[Doc], edges: list[Doc]) -> None:
+    """§5's rules: one root, one ``continue`` per non-exit action, branch counts, one exit per
+    path (shared exit → 409), everything reachable, no cycle."""
+    by_id = {a["id"]: a for a in actions}
+    outgoing: dict[int, list[Doc]] = {i: [] for i in by_id}
+    incoming: dict[int, int] = dict.fromkeys(by_id, 0)
+    for edge in edges:
+        outgoing[edge["from"]].append(edge)
+        incoming[edge["to"]] += 1
+    for action_id, action in by_id.items():
+        _check_outgoing(action, outgoing[action_id])
+        if action["type"] == "exit_action" and incoming[action_id] > 1:
+            raise ApiError(409, f"exit_action {action_id} is shared by several paths; "
+                                "each path needs its own exit_action")
+    roots = [i for i, n in incoming.items() if n == 0]
+    if actions and len(roots) != 1:
+        raise invalid("edges", f"the workflow needs exactly one root, found {len(roots)}")
+    gates = [a["id"] for a in actions if a["type"] in SYSTEM_TYPES]
+    if gates and roots != gates:
+        raise invalid("edges", "the entry gate must stay the root")
+    if actions:
+        _check_reachable(roots[0], outgoing, len(by_id))
 
 
-def _date_trigger(trigger: Doc, pointer: str) -> Doc:
-    frequency = trigger.get("frequency")
-    if frequency not in DATE_FREQUENCIES:
-        raise _bad(f"{pointer}/frequency", "frequency must be once, monthly or yearly")
-    use_tz = trigger.get("use_customer_timezone", False)
-    if not isinstance(use_tz, bool):
-        raise _bad(f"{pointer}/use_customer_timezone", "must be a boolean")
-    return {
-        "type": "date", "date_attribute": _text(trigger.get("date_attribute"),
-                                                f"{pointer}/date_attribute"),
-        "frequency": frequency,
-        "start_hour": _int(trigger.get("start_hour"), f"{pointer}/start_hour", 0, 23),
-        "start_minutes": _int(trigger.get("start_minutes"), f"{pointer}/start_minutes", 0, 59),
-        "timezone": _text(trigger.get("timezone"), f"{pointer}/timezone"),
-        "use_customer_timezone": use_tz,
-    }
+def _check_outgoing(action: Doc, out: list[Doc]) -> None:
+    need = branch_count(action)
+    kinds = sorted(e["type"] for e in out)
+    if need is None:
+        if kinds != ["continue"]:
+            raise invalid("edges", f"action {action['id']} needs exactly one continue edge")
+        return
+    indexes = sorted(e.get("index", -1) for e in out)
+    if need == 0:
+        if out:
+            raise invalid("edges", f"exit_action {action['id']} cannot have outgoing edges")
+        return
+    count = max(len(out), 2) if need == -1 else need
+    if set(kinds) - {"branch"} or indexes != list(range(count)):
+        raise invalid("edges", f"action {action['id']} ({action['type']}) needs {count} "
+                               f"branch edges with index 0..{count - 1}")
 
 
-def check_goal(goal: Any, pointer: str) -> Doc | None:
-    if goal is None:
-        return None
-    if not isinstance(goal, dict) or goal.get("type") != "event":
-        raise _bad(f"{pointer}/type", "goal type must be event")
-    return {"type": "event", "event_name": _text(goal.get("event_name"), f"{pointer}/event_name"),
-            "within_seconds": _int(goal.get("within_seconds"), f"{pointer}/within_seconds", 1)}
+def _check_reachable(root: int, outgoing: dict[int, list[Doc]], total: int) -> None:
+    seen: set[int] = set()
+    done: set[int] = set()
+
+    def visit(node: int) -> None:
+        seen.add(node)
+        for edge in outgoing[node]:
+            if edge["to"] in seen and edge["to"] not in done:
+                raise invalid("edges", f"the edges form a cycle through action {edge['to']}")
+            if edge["to"] not in seen:
+                visit(edge["to"])
+        done.add(node)
+
+    visit(root)
+    if len(seen) != total:
+        raise invalid("edges", "every action must be reachable from the root")
 
 
-def check_frequency(value: Any, pointer: str) -> str:
-    if value not in FREQUENCIES:
-        raise _bad(pointer, "frequency must be once or multiple")
-    return str(value)
+def resolve_edges(raw: Any, ids: set[int], placeholders: dict[int, int]) -> list[Doc]:
+    """The stored edge list: placeholders replaced by new ids; unknown ids → 422."""
+    if not isinstance(raw, list):
+        raise invalid("edges", "must be the complete array of edges")
+    edges: list[Doc] = []
+    for edge in raw:
+        if not isinstance(edge, dict) or edge.get("type") not in ("continue", "branch"):
+            raise invalid("edges", f"bad edge {edge!r}")
+        ends = [placeholders.get(end, end) if type(end := edge.get(k)) is int else end
+                for k in ("from", "to")]
+        if any(type(end) is not int or end not in ids for end in ends):
+            raise invalid("edges", f"edge {edge!r} names an unknown action")
+        stored: Doc = {"from": ends[0], "to": ends[1], "type": edge["type"]}
+        if edge["type"] == "branch":
+            if type(edge.get("index")) is not int or edge["index"] < 0:
+                raise invalid("edges", f"branch edge {edge!r} needs an index")
+            stored["index"] = edge["index"]
+        edges.append(stored)
+    return edges
 
 
-def check_workflow(steps: Any, pointer: str, exists: SegmentExists, names: set[str]) -> None:
-    if not isinstance(steps, list):
-        raise _bad(pointer, "workflow must be a list of steps")
-    for i, step in enumerate(steps):
-        _check_step(step, f"{pointer}/{i}", exists, names)
+def add_actions(tx: Tx, doc: Doc, outer: Doc) -> None:
+    """New actions (placeholders ``-N``…``-1``) and the complete edge list (§5, D6)."""
+    raw = outer.get("actions", [])
+    if not isinstance(raw, list):
+        raise invalid("actions", "must be an array of actions")
+    checked = [check_action(tx, action) for action in raw]
+    if any(a["type"] in SYSTEM_TYPES for a in checked):
+        raise invalid("actions", "system actions are created by the trigger")
+    placeholders: dict[int, int] = {}
+    for position, action in enumerate(checked):
+        if action["type"] in MESSAGE_TYPES:
+            action["id"], action["template_id"] = create_message(
+                tx, doc["id"], action["type"], action["name"], action.pop("sending_state"))
+        else:
+            action["id"] = tx.next_id("action")
+        placeholders[position - len(checked)] = action["id"]
+    actions = doc["actions"] + checked
+    edges = resolve_edges(outer.get("edges"), {a["id"] for a in actions}, placeholders)
+    check_graph(actions, edges)
+    doc["actions"], doc["edges"] = actions, edges
 
 
-def _check_step(step: Any, pointer: str, exists: SegmentExists, names: set[str]) -> None:
-    kind = step.get("type") if isinstance(step, dict) else None
-    if kind in STEP_TO_ACTION_TYPE:
-        _check_message(step, pointer, names)
-    elif kind == "delay":
-        _int(step.get("seconds"), f"{pointer}/seconds", 0)
-    elif kind == "wait_until":
-        validate(step.get("condition"), f"{pointer}/condition", exists)
-        if step.get("max_seconds") is not None:
-            _int(step["max_seconds"], f"{pointer}/max_seconds", 1)
-    elif kind == "branch":
-        validate(step.get("condition"), f"{pointer}/condition", exists)
-        check_workflow(step.get("then", []), f"{pointer}/then", exists, names)
-        check_workflow(step.get("else", []), f"{pointer}/else", exists, names)
-    elif kind == "attribute_update":
-        _text(step.get("field"), f"{pointer}/field")
-        if "value" not in step:
-            raise _bad(f"{pointer}/value", "attribute_update needs a value")
-    elif kind != "exit":
-        known = ", ".join((*STEP_TO_ACTION_TYPE, *PLAIN_STEPS))
-        raise _bad(f"{pointer}/type", f"step type must be one of {known}")
+def delete_actions(tx: Tx, doc: Doc, outer: Doc) -> None:
+    ids = outer.get("action_ids")
+    current = {a["id"]: a for a in doc["actions"]}
+    if not isinstance(ids, list) or any(i not in current for i in ids):
+        raise invalid("action_ids", "must list actions of this campaign")
+    if any(current[i].get("system") for i in ids):
+        raise invalid("action_ids", "system actions cannot be deleted")
+    for action_id in ids:
+        if current[action_id]["type"] in MESSAGE_TYPES:
+            delete_message(tx, current[action_id])
+    actions = [a for a in doc["actions"] if a["id"] not in ids]
+    edges = resolve_edges(outer.get("edges"), {a["id"] for a in actions}, {})
+    check_graph(actions, edges)
+    doc["actions"], doc["edges"] = actions, edges
 
 
-def _check_message(step: Doc, pointer: str, names: set[str]) -> None:
-    name = _text(step.get("name"), f"{pointer}/name")
-    if name in names:
-        raise _bad(f"{pointer}/name", f"step name {name!r} is used twice in this campaign")
-    names.add(name)
-    if step.get("content") is not None and not isinstance(step["content"], dict):
-        raise _bad(f"{pointer}/content", "content must be an object")
+def replace_edges(tx: Tx, doc: Doc, outer: Doc) -> None:
+    edges = resolve_edges(outer.get("edges"), {a["id"] for a in doc["actions"]}, {})
+    check_graph(doc["actions"], edges)
+    doc["edges"] = edges
 
 
-class Materializer:
-    """Writes a validated workflow's message steps as actions of one campaign."""
+def update_action(tx: Tx, stored: Doc, body: Doc) -> Doc:
+    """``PUT /actions/{id}``: ``type`` required (400, §2 S8); type/sub_type immutable (500)."""
+    if "type" not in body:
+        raise ApiError(400, "type is required")
+    if body["type"] != stored["type"] or body.get("sub_type", stored["sub_type"]) != \
+            stored["sub_type"]:
+        raise server_error()
+    merged = {**action_view(tx, stored), **body}
+    updated = check_action(tx, merged)
+    if stored["type"] in MESSAGE_TYPES:
+        sync_message(tx, stored["id"], updated.pop("sending_state"), updated["name"])
+    keep: Doc = {k: stored[k] for k in ("id", "template_id", "system") if k in stored}
+    return {**updated, **keep}
 
-    def __init__(self, tx: Tx, campaign_id: int) -> None:
-        self.tx = tx
-        self.campaign_id = campaign_id
-        self.old = {a["name"]: a for a in tx.docs("action", campaign_id)}
-        self.pos = 0
 
-    def run(self, steps: list[Doc], pointer: str) -> list[Doc]:
-        """The stored workflow (``action_id`` on message steps, no ``content``)."""
-        out = self._steps(steps, pointer)
-        for action in self.old.values():
-            self.tx.delete("action", action["id"])
-        return out
+def action_view(tx: Tx, action: Doc) -> Doc:
+    view = {k: v for k, v in action.items() if k != "system"}
+    if action["type"] in MESSAGE_TYPES:
+        view["sending_state"] = sending_state(tx, action["id"])
+    return view
 
-    def _steps(self, steps: list[Doc], pointer: str) -> list[Doc]:
-        return [self._step(step, f"{pointer}/{i}") for i, step in enumerate(steps)]
 
-    def _step(self, step: Doc, pointer: str) -> Doc:
-        kind = step["type"]
-        if kind in STEP_TO_ACTION_TYPE:
-            return self._message(step, pointer)
-        if kind == "branch":
-            return {"type": kind, "condition": step["condition"],
-                    "then": self._steps(step.get("then", []), f"{pointer}/then"),
-                    "else": self._steps(step.get("else", []), f"{pointer}/else")}
-        keys = {"delay": ("seconds",), "wait_until": ("condition", "max_seconds"),
-                "attribute_update": ("field", "value")}.get(kind, ())
-        return {"type": kind, **{k: step.get(k) for k in keys}}
-
-    def _message(self, step: Doc, pointer: str) -> Doc:
-        action_type = STEP_TO_ACTION_TYPE[step["type"]]
-        action = self.old.pop(step["name"], None)
-        if action is not None and action["type"] != action_type:
-            self.tx.delete("action", action["id"])
-            action = None
-        if action is None:
-            action = new_action(self.tx, self.campaign_id, action_type, step["name"], self.pos)
-        if step.get("content"):
-            apply_fields(self.tx, action, step["content"], JOURNEYS_CONTENT[action_type],
-                         f"{pointer}/content")
-        save_action(self.tx, action, self.pos)
-        self.pos += 1
-        return {"type": step["type"], "name": step["name"], "action_id": action["id"]}
+def message_order(doc: Doc) -> list[int]:
+    """Message action ids depth-first from the root, branch index 0 first (D11)."""
+    by_id = {a["id"]: a for a in doc.get("actions", [])}
+    targets = {e["to"] for e in doc.get("edges", [])}
+    roots = [i for i in by_id if i not in targets]
+    order: list[int] = []
+    seen: set[int] = set()
+    todo = list(reversed(roots))
+    while todo:
+        node = todo.pop()
+        if node in seen or node not in by_id:
+            continue
+        seen.add(node)
+        if by_id[node]["type"] in MESSAGE_TYPES:
+            order.append(node)
+        out = sorted((e for e in doc.get("edges", []) if e["from"] == node),
+                     key=lambda e: e.get("index", 0))
+        todo.extend(e["to"] for e in reversed(out))
+    order += [i for i, a in by_id.items() if a["type"] in MESSAGE_TYPES and i not in seen]
+    return order

@@ -7,6 +7,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from cioctl.emulator.context import workspace
+from cioctl.emulator.journeys_common import tag_names
+from cioctl.emulator.journeys_conditions import campaign_segments
 from cioctl.emulator.store import Doc, Tx
 from cioctl.emulator.web import (
     ApiError,
@@ -19,19 +21,15 @@ from cioctl.emulator.web import (
     want_str,
 )
 
-APP_FIELDS = (
-    "id", "name", "description", "type", "state", "progress", "tags",
-    "deduplicate_id", "created_at", "updated_at",
-)
-
 
 def new_segment(tx: Tx, fields: Doc) -> Doc:
-    """Store a new segment from validated ``fields`` (name, description, type, conditions, tags)."""
+    """Store a new segment from validated ``fields`` (name, description, type, conditions,
+    tag_ids, build_left). ``type`` is the Journeys one: ``dynamic`` or ``static`` (§4)."""
     seg_id = tx.next_id("segment")
     doc: Doc = {
         "id": seg_id, "name": fields["name"], "description": fields.get("description") or "",
-        "type": fields.get("type", "manual"), "state": "finished", "progress": None,
-        "tags": fields.get("tags"), "conditions": fields.get("conditions"),
+        "type": fields.get("type", "static"), "conditions": fields.get("conditions"),
+        "tag_ids": fields.get("tag_ids") or [], "build_left": fields.get("build_left", 0),
         "created_at": tx.now, "updated_at": tx.now,
     }
     return save_segment(tx, doc)
@@ -48,23 +46,26 @@ def get_segment(tx: Tx, seg_id: int) -> Doc:
     return doc
 
 
-def app_view(doc: Doc) -> Doc:
-    """The App API's segment object: no conditions."""
-    return {k: doc.get(k) for k in APP_FIELDS}
+def app_view(tx: Tx, doc: Doc) -> Doc:
+    """The App API's segment object: no conditions; a static segment reads ``manual``."""
+    return {
+        "id": doc["id"], "name": doc["name"], "description": doc.get("description") or "",
+        "type": "manual" if doc["type"] == "static" else "dynamic",
+        "state": "build" if doc.get("build_left", 0) > 0 else "finished", "progress": None,
+        "tags": tag_names(tx, doc.get("tag_ids") or []),
+        "deduplicate_id": doc["deduplicate_id"], "created_at": doc["created_at"],
+        "updated_at": doc["updated_at"],
+    }
 
 
 def used_by(tx: Tx, seg_id: int) -> list[int]:
-    """Ids of campaigns that trigger on or filter by the segment."""
-    return [
-        c["id"] for c in tx.docs("campaign")
-        if seg_id in c.get("trigger", {}).get("segment_ids", [])
-        or seg_id in c.get("filter_segment_ids", [])
-    ]
+    """Ids of campaigns that name the segment anywhere (trigger, filter, conditions, exits)."""
+    return [c["id"] for c in tx.docs("campaign") if seg_id in campaign_segments(c)]
 
 
 async def list_segments(request: Request) -> Response:
     with workspace(request).store.read() as tx:
-        return ok({"segments": [app_view(s) for s in tx.docs("segment")]})
+        return ok({"segments": [app_view(tx, s) for s in tx.docs("segment")]})
 
 
 async def create_segment(request: Request) -> Response:
@@ -72,14 +73,14 @@ async def create_segment(request: Request) -> Response:
     name = want_str(body, "name", "/segment", required=True)
     description = want_str(body, "description", "/segment")
     with workspace(request).store.write() as tx:
-        doc = new_segment(tx, {"name": name, "description": description, "type": "manual"})
-    return ok({"segment": app_view(doc)})
+        doc = new_segment(tx, {"name": name, "description": description, "type": "static"})
+        return ok({"segment": app_view(tx, doc)})
 
 
 async def get_one(request: Request) -> Response:
     seg_id = path_int(request, "segment_id")
     with workspace(request).store.read() as tx:
-        return ok({"segment": app_view(get_segment(tx, seg_id))})
+        return ok({"segment": app_view(tx, get_segment(tx, seg_id))})
 
 
 async def delete_segment(request: Request) -> Response:

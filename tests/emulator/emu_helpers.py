@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
+import urllib.parse
 from typing import Any
 
 import httpx
@@ -61,11 +64,76 @@ def error(response: httpx.Response) -> dict[str, Any]:
     return item
 
 
-def email_campaign(name: str = "Onboarding", steps: int = 1, **extra: Any) -> dict[str, Any]:
-    workflow: list[dict[str, Any]] = []
-    for i in range(steps):
-        workflow += [{"type": "delay", "seconds": 60},
-                     {"type": "email", "name": f"step-{i}",
-                      "content": {"subject": f"Hello {i}", "body": f"<p>{i}</p>"}}]
-    return {"campaign": {"name": name, "trigger": {"type": "event", "event_name": "signed_up"},
-                         "workflow": workflow, **extra}}
+J = f"/v1/environments/{WS}"
+"""The Journeys routes' prefix."""
+
+
+def b64(value: Any) -> str:
+    """``base64(encodeURIComponent(JSON))`` (evidence §5), written here independently."""
+    text = json.dumps(value, separators=(",", ":"))
+    return base64.b64encode(urllib.parse.quote(text, safe="-_.!~*'()").encode()).decode()
+
+
+def event_recipients(event: str = "signed_up", **extra: Any) -> dict[str, Any]:
+    """A complete ``recipients`` body for an event trigger (docs/journeys-wire.md D5)."""
+    fields: dict[str, Any] = {
+        "update_type": "recipients", "type": "transactional", "event": event,
+        "event_type": "event", "attribute_filters": {}, "filters": b64([]), "anchors": b64([]),
+        "trigger": None, "restart_mode": "never",
+    }
+    return {"campaign": {**fields, **extra}}
+
+
+def segment_recipients(segment_id: int, **extra: Any) -> dict[str, Any]:
+    return event_recipients(**{"type": "seg_attr", "event": None, "event_type": None,
+                               "trigger": {"and": [{"segment": {"id": segment_id}}]}, **extra})
+
+
+def build_flow(api: Api, token: str, messages: list[tuple[str, str, dict[str, Any]]],
+               name: str = "Onboarding", recipients: dict[str, Any] | None = None,
+               ) -> tuple[int, list[int]]:
+    """Create a campaign, set its trigger, chain a 60 s delay before each message
+    ``(action type, name, template fields)`` and write each template. Returns the campaign id
+    and the message action ids, in order."""
+    created = api("POST", f"{J}/campaigns", token=token,
+                  json={"campaign": {"name": name, "type": "none"}})
+    assert created.status_code == 200, created.text
+    cid: int = created.json()["campaign"]["id"]
+    response = api("PUT", f"{J}/campaigns/{cid}", token=token,
+                   json=recipients or event_recipients())
+    assert response.status_code == 200, response.text
+    read = api("GET", f"{J}/campaigns/{cid}", token=token).json()
+    (exit_id,) = [a["id"] for a in read["actions"] if a["type"] == "exit_action"]
+    if not messages:
+        return cid, []
+    actions: list[dict[str, Any]] = []
+    for action_type, action_name, _ in messages:
+        actions += [{"type": "delay_seconds_action", "delay": 60},
+                    {"type": action_type, "name": action_name}]
+    count = len(actions)
+    edges = [{"from": -count + i, "to": -count + i + 1, "type": "continue"}
+             for i in range(count - 1)]
+    root = [a["id"] for a in read["actions"] if a["type"] == "filter_match_delay_action"]
+    if root:
+        edges.insert(0, {"from": root[0], "to": -count, "type": "continue"})
+    edges.append({"from": -1, "to": exit_id, "type": "continue"})
+    added = api("PUT", f"{J}/campaigns/{cid}", token=token,
+                json={"campaign": {"update_type": "add_actions"}, "actions": actions,
+                      "edges": edges})
+    assert added.status_code == 200, added.text
+    ids = []
+    by_name = {a["name"]: a for a in added.json()["actions"] if a["name"]}
+    for _, action_name, content in messages:
+        action = by_name[action_name]
+        ids.append(action["id"])
+        put = api("PUT", f"{J}/templates/{action['template_id']}", token=token,
+                  json={"template": content})
+        assert put.status_code == 200, put.text
+    return cid, ids
+
+
+def email_flow(api: Api, token: str, steps: int = 1) -> tuple[int, list[int]]:
+    """An event-triggered flow of ``steps`` emails named ``step-<i>``."""
+    return build_flow(api, token, [("email_action", f"step-{i}",
+                                    {"subject": f"Hello {i}", "body": f"<p>{i}</p>"})
+                                   for i in range(steps)])

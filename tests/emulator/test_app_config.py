@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from emu_helpers import Api, error
+from emu_helpers import Api, build_flow, error
 from starlette.applications import Starlette
 
 from cioctl.emulator.webhooks import WEBHOOK_EVENTS
@@ -37,14 +37,12 @@ def test_snippet_validation(api: Api) -> None:
 def test_snippet_in_use_cannot_be_deleted(api: Api, jwt: str) -> None:
     api("POST", "/v1/snippets", json={"name": "footer", "value": "Bye"})
     api("POST", "/v1/snippets", json={"name": "foot", "value": "x"})
-    body = {"campaign": {"name": "C", "trigger": {"type": "event", "event_name": "e"},
-                         "workflow": [{"type": "email", "name": "w", "content": {
-                             "subject": "Hi", "body": "<p>{{ snippets.footer }}</p>"}}]}}
-    assert api("POST", "/v1/environments/1/campaigns", token=jwt, json=body).status_code == 200
+    cid, (aid,) = build_flow(api, jwt, [("email_action", "w", {
+        "subject": "Hi", "body": "<p>{{ snippets.footer }}</p>"})])
     in_use = api("DELETE", "/v1/snippets/footer")
     assert in_use.status_code == 400 and set(error(in_use)) == {"detail", "status"}
     assert api("DELETE", "/v1/snippets/foot").status_code == 204
-    api("PUT", "/v1/campaigns/1/actions/1", json={"body": "plain"})
+    api("PUT", f"/v1/campaigns/{cid}/actions/{aid}", json={"body": "plain"})
     assert api("DELETE", "/v1/snippets/footer").status_code == 204
 
 

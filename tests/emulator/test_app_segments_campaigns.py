@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from emu_helpers import Api, email_campaign, error
+from emu_helpers import Api, J, build_flow, email_flow, error, segment_recipients
 
 
 def test_missing_or_wrong_key_is_401_shape_a(api: Api) -> None:
@@ -64,30 +64,32 @@ def test_segment_create_needs_wrapper_and_name(api: Api) -> None:
 
 def test_used_by_lists_campaigns(api: Api, jwt: str) -> None:
     sid = api("POST", "/v1/segments", json={"segment": {"name": "S"}}).json()["segment"]["id"]
-    body = {"campaign": {"name": "C", "trigger": {"type": "segment", "segment_ids": [sid]}}}
-    cid = api("POST", "/v1/environments/1/campaigns", token=jwt, json=body).json()["campaign"]["id"]
+    cid, _ = build_flow(api, jwt, [], name="C", recipients=segment_recipients(sid))
     assert api("GET", f"/v1/segments/{sid}/used_by").json()["used_by"]["campaigns"] == [cid]
     campaign = api("GET", f"/v1/campaigns/{cid}").json()["campaign"]
     assert campaign["type"] == "segment" and campaign["trigger_segment_ids"] == [sid]
 
 
 def test_campaign_reads_and_errors(api: Api, jwt: str) -> None:
-    api("POST", "/v1/environments/1/campaigns", token=jwt, json=email_campaign())
+    cid, (aid,) = email_flow(api, jwt)
     campaigns = api("GET", "/v1/campaigns").json()["campaigns"]
     assert [c["type"] for c in campaigns] == ["event"]
     assert campaigns[0]["event_name"] == "signed_up"
     assert api("GET", "/v1/campaigns/abc").status_code == 400
     assert api("GET", "/v1/campaigns/999").status_code == 404
     assert api("GET", "/v1/campaigns/999/actions").status_code == 404
-    assert api("GET", "/v1/campaigns/1/actions/999").status_code == 404
-    assert api("GET", "/v1/campaigns/1/actions/x").status_code == 400
+    assert api("GET", f"/v1/campaigns/{cid}/actions/999").status_code == 404
+    assert api("GET", f"/v1/campaigns/{cid}/actions/x").status_code == 400
+    assert api("GET", f"/v1/campaigns/{cid}/actions/{aid}").status_code == 200
+    assert api("GET", f"{J}/campaigns/{cid}", token=jwt).status_code == 200
 
 
 def test_actions_page_ten_at_a_time(api: Api, jwt: str) -> None:
-    api("POST", "/v1/environments/1/campaigns", token=jwt, json=email_campaign(steps=23))
+    cid, _ = email_flow(api, jwt, steps=23)
     pages, start = [], ""
     while True:
-        body = api("GET", "/v1/campaigns/1/actions", params={"start": start} if start else {})
+        body = api("GET", f"/v1/campaigns/{cid}/actions",
+                   params={"start": start} if start else {})
         pages.append(body.json()["actions"])
         start = body.json()["next"]
         if not start:
@@ -95,30 +97,32 @@ def test_actions_page_ten_at_a_time(api: Api, jwt: str) -> None:
     assert [len(p) for p in pages] == [10, 10, 3]
     names = [a["name"] for page in pages for a in page]
     assert names == [f"step-{i}" for i in range(23)]
-    assert api("GET", "/v1/campaigns/1/actions", params={"start": "zz"}).status_code == 400
+    assert api("GET", f"/v1/campaigns/{cid}/actions", params={"start": "zz"}).status_code == 400
 
 
 def test_action_put_unwrapped_headers_become_a_string(api: Api, jwt: str) -> None:
-    api("POST", "/v1/environments/1/campaigns", token=jwt, json=email_campaign())
+    cid, (aid,) = email_flow(api, jwt)
+    url = f"/v1/campaigns/{cid}/actions/{aid}"
     headers = [{"name": "X-Test", "value": "1"}]
-    response = api("PUT", "/v1/campaigns/1/actions/1",
+    response = api("PUT", url,
                    json={"subject": "New", "headers": headers, "unknown": True})
     assert response.status_code == 200
     action = response.json()["action"]
     assert action["subject"] == "New"
     assert isinstance(action["headers"], str) and json.loads(action["headers"]) == headers
-    assert api("GET", "/v1/campaigns/1/actions/1").json()["action"] == action
-    bad = api("PUT", "/v1/campaigns/1/actions/1", json={"headers": "X-Test: 1"})
+    assert api("GET", url).json()["action"] == action
+    bad = api("PUT", url, json={"headers": "X-Test: 1"})
     assert bad.status_code == 400 and error(bad)["source"]["pointer"] == "/headers"
-    bad = api("PUT", "/v1/campaigns/1/actions/1", json={"sending_state": "paused"})
+    bad = api("PUT", url, json={"sending_state": "paused"})
     assert bad.status_code == 400
-    assert api("PUT", "/v1/campaigns/1/actions/1", json=[1]).status_code == 400
+    assert api("PUT", url, json=[1]).status_code == 400
 
 
 def test_language_variants_are_absent(api: Api, jwt: str) -> None:
-    api("POST", "/v1/environments/1/campaigns", token=jwt, json=email_campaign())
-    assert api("GET", "/v1/campaigns/1/actions/1/language/fr").status_code == 404
-    assert api("PUT", "/v1/campaigns/1/actions/1/language/fr", json={}).status_code == 404
+    cid, (aid,) = email_flow(api, jwt)
+    url = f"/v1/campaigns/{cid}/actions/{aid}/language/fr"
+    assert api("GET", url).status_code == 404
+    assert api("PUT", url, json={}).status_code == 404
 
 
 def test_broadcasts_empty_unless_seeded(api: Api) -> None:
@@ -139,11 +143,12 @@ def test_broadcasts_empty_unless_seeded(api: Api) -> None:
 
 
 def test_action_put_writes_only_the_documented_fields(api: Api, jwt: str) -> None:
-    campaign = {"campaign": {"name": "Push", "trigger": {"type": "event", "event_name": "e"},
-                             "workflow": [{"type": "push", "name": "p",
-                                           "content": {"title": "Hi", "body": "b"}}]}}
-    api("POST", "/v1/environments/1/campaigns", token=jwt, json=campaign)
-    response = api("PUT", "/v1/campaigns/1/actions/1", json={"title": "Changed", "body": "c"})
+    cid, (aid,) = build_flow(api, jwt, [("push_action", "p", {
+        "body_json": json.dumps({"title": "Hi", "body": "b"})})])
+    response = api("PUT", f"/v1/campaigns/{cid}/actions/{aid}",
+                   json={"title": "Changed", "body": "c"})
     assert response.status_code == 200
     action = response.json()["action"]
-    assert action["body"] == "c" and action["title"] == "Hi"  # title: Journeys only
+    # title lives in the template's body_json (docs/journeys-wire.md D11), not an App API field
+    assert action["body"] == "c" and "title" not in action
+    assert json.loads(action["body_json"])["title"] == "Hi"

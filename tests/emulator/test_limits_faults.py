@@ -53,8 +53,11 @@ def test_fault_spec_grammar() -> None:
     failing = FaultSpec.parse("fail=PUT:/v1/collections/|DELETE:/v1/snippets")
     assert failing.fails("PUT", "/v1/collections/3") and failing.fails("DELETE", "/v1/snippets/x")
     assert not failing.fails("POST", "/v1/collections") and not FaultSpec().fails("GET", "/")
+    journeys = FaultSpec.parse("add_actions_500=0.5,build_delay=0")
+    assert (journeys.rate_add_actions_500, journeys.build_delay) == (0.5, 0)
     for bad in ("latency=fast", "429=2", "boom=0.1", "drop", "5xx=0.1,5xx=0.2",
-                "latency=80-10ms", "burst=0", "fail=PUT", "fail=PATCH:/v1", "fail=GET:/a|"):
+                "latency=80-10ms", "burst=0", "fail=PUT", "fail=PATCH:/v1", "fail=GET:/a|",
+                "build_delay=-1", "add_actions_500=2"):
         with pytest.raises(FaultSpecError):
             FaultSpec.parse(bad)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from emu_helpers import Api, email_campaign
+from emu_helpers import Api, build_flow
 from jsonschema import Draft202012Validator
 
 # A committed copy of shared/reference/customerio-app-openapi.partial.json: never skipped.
@@ -65,16 +65,18 @@ def test_config_responses_match_the_vendor_schemas(
 def test_campaign_responses_match_the_vendor_schemas(
     spec: dict[str, Any], api: Api, jwt: str,
 ) -> None:
-    body = email_campaign(steps=12)
-    body["campaign"]["workflow"].append({"type": "webhook", "name": "hook", "content": {
-        "url": "https://example.test", "headers": [{"name": "X", "value": "1"}]}})
-    api("POST", "/v1/environments/1/campaigns", token=jwt, json=body)
+    messages = [("email_action", f"step-{i}", {"subject": f"S{i}", "body": "b"})
+                for i in range(12)]
+    messages.append(("webhook_action", "hook", {
+        "url": "https://example.test", "headers": [{"name": "X", "value": "1"}]}))
+    cid, ids = build_flow(api, jwt, messages)
     check(spec, "get", "/v1/campaigns", 200, api("GET", "/v1/campaigns").json())
-    check(spec, "get", "/v1/campaigns/{campaign_id}", 200, api("GET", "/v1/campaigns/1").json())
+    check(spec, "get", "/v1/campaigns/{campaign_id}", 200,
+          api("GET", f"/v1/campaigns/{cid}").json())
     for start in ("", "10"):
-        page = api("GET", "/v1/campaigns/1/actions", params={"start": start}).json()
+        page = api("GET", f"/v1/campaigns/{cid}/actions", params={"start": start}).json()
         check(spec, "get", "/v1/campaigns/{campaign_id}/actions", 200, page)
-    put = api("PUT", "/v1/campaigns/1/actions/1",
+    put = api("PUT", f"/v1/campaigns/{cid}/actions/{ids[0]}",
               json={"subject": "s", "headers": [{"name": "A", "value": "b"}]}).json()
     check(spec, "put", "/v1/campaigns/{campaign_id}/actions/{action_id}", 200, put)
 

@@ -25,6 +25,7 @@ from cioctl.model.workspace import Workspace
 from cioctl.pipeline import validate_workspace
 from cioctl.plan.build import (
     build_plan,
+    declare_types,
     definitions_checksum,
     plan_from_live,
     plan_workspace_id,
@@ -230,6 +231,7 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
                        concurrency: int = 8) -> ApplyOutcome:
     """Preflight against a fresh read of the live workspace, then :func:`carry_out`."""
     desired = desired_resources(workspace)
+    declare_types(client, workspace)
     live = await read_live(client, wanted_addresses(desired))
     preflight(plan, workspace, live, desired)
     # Re-plan from this very read: what runs is the fresh plan, proven equal to the one shown

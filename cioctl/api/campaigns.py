@@ -6,8 +6,9 @@ cursor); get and update an action's content (``PUT`` body **unwrapped**, respons
 *array* of ``{name, value}`` in ``PUT`` bodies; :class:`Action` always holds a tuple of
 :class:`Header` and :func:`action_update_body` always sends the array.
 
-Journeys (modeled, bodies in :mod:`cioctl.api.journeys_modeled`): list, get, create, update,
-delete whole campaigns with trigger, filter, goal and workflow.
+Journeys (evidence §5): the campaign list and delete here; the writes and reads of one
+campaign (create ``type: none`` then one ``update_type`` per concern, ``{campaign, actions,
+edges}`` reads) in :mod:`cioctl.api.journeys.campaign_client`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from cioctl.api import journeys_modeled as jm
 from cioctl.api._wire import (
     JSON,
     int_tuple,
@@ -33,10 +33,13 @@ from cioctl.api._wire import (
 )
 from cioctl.api.errors import ApiProtocolError
 from cioctl.api.http import ApiClient
+from cioctl.api.journeys import tags
+from cioctl.api.journeys.campaign_client import delete_campaign
+from cioctl.api.journeys.campaign_encoding import decode_field
+from cioctl.api.journeys.campaign_recipients import EMPTY as EMPTY_LIST
+from cioctl.api.journeys.campaign_types import CampaignRead
+from cioctl.api.journeys.errors import CampaignWireError
 from cioctl.api.pagination import collect_cursor, journeys_list
-
-JourneysCampaign = jm.JourneysCampaign
-CampaignSpec = jm.CampaignSpec
 
 WRITABLE_ACTION_FIELDS = frozenset({
     "subject", "body", "body_amp", "preheader_text", "recipient", "from_id", "reply_to_id",
@@ -223,36 +226,92 @@ async def update_action(
     return parse_action(unwrap(body, "action"))
 
 
-# -- Journeys (modeled) ----------------------------------------------------------------------
+# -- Journeys (evidence §5, docs/journeys-wire.md D4-D14) -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class JourneysCampaign:
+    """A campaign as the Journeys list returns it (no actions/edges: :func:`read_campaign`
+    reads those); ``tags`` are names (the wire carries ``tag_ids``, D12), ``segment_ids`` the
+    segments its trigger and audience (``anchors``) name."""
+
+    id: int
+    name: str
+    description: str
+    state: str | None
+    type: str | None
+    tags: tuple[str, ...]
+    segment_ids: tuple[int, ...]
+    raw: JSON = field(default_factory=dict, compare=False, repr=False)
+
+
+def _recipient_segments(obj: JSON) -> tuple[int, ...]:
+    found: list[int] = []
+    trigger = obj.get("trigger")
+    for item in trigger.get("and", []) if isinstance(trigger, dict) else []:
+        ref = item.get("segment") if isinstance(item, dict) else None
+        if isinstance(ref, dict) and isinstance(ref.get("id"), int):
+            found.append(ref["id"])
+    try:
+        anchors = decode_field(obj.get("anchors") or EMPTY_LIST, "anchors")
+    except CampaignWireError:
+        anchors = []
+    for entry in anchors if isinstance(anchors, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("segments"), list):
+            found += [i for i in entry["segments"] if isinstance(i, int)]
+    return tuple(found)
+
+
+def parse_journeys_campaign(obj: JSON, tag_names: Mapping[str, str]) -> JourneysCampaign:
+    """One Journeys campaign object (unwrapped)."""
+    return JourneysCampaign(
+        id=req_int(obj, "id", "campaign"),
+        name=req_str(obj, "name", "campaign"),
+        description=opt_str(obj, "description", "campaign") or "",
+        state=opt_str(obj, "state", "campaign"),
+        type=opt_str(obj, "type", "campaign"),
+        tags=tags.names_of(obj.get("tag_ids"), tag_names),
+        segment_ids=_recipient_segments(obj),
+        raw=obj,
+    )
 
 
 async def list_journeys_campaigns(client: ApiClient) -> list[JourneysCampaign]:
-    """``GET /v1/environments/{ws}/campaigns``, every page."""
-    items = await journeys_list(client, "campaigns", "campaigns")
-    return [jm.parse_campaign(obj) for obj in items]
+    """``GET /v1/environments/{ws}/campaigns``, every page (§3: 20 a page from page 0)."""
+    names = await tags.tag_names(client)
+    return [parse_journeys_campaign(obj, names)
+            for obj in await journeys_list(client, "campaigns", "campaigns")]
 
 
-async def get_journeys_campaign(client: ApiClient, campaign_id: int) -> JourneysCampaign:
-    """``GET /v1/environments/{ws}/campaigns/{id}``."""
-    path = client.env_path("campaigns", campaign_id)
-    return jm.parse_campaign_body(await client.journeys.get(path))
+def message_action_ids(read: CampaignRead) -> dict[str, int]:
+    """``step id → action id`` of every message action of a read (the action's ``name``)."""
+    return {str(a["name"]): int(a["id"]) for a in read.actions
+            if isinstance(a, dict) and a.get("type") in MESSAGE_ACTION_TYPES
+            and isinstance(a.get("name"), str) and isinstance(a.get("id"), int)}
 
 
-async def create_journeys_campaign(client: ApiClient, spec: CampaignSpec) -> JourneysCampaign:
-    """``POST /v1/environments/{ws}/campaigns``."""
-    body = await client.journeys.post(client.env_path("campaigns"), jm.campaign_create_body(spec))
-    return jm.parse_campaign_body(body)
+MESSAGE_ACTION_TYPES = frozenset({"email_action", "twilio_action", "push_action",
+                                  "in_app_action", "webhook_action"})
 
 
-async def update_journeys_campaign(
-    client: ApiClient, campaign_id: int, **changes: Any
-) -> JourneysCampaign:
-    """``PUT /v1/environments/{ws}/campaigns/{id}`` with only ``changes``."""
-    path = client.env_path("campaigns", campaign_id)
-    body = await client.journeys.put(path, jm.campaign_update_body(**changes))
-    return jm.parse_campaign_body(body)
+def template_of(action: Action) -> JSON:
+    """An App API action's content as the Journeys template fields (D11: both surfaces read
+    the same template; the App API list is ⌈messages/10⌉ requests instead of one each)."""
+    raw = dict(action.raw)
+    template: JSON = {k: raw.get(k) for k in ("subject", "body", "preheader_text", "reply_to",
+                                              "recipient", "image_url", "method", "url",
+                                              "body_json")}
+    template["from_identity_id"] = raw.get("from_id")
+    template["headers"] = [{"name": h.name, "value": h.value} for h in action.headers]
+    return template
+
+
+def sender_texts(actions: Mapping[int, Action]) -> dict[str, int]:
+    """Sender identities as the actions name them (``from`` text → ``from_id``)."""
+    return {str(a.raw.get("from")): int(a.raw["from_id"]) for a in actions.values()
+            if isinstance(a.raw.get("from_id"), int) and a.raw.get("from")}
 
 
 async def delete_journeys_campaign(client: ApiClient, campaign_id: int) -> None:
-    """``DELETE /v1/environments/{ws}/campaigns/{id}`` (204; its actions go with it)."""
-    await client.journeys.delete(client.env_path("campaigns", campaign_id))
+    """``DELETE /v1/environments/{ws}/campaigns/{id}`` (204; D14: its actions go with it)."""
+    await delete_campaign(client, campaign_id)

@@ -35,6 +35,7 @@ from cioctl.api.errors import (
     hint_for_status,
     response_excerpt,
 )
+from cioctl.api.journeys.wire_values import ValueTypes
 from cioctl.api.ratelimit import RateLimiter
 from cioctl.api.retry import Retry, RetryPolicy, is_idempotent
 from cioctl.api.secret import Secret, scrub
@@ -93,9 +94,12 @@ class SurfaceClient:
             self.surface, "POST", path, json=body, idempotent=idempotent
         )
 
-    async def put(self, path: str, body: Any = None) -> Any:
-        """PUT ``body`` as JSON."""
-        return await self._client.request(self.surface, "PUT", path, json=body)
+    async def put(self, path: str, body: Any = None, *, idempotent: bool = True) -> Any:
+        """PUT ``body`` as JSON; retried on 5xx unless not ``idempotent`` (a Journeys
+        ``add_actions`` may commit and still answer 500, evidence §5)."""
+        return await self._client.request(
+            self.surface, "PUT", path, json=body, idempotent=idempotent
+        )
 
     async def delete(self, path: str) -> Any:
         """DELETE ``path``."""
@@ -134,6 +138,10 @@ class ApiClient:
         self._http = httpx.AsyncClient(
             transport=transport, timeout=timeout, headers={"accept": "application/json"}
         )
+        # The definitions' declared attribute/property types: the Journeys codec writes and
+        # reads condition values as strings (evidence §4) and needs them to do it exactly.
+        # Set by whoever holds the workspace (plan, apply); empty means "read as strings".
+        self.value_types = ValueTypes()
 
     def __repr__(self) -> str:
         has = [n for n in ("app_api_key", "service_account") if getattr(self._credentials, n)]

@@ -26,8 +26,9 @@ MAX_PAGES = 10_000
 # the list, so the size must be one the service honours: a server capping below it would look
 # like a last page. Campaigns: 20 per page (§3, S12); attributes: 50 by default (§3/§6, S14);
 # segments: no evidence for a default or a cap, so the smallest size seen on these routes;
-# event names: body and paging unknown (§6), asked like attributes.
-PAGE_SIZES = {"campaigns": 20, "segments": 20, "attributes": 50, "event_names": 50}
+# event names: body and paging unknown (§6), asked like attributes; tags: like segments.
+PAGE_SIZES = {"campaigns": 20, "segments": 20, "attributes": 50, "event_names": 50,
+              "tags": 20}
 
 CursorFetch = Callable[[str | None], Awaitable[Any]]
 PageFetch = Callable[[int], Awaitable[Any]]

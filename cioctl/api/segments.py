@@ -1,17 +1,18 @@
 """Segments on both surfaces.
 
 App API (documented): list, get, create *manual*, delete, ``used_by``, ``customer_count``.
-Journeys (modeled, bodies in :mod:`cioctl.api.journeys_modeled`): list, get, create, update and
-delete with ``conditions`` — the only way to manage data-driven segments.
+Journeys (evidence §4, docs/journeys-wire.md D13): list, get, create and whole-segment update
+with CNF ``conditions``, ``static`` for manual segments, ``tag_ids``; delete; the ``build``
+status a later change waits out — the only way to manage data-driven segments.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from cioctl.api import journeys_modeled as jm
+import anyio
+
 from cioctl.api._wire import (
     JSON,
     int_tuple,
@@ -24,9 +25,13 @@ from cioctl.api._wire import (
     unwrap_list,
 )
 from cioctl.api.http import ApiClient
+from cioctl.api.journeys import tags
 from cioctl.api.pagination import journeys_list
+from cioctl.errors import CioctlError
 
-JourneysSegment = jm.JourneysSegment
+
+class SegmentBuildTimeoutError(CioctlError):
+    """A written segment did not reach ``complete`` within the bounded wait."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,45 +121,127 @@ async def segment_customer_count(client: ApiClient, segment_id: int) -> int:
     return req_int(body if isinstance(body, dict) else {}, "count", "customer_count")
 
 
-# -- Journeys (modeled) ----------------------------------------------------------------------
+# -- Journeys (evidence §4, docs/journeys-wire.md D13) ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class JourneysSegment:
+    """A segment as the Journeys routes return it: ``conditions`` is the wire's CNF (segment
+    leaves by id; :func:`cioctl.api.journeys.segment_json.live_conditions` decodes it),
+    ``type`` is cioctl's ``dynamic``/``manual`` (the wire says ``static``), ``tags`` are names
+    (the wire carries ``tag_ids``, D12)."""
+
+    id: int
+    name: str
+    description: str
+    type: str
+    conditions: JSON | None
+    tags: tuple[str, ...] = ()
+    state: str | None = None
+    raw: JSON = field(default_factory=dict, compare=False, repr=False)
+
+
+def parse_journeys_segment(obj: JSON, tag_names: Mapping[str, str]) -> JourneysSegment:
+    """One Journeys segment object (unwrapped), its ``tag_ids`` named from ``tag_names``."""
+    kind = opt_str(obj, "type", "segment") or "dynamic"
+    conditions = obj.get("conditions")
+    return JourneysSegment(
+        id=req_int(obj, "id", "segment"),
+        name=req_str(obj, "name", "segment"),
+        description=opt_str(obj, "description", "segment") or "",
+        type="manual" if kind == "static" else kind,
+        conditions=conditions if isinstance(conditions, dict) else None,
+        tags=tags.names_of(obj.get("tag_ids"), tag_names),
+        state=opt_str(obj, "state", "segment"),
+        raw=obj,
+    )
 
 
 async def list_journeys_segments(client: ApiClient) -> list[JourneysSegment]:
-    """``GET /v1/environments/{ws}/segments``, every page."""
-    return [jm.parse_segment(obj) for obj in await journeys_list(client, "segments", "segments")]
+    """``GET /v1/environments/{ws}/segments``, every page, with the tags' names."""
+    names = await tags.tag_names(client)
+    return [parse_journeys_segment(obj, names)
+            for obj in await journeys_list(client, "segments", "segments")]
 
 
 async def get_journeys_segment(client: ApiClient, segment_id: int) -> JourneysSegment:
     """``GET /v1/environments/{ws}/segments/{id}``."""
-    return jm.parse_segment_body(await client.journeys.get(client.env_path("segments", segment_id)))
+    body = await client.journeys.get(client.env_path("segments", segment_id))
+    return parse_journeys_segment(unwrap(body, "segment"), await tags.tag_names(client))
+
+
+async def _segment_body(client: ApiClient, name: str, conditions: JSON | None,
+                        description: str | None, tag_names: Sequence[str] | None,
+                        manual: bool) -> JSON:
+    """The *whole* segment (§4: a PUT replaces it; omitted description/tag_ids are reset)."""
+    segment: JSON = {"type": "static" if manual else "dynamic", "name": name,
+                     "description": description or "",
+                     "tag_ids": await tags.tag_ids(client, tag_names or ())}
+    if not manual:
+        segment["conditions"] = conditions
+    return {"segment": segment}
 
 
 async def create_journeys_segment(
     client: ApiClient,
     name: str,
     *,
-    conditions: jm.Condition | None,
+    conditions: JSON | None,
     description: str | None = None,
     tags: Sequence[str] | None = None,
     manual: bool = False,
 ) -> JourneysSegment:
-    """``POST /v1/environments/{ws}/segments``: a dynamic segment with ``conditions``."""
-    request = jm.segment_create_body(
-        name, conditions=conditions, description=description, tags=tags, manual=manual
-    )
-    return jm.parse_segment_body(await client.journeys.post(client.env_path("segments"), request))
+    """``POST /v1/environments/{ws}/segments`` with wire ``conditions`` (CNF, segments by id;
+    see :func:`cioctl.api.journeys.segment_json.wire_conditions`)."""
+    body = await _segment_body(client, name, conditions, description, tags, manual)
+    answer = await client.journeys.post(client.env_path("segments"), body)
+    return parse_journeys_segment(unwrap(answer, "segment"), _names(body, tags))
 
 
 async def update_journeys_segment(
-    client: ApiClient, segment_id: int, **changes: Any
+    client: ApiClient,
+    segment_id: int,
+    *,
+    name: str,
+    conditions: JSON | None,
+    description: str | None = None,
+    tags: Sequence[str] | None = None,
+    manual: bool = False,
 ) -> JourneysSegment:
-    """``PUT /v1/environments/{ws}/segments/{id}`` with only ``changes`` (name, description,
-    conditions, tags)."""
-    request = jm.segment_update_body(**changes)
-    path = client.env_path("segments", segment_id)
-    return jm.parse_segment_body(await client.journeys.put(path, request))
+    """``PUT /v1/environments/{ws}/segments/{id}`` with the whole segment (§4)."""
+    body = await _segment_body(client, name, conditions, description, tags, manual)
+    answer = await client.journeys.put(client.env_path("segments", segment_id), body)
+    return parse_journeys_segment(unwrap(answer, "segment"), _names(body, tags))
+
+
+def _names(body: JSON, names: Sequence[str] | None) -> dict[str, str]:
+    return dict(zip(body["segment"]["tag_ids"], sorted(set(names or ())), strict=True))
 
 
 async def delete_journeys_segment(client: ApiClient, segment_id: int) -> None:
     """``DELETE /v1/environments/{ws}/segments/{id}`` (204)."""
     await client.journeys.delete(client.env_path("segments", segment_id))
+
+
+BUILD_WAIT_SECONDS = 120.0
+
+
+async def wait_until_built(client: ApiClient, segment_id: int, *,
+                           timeout: float = BUILD_WAIT_SECONDS) -> None:
+    """Poll ``GET /segments/{id}/status`` until ``complete`` (§4: a written segment is in
+    ``build`` for a while; D13: what relies on it waits, bounded). Raises when it never ends."""
+    delay, waited = 0.05, 0.0
+    path = client.env_path("segments", segment_id, "status")
+    while True:
+        body = await client.journeys.get(path)
+        state = body.get("state") if isinstance(body, dict) else None
+        if state == "complete":
+            return
+        if waited >= timeout:
+            raise SegmentBuildTimeoutError(
+                f"segment {segment_id} is still '{state}' after {timeout:.0f}s",
+                hint="Customer.io is still building it; run apply again later (what is done "
+                     "stays done)")
+        await anyio.sleep(delay)
+        waited += delay
+        delay = min(delay * 2, 5.0)

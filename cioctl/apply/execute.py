@@ -17,20 +17,24 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from cioctl.api import campaigns, data_index, reporting_webhooks, segments, snippets
+from cioctl.api import campaigns, data_index, reporting_webhooks, segments, snippets, workspace
 from cioctl.api import collections as api_collections
-from cioctl.api import journeys_modeled as jm
 from cioctl.api.errors import ApiConnectionError, ApiNotFound, ApiServerError
 from cioctl.api.http import ApiClient
+from cioctl.api.journeys import campaign_client
+from cioctl.api.journeys.campaign_codec import Context
+from cioctl.api.journeys.segment_json import wire_conditions
 from cioctl.apply.wire import IdBook, message_steps, tags_with_owner
+from cioctl.errors import CioctlError
 from cioctl.plan.change import Action, Change
 from cioctl.plan.diff import APP_WRITABLE_CONTENT
-from cioctl.state.canonical import JSON
+from cioctl.state.canonical import JSON, segment_keys
 from cioctl.state.kinds import Kind, Surface, owner_tag
 
 
 async def execute(client: ApiClient, change: Change, ids: IdBook) -> int | None:
     """Carry out ``change``; returns the resource's live id when it has one."""
+    await _segments_built(client, change, ids)
     if change.action is Action.DELETE:
         await _delete(client, change)
         return None
@@ -44,6 +48,18 @@ async def execute(client: ApiClient, change: Change, ids: IdBook) -> int | None:
 
 
 CREATE_TRIES = 3
+
+
+async def _segments_built(client: ApiClient, change: Change, ids: IdBook) -> None:
+    """A change that refers to segments written in this run waits until they are built
+    (evidence §4: a written segment is in ``build`` for a while; D13, bounded)."""
+    after = change.after or {}
+    keys = segment_keys(after) | set(after.get("trigger", {}).get("segment_keys", []))
+    for key in sorted(keys):
+        seg_id = ids.segments.get(key)
+        if seg_id is not None and seg_id in ids.building:
+            await segments.wait_until_built(client, seg_id)
+            ids.building.discard(seg_id)
 
 
 async def _create(client: ApiClient, change: Change, ids: IdBook) -> int | None:
@@ -71,10 +87,7 @@ async def _recover_create(client: ApiClient, change: Change, ids: IdBook) -> int
         campaigns_found = [c for c in await campaigns.list_journeys_campaigns(client)
                            if owner_tag(change.key) in c.tags and c.id != change.live_id]
         if campaigns_found:
-            ids.flows[change.key] = campaigns_found[0].id
-            ids.action_ids[change.key] = campaigns_found[0].action_ids()
-            await _fix_sending_states(client, change, ids)
-            return campaigns_found[0].id
+            return await _recover_flow(client, change, ids, campaigns_found[0].id)
     elif change.kind is Kind.SNIPPET:
         if any(s.name == change.key for s in await snippets.list_snippets(client)):
             await snippets.update_snippet(client, change.key, _after(change)["value"])
@@ -144,34 +157,57 @@ async def _create_webhook(client: ApiClient, change: Change, ids: IdBook) -> int
     return created.id
 
 
+def _wire_conditions(client: ApiClient, f: JSON, ids: IdBook) -> JSON | None:
+    if not f.get("conditions"):
+        return None
+    return dict(wire_conditions(f["conditions"], ids.segment_id, client.value_types))
+
+
 async def _create_segment(client: ApiClient, change: Change, ids: IdBook) -> int | None:
     f = _after(change)
-    conditions = ids.conditions(f["conditions"]) if f.get("conditions") else None
     created = await segments.create_journeys_segment(
-        client, f["name"], conditions=conditions, description=f.get("description") or None,
-        tags=tags_with_owner(f, change.key), manual=f["type"] == "manual")
+        client, f["name"], conditions=_wire_conditions(client, f, ids),
+        description=f.get("description") or None, tags=tags_with_owner(f, change.key),
+        manual=f["type"] == "manual")
     ids.segments[change.key] = created.id
+    ids.building.add(created.id)
     return created.id
+
+
+async def _flow_context(client: ApiClient, f: JSON, ids: IdBook) -> Context:
+    """The campaign codec's context; sender identities are read only when an email names one
+    (D11: ``from_identity_id``; App API ``GET /v1/sender_identities``)."""
+    senders: dict[str, int] = {}
+    if any(s["content"].get("from") for s in message_steps(f.get("steps", [])).values()):
+        for identity in await workspace.list_sender_identities(client):
+            senders |= {t: identity.id for t in (identity.email, identity.address) if t}
+    return campaign_client.context(ids.segment_id, client.value_types, senders)
 
 
 async def _create_flow(client: ApiClient, change: Change, ids: IdBook) -> int | None:
-    spec = jm.campaign_from(_after(change), tags_with_owner(_after(change), change.key),
-                            ids.segment_id)
-    created = await campaigns.create_journeys_campaign(client, spec)
-    ids.flows[change.key] = created.id
-    ids.action_ids[change.key] = created.action_ids()
-    await _fix_sending_states(client, change, ids)
-    return created.id
+    f = _after(change)
+    read = await campaign_client.create_flow(
+        client, f, tags_with_owner(f, change.key), await _flow_context(client, f, ids))
+    campaign_id = int(read.campaign["id"])
+    ids.flows[change.key] = campaign_id
+    ids.action_ids[change.key] = campaigns.message_action_ids(read)
+    return campaign_id
 
 
-async def _fix_sending_states(client: ApiClient, change: Change, ids: IdBook) -> None:
-    """Journeys creates actions as ``automatic``; set any other sending state (App API)."""
-    for name, step in message_steps(_after(change).get("steps", [])).items():
-        state = step["content"].get("sending_state", "automatic")
-        if state != "automatic" and name in ids.action_ids.get(change.key, {}):
-            await campaigns.update_action(client, ids.flows[change.key],
-                                          ids.action_ids[change.key][name],
-                                          {"sending_state": state})
+async def _recover_flow(client: ApiClient, change: Change, ids: IdBook,
+                        campaign_id: int) -> int | None:
+    """A create whose outcome was unknown left campaign ``campaign_id``: kept when it reads
+    back complete, otherwise deleted so the create runs again (never two copies)."""
+    f = _after(change)
+    try:
+        read = await campaign_client.verify(client, campaign_id, f,
+                                            await _flow_context(client, f, ids))
+    except CioctlError:
+        await campaign_client.delete_campaign(client, campaign_id)
+        return None
+    ids.flows[change.key] = campaign_id
+    ids.action_ids[change.key] = campaigns.message_action_ids(read)
+    return campaign_id
 
 
 _CREATE: dict[Kind, Callable[[ApiClient, Change, IdBook], Awaitable[int | None]]] = {
@@ -195,9 +231,10 @@ async def _update(client: ApiClient, change: Change, ids: IdBook) -> int | None:
     elif kind is Kind.SEGMENT:
         await segments.update_journeys_segment(
             client, _id(change), name=f["name"], description=f.get("description") or "",
-            conditions=ids.conditions(f["conditions"]) if f.get("conditions") else None,
-            tags=tags_with_owner(f, change.key))
+            conditions=_wire_conditions(client, f, ids), tags=tags_with_owner(f, change.key),
+            manual=f["type"] == "manual")
         ids.segments[change.key] = _id(change)  # a rename may change the key others use
+        ids.building.add(_id(change))
     elif change.surface is Surface.APP:
         await _update_contents(client, change, ids)
     else:
@@ -206,14 +243,13 @@ async def _update(client: ApiClient, change: Change, ids: IdBook) -> int | None:
 
 
 async def _update_flow(client: ApiClient, change: Change, ids: IdBook) -> None:
-    spec = jm.campaign_from(_after(change), tags_with_owner(_after(change), change.key),
-                            ids.segment_id)
-    updated = await campaigns.update_journeys_campaign(
-        client, _id(change), name=spec.name, description=spec.description, tags=spec.tags,
-        trigger=spec.trigger, filter=spec.filter, goal=spec.goal, frequency=spec.frequency,
-        workflow=spec.workflow, state=spec.state)
-    ids.action_ids[change.key] = updated.action_ids()
-    await _fix_sending_states(client, change, ids)
+    f = _after(change)
+    contents = {a.id: campaigns.template_of(a)
+                for a in await campaigns.list_actions(client, _id(change))}
+    read = await campaign_client.update_flow(
+        client, _id(change), f, tags_with_owner(f, change.key),
+        await _flow_context(client, f, ids), contents)
+    ids.action_ids[change.key] = campaigns.message_action_ids(read)
 
 
 async def _update_contents(client: ApiClient, change: Change, ids: IdBook) -> None:

@@ -30,6 +30,8 @@ class IdBook:
     action_ids: dict[str, dict[str, int]] = field(default_factory=dict)
     # A replace's old copy by address: still live until everything points at the new one.
     retired: dict[str, int] = field(default_factory=dict)
+    # Segments written in this run and maybe still in ``build`` (evidence §4).
+    building: set[int] = field(default_factory=set)
 
     def segment_id(self, key: str) -> int:
         """The live id of segment ``key``."""

@@ -26,7 +26,7 @@ class DriftedError(CioctlError):
 def _live(ws: Workspace, allow_missing: bool) -> tuple[Resources, tuple[str, ...]]:
     from cioctl.credential_gate import banner, require_credentials
     from cioctl.environments import open_client
-    from cioctl.plan.build import wanted_addresses
+    from cioctl.plan.build import declare_types, wanted_addresses
     from cioctl.state.desired import desired_resources
     from cioctl.state.live import read_live
 
@@ -37,6 +37,7 @@ def _live(ws: Workspace, allow_missing: bool) -> tuple[Resources, tuple[str, ...
 
     async def run() -> tuple[Resources, tuple[str, ...]]:
         async with open_client(ws.root, ws.config, ws.environment_name, os.environ) as client:
+            declare_types(client, ws)
             live = await read_live(client, wanted_addresses(desired_resources(ws)))
         unreadable = tuple(f"{ws.environment_name}: live {k}s could not be read (credential "
                            "missing)" for k in sorted(live.unreadable))

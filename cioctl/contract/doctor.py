@@ -57,13 +57,14 @@ async def _run(root: Path, env_name: str, environ: Mapping[str, str], sources: S
                transport: httpx.BaseTransport | None) -> ContractResult:
     from cioctl.engine import load_valid_workspace, make_plan
     from cioctl.environments import open_client
-    from cioctl.plan.build import wanted_addresses
+    from cioctl.plan.build import declare_types, wanted_addresses
     from cioctl.state.desired import desired_resources
     from cioctl.state.live import read_live
 
     workspace = load_valid_workspace(root, env_name, environ)
     async with open_client(workspace.root, workspace.config, env_name, environ) as client:
         plan = await make_plan(workspace, client)
+        declare_types(client, workspace)
         live = await read_live(client, wanted_addresses(desired_resources(workspace)))
     return await run_contract(plan, workspace, live, sources, transport=transport)
 

@@ -5,7 +5,8 @@ Written from the evidence page on the live service and the contract in ``docs/jo
 Segments live in :mod:`cioctl.emulator.journeys_segments`, campaigns in
 :mod:`cioctl.emulator.journeys_campaigns` (graph: ``journeys_workflow``; other concerns:
 ``journeys_recipients``), message content in ``journeys_content``, the data index in
-``journeys_data_index``. Here: the environment, the workspace settings (the live-data switch, D9) and tags (D12).
+``journeys_data_index``. Here: the environment, the workspace settings (the live-data
+switch, D9) and tags (D12).
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ from cioctl import __version__
 from cioctl.api import segments as api_segments
 from cioctl.api.endpoints import Surface as ApiSurface
 from cioctl.api.http import ApiClient
+from cioctl.checks.expressible import value_types
+from cioctl.checks.symbols import Symbols
 from cioctl.errors import ApiError, ConfigError
 from cioctl.graph import order_changes, prerequisites
 from cioctl.model.base import slugify
@@ -45,6 +47,12 @@ def plan_workspace_id(workspace: Workspace) -> int | None:
     return env.workspace_id or (1 if env.backend == "embedded" else None)
 
 
+def declare_types(client: ApiClient, workspace: Workspace) -> None:
+    """Give the client the definitions' declared types (the Journeys codec reads and writes
+    condition values with them)."""
+    client.value_types = value_types(Symbols.of(workspace))
+
+
 def wanted_addresses(desired: dict[Address, Resource]) -> set[Address]:
     """What to read in full: every definition, under its key and its previous names."""
     wanted = set(desired)
@@ -64,6 +72,7 @@ async def build_plan(workspace: Workspace, client: ApiClient, *,
                      targets: Collection[str] = (), progress: Progress | None = None) -> Plan:
     """The complete, ordered plan for one environment."""
     desired = desired_resources(workspace)
+    declare_types(client, workspace)
     live = await read_live(client, wanted_addresses(desired), progress)
     return await plan_from_live(workspace, client, live, desired, targets=targets)
 

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from cioctl.api.journeys.campaign_codec import campaign_refusals, canonical_flow
+from cioctl.api.journeys.segment_conditions import refusals
+from cioctl.api.journeys.segment_json import desired_conditions
+from cioctl.api.journeys.wire_values import ValueTypes
+from cioctl.checks.expressible import value_types
 from cioctl.checks.liquid import SyntaxProblem, analyze_liquid
+from cioctl.checks.symbols import Symbols
 from cioctl.model.base import Keyed, Spec
+from cioctl.model.conditions import Condition
 from cioctl.model.workspace import Workspace
 from cioctl.state.canonical import condition_json, segment_keys, sort_unordered
 from cioctl.state.flows import flow_fields
@@ -44,6 +51,12 @@ def texts(value: object) -> list[str]:
     return []
 
 
+def _expressible(condition: Condition, types: ValueTypes) -> bool:
+    """Whether the codec writes ``condition`` exactly (validation refuses it otherwise; a
+    desired state is also built for workspaces that did not validate, e.g. in tests)."""
+    return not refusals(condition, types)
+
+
 def _resource(kind: Kind, spec: Spec, key: str, name: str, fields: JSON,
               depends_on: set[Address] | None = None) -> Resource:
     lifecycle = getattr(spec, "lifecycle", None)
@@ -75,9 +88,12 @@ def desired_resources(ws: Workspace) -> dict[Address, Resource]:
         "name": w.name, "endpoint": w.endpoint, "events": sorted(str(e) for e in w.events),
         "disabled": w.disabled, "full_resolution": w.full_resolution,
         "with_content": w.with_content}) for w in ws.reporting_webhooks]
+    types = value_types(Symbols.of(ws))
     for segment in ws.segments:
-        conditions = sort_unordered(condition_json(segment.conditions)) if \
-            segment.conditions else None
+        # Canonicalized by the Journeys codec, as a live read of it decodes (segment_json).
+        conditions = desired_conditions(segment.conditions, types) if \
+            segment.conditions and _expressible(segment.conditions, types) else \
+            (sort_unordered(condition_json(segment.conditions)) if segment.conditions else None)
         resources.append(_resource(Kind.SEGMENT, segment, segment.key, segment.name, {
             "name": segment.name, "description": segment.description or "",
             "type": "manual" if segment.manual else "dynamic", "conditions": conditions,
@@ -85,6 +101,9 @@ def desired_resources(ws: Workspace) -> dict[Address, Resource]:
             {(Kind.SEGMENT, k) for k in segment_keys(conditions)}))
     for flow in ws.flows:
         fields = flow_fields(flow)
+        if not campaign_refusals(fields, types):
+            # Canonicalized by the campaign codec, as a live read of it decodes.
+            fields = canonical_flow(fields, types)
         needs = {(Kind.SEGMENT, k) for k in segment_keys(fields)}
         needs |= {(Kind.SEGMENT, k) for k in fields["trigger"].get("segment_keys", [])}
         needs |= {(Kind.SNIPPET, s) for s in snippets_used(texts(fields["steps"]))}

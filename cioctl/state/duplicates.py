@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from cioctl.api.journeys_modeled import JourneysCampaign, JourneysSegment
+from cioctl.api.campaigns import JourneysCampaign
+from cioctl.api.segments import JourneysSegment
 from cioctl.state.kinds import Kind, key_from_tags
 from cioctl.state.resource import Resource
 
@@ -49,7 +50,7 @@ def segment_references(segments: Sequence[JourneysSegment],
     for segment in segments:
         counts.update(segment_ids_in(segment.conditions))
     for campaign in campaigns:
-        counts.update(segment_ids_in([campaign.trigger, campaign.filter, list(campaign.workflow)]))
+        counts.update(campaign.segment_ids)
     return counts
 
 

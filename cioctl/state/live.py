@@ -25,6 +25,8 @@ from cioctl.api import collections as api_collections
 from cioctl.api.campaigns import Action
 from cioctl.api.endpoints import Surface as ApiSurface
 from cioctl.api.http import ApiClient
+from cioctl.api.journeys import campaign_client
+from cioctl.api.journeys.campaign_types import CampaignRead
 from cioctl.state import live_normalize as norm
 from cioctl.state.duplicates import leftover_keys, rekeyed, segment_references
 from cioctl.state.kinds import (
@@ -155,7 +157,7 @@ async def _resources(client: ApiClient, lists: dict[str, Any], wanted: Collectio
     references = segment_references(live_segments, live_campaigns)
     moved = leftover_keys(live_segments, references)
     id_to_key = {s.id: moved.get(s.id) or norm.segment_key(s)[0] for s in live_segments}
-    found += [rekeyed(norm.live_segment(s, id_to_key), moved, references)
+    found += [rekeyed(norm.live_segment(s, id_to_key, client.value_types), moved, references)
               for s in live_segments]
     found += [norm.live_attribute(a, ledger, written) for a in lists.get("attributes", [])]
     found += [norm.live_event(e, ledger, written) for e in lists.get("events", [])]
@@ -211,9 +213,13 @@ async def _collections(client: ApiClient, live: list[Any], wanted: Collection[Ad
 
 async def _flows(client: ApiClient, live: list[Any], wanted: Collection[Address],
                  id_to_key: dict[int, str], note: Progress) -> list[Resource]:
+    """Each flow cioctl owns or is asked about: its Journeys read (``{campaign, actions,
+    edges}``) and its App API actions (the content), concurrently."""
     actions: dict[int, Action] = {}
+    reads: dict[int, CampaignRead] = {}
 
     async def read(campaign_id: int) -> None:
+        reads[campaign_id] = await campaign_client.read_campaign(client, campaign_id)
         for action in await campaigns.list_actions(client, campaign_id):
             actions[action.id] = action
 
@@ -221,7 +227,7 @@ async def _flows(client: ApiClient, live: list[Any], wanted: Collection[Address]
                 (Kind.FLOW, norm.segment_key(c)[0]) in wanted]
     async with anyio.create_task_group() as group:
         for campaign in relevant:
-            if campaign.action_ids():
-                group.start_soon(read, campaign.id)
+            group.start_soon(read, campaign.id)
     note(f"read actions of {len(relevant)} flows")
-    return [norm.live_flow(c, actions, id_to_key) for c in live]
+    return [norm.live_flow(c, reads.get(c.id), actions, id_to_key, client.value_types)
+            for c in live]

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from cioctl.api.campaigns import Action
+from cioctl.api.campaigns import (
+    Action,
+    JourneysCampaign,
+    message_action_ids,
+    sender_texts,
+    template_of,
+)
 from cioctl.api.collections import Collection as LiveCollection
 from cioctl.api.data_index import AttributeInfo, EventInfo
-from cioctl.api.journeys_modeled import JourneysCampaign, JourneysSegment
+from cioctl.api.journeys.campaign_codec import Context, decode_flow
+from cioctl.api.journeys.campaign_types import CampaignRead
+from cioctl.api.journeys.segment_json import live_conditions
+from cioctl.api.journeys.wire_values import ValueTypes
 from cioctl.api.reporting_webhooks import ReportingWebhook as LiveWebhook
+from cioctl.api.segments import JourneysSegment
 from cioctl.api.snippets import Snippet as LiveSnippet
+from cioctl.errors import CioctlError
 from cioctl.model.base import slugify
-from cioctl.state.canonical import JSON, map_segment_refs, sort_unordered
-from cioctl.state.flows import CONTENT_FIELDS, DEFAULT_RECIPIENT, headers_json
+from cioctl.state.canonical import JSON
 from cioctl.state.kinds import Kind, key_from_tags, owner_tag
 from cioctl.state.resource import Resource
-
-ACTION_TO_STEP = {"twilio": "sms"}
 
 
 def segment_key(segment: JourneysSegment | JourneysCampaign) -> tuple[str, bool]:
@@ -30,78 +39,45 @@ def _user_tags(tags: tuple[str, ...], key: str) -> list[str]:
     return sorted({t for t in tags if t != owner_tag(key)})
 
 
-def live_segment(segment: JourneysSegment, id_to_key: dict[int, str]) -> Resource:
-    """A live (Journeys) segment as a canonical resource."""
+def live_segment(segment: JourneysSegment, id_to_key: dict[int, str],
+                 types: ValueTypes | None = None) -> Resource:
+    """A live (Journeys) segment as a canonical resource (conditions decoded from the wire's
+    CNF into the form the desired side is canonicalized to)."""
     key, managed = segment_key(segment)
-    conditions = sort_unordered(map_segment_refs(segment.conditions, id_to_key)) \
-        if segment.conditions else None
+    conditions = live_conditions(segment.conditions, id_to_key, types or ValueTypes()) \
+        if segment.type != "manual" and segment.conditions else None
     return Resource(Kind.SEGMENT, key, segment.name, {
         "name": segment.name, "description": segment.description or "", "type": segment.type,
         "conditions": conditions, "tags": _user_tags(segment.tags, key)},
         live_id=segment.id, managed=managed)
 
 
-def _content(step_type: str, action: Action | None) -> JSON:
-    raw: dict[str, Any] = dict(action.raw) if action else {}
-    values: JSON = {name: raw.get(name) or "" for name in CONTENT_FIELDS[step_type]}
-    values["sending_state"] = raw.get("sending_state") or "automatic"
-    if "headers" in values:
-        headers = raw.get("headers") or "[]"
-        values["headers"] = headers_json(json.loads(headers) if isinstance(headers, str)
-                                         else headers)
-    if step_type == "email":
-        values["recipient"] = raw.get("recipient") or DEFAULT_RECIPIENT
-    if step_type == "webhook":
-        values["method"] = raw.get("method") or "post"
-    return values
-
-
-def live_steps(steps: list[JSON] | tuple[JSON, ...], actions: dict[int, Action],
-               id_to_key: dict[int, str]) -> list[JSON]:
-    """The Journeys workflow with each message step's content read from its App API action."""
-    result: list[JSON] = []
-    for step in steps:
-        kind = ACTION_TO_STEP.get(step.get("type", ""), step.get("type", ""))
-        if kind in CONTENT_FIELDS:
-            action = actions.get(step.get("action_id", -1))
-            result.append({"type": kind, "name": step.get("name"),
-                           "content": _content(kind, action)})
-        elif kind == "branch":
-            result.append({"type": "branch",
-                           "condition": map_segment_refs(step.get("condition"), id_to_key),
-                           "then": live_steps(step.get("then", []), actions, id_to_key),
-                           "else": live_steps(step.get("else", []), actions, id_to_key)})
-        else:
-            clean = {k: v for k, v in step.items() if k != "action_id"}
-            result.append(map_segment_refs(clean, id_to_key))
-    return result
-
-
-def _trigger(trigger: JSON, id_to_key: dict[int, str]) -> JSON:
-    if trigger.get("type") == "segment":
-        ids = trigger.get("segment_ids", [])
-        return {"type": "segment", "segment_keys": [id_to_key.get(i, f"#{i}") for i in ids]}
-    if trigger.get("type") == "event":
-        return {"type": "event", "event_name": trigger.get("event_name"),
-                "filters": trigger.get("filters", [])}
-    return dict(trigger)
-
-
-def live_flow(campaign: JourneysCampaign, actions: dict[int, Action],
-              id_to_key: dict[int, str]) -> Resource:
-    """A live campaign (structure from Journeys, content from App API actions)."""
+def live_flow(campaign: JourneysCampaign, read: CampaignRead | None,
+              actions: Mapping[int, Action], id_to_key: dict[int, str],
+              types: ValueTypes | None = None) -> Resource:
+    """A live campaign: structure from the Journeys read decoded by the campaign codec,
+    message content from the App API actions (the same templates, D11). A campaign cioctl
+    neither owns nor is asked about is not read in full (``read`` None): name and tags only.
+    A shape the definitions cannot say reads as ``{"unreadable": why}`` (a plan shows it)."""
     key, managed = segment_key(campaign)
-    state = "running" if campaign.state == "running" else "draft"
-    fields = sort_unordered({
-        "name": campaign.name, "description": campaign.description or "", "state": state,
-        "trigger": _trigger(campaign.trigger, id_to_key),
-        "filter": map_segment_refs(campaign.filter, id_to_key) if campaign.filter else None,
-        "goal": campaign.goal or None, "frequency": campaign.frequency or "once",
-        "tags": _user_tags(campaign.tags, key),
-        "steps": live_steps(list(campaign.workflow), actions, id_to_key),
-    })
-    return Resource(Kind.FLOW, key, campaign.name, fields, live_id=campaign.id, managed=managed,
-                    extra={"state": campaign.state, "action_ids": campaign.action_ids()})
+    base: JSON = {"name": campaign.name, "description": campaign.description or "",
+                  "state": "running" if campaign.state == "running" else "draft",
+                  "tags": _user_tags(campaign.tags, key)}
+    if read is None:
+        return Resource(Kind.FLOW, key, campaign.name, base, live_id=campaign.id,
+                        managed=managed, extra={"state": campaign.state, "action_ids": {}})
+    mine = {a["id"] for a in read.actions if isinstance(a, dict)}
+    contents = {i: template_of(a) for i, a in actions.items() if i in mine}
+    own = {a.id: a for a in actions.values() if a.id in mine}
+    ctx = Context({k: i for i, k in id_to_key.items()}, types or ValueTypes(),
+                  sender_texts(own))
+    try:
+        fields = decode_flow(replace(read, contents=contents), ctx)
+    except CioctlError as problem:
+        fields = {**base, "unreadable": problem.message}
+    return Resource(Kind.FLOW, key, campaign.name, fields, live_id=campaign.id,
+                    managed=managed, extra={"state": campaign.state,
+                                            "action_ids": message_action_ids(read)})
 
 
 def _description(read: str | None, address: str, written: dict[str, str]) -> tuple[str, JSON]:

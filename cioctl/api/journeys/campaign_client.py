@@ -1,0 +1,255 @@
+"""Campaign (flow) writes and reads over HTTP, in the order the evidence page demands (§5;
+docs/journeys-wire.md D4-D11). The bodies come from the campaign codec
+(:mod:`cioctl.api.journeys.campaign_codec`, :mod:`~cioctl.api.journeys.campaign_diff`); this
+module only sends them and checks what the service kept:
+
+- create ``{"name", "type": "none"}``, then the ownership tags (so a lost response can be
+  recovered by tag), ``recipients``, a re-read for the system actions' ids, ``add_actions``
+  with placeholder ids and every edge, ``exit_conditions``, ``exit_and_conversion``, the
+  message templates, and ``state`` last (a running campaign is live data, §2);
+- an ``add_actions`` answering 500 may have committed (§5): the campaign is re-read before
+  anything is retried, and retried only when the actions are not there — never duplicated;
+- every write ends with a re-read compared with what was meant: a field the service dropped
+  silently (sent under the wrong ``update_type``, a malformed encoded string stored as
+  ``null``, §2/§5) is a clear error, not a plan that never converges;
+- 403 "Allow agent to edit live data" names the workspace setting (§2, D9).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from cioctl.api.errors import ApiConnectionError, ApiForbiddenError, ApiServerError
+from cioctl.api.http import ApiClient
+from cioctl.api.journeys import tags as api_tags
+from cioctl.api.journeys.campaign_codec import (
+    Context,
+    SystemActions,
+    canonical_flow,
+    decode_flow,
+    encode_flow,
+    template_ids,
+)
+from cioctl.api.journeys.campaign_diff import DiffWrites, diff_writes, system_actions
+from cioctl.api.journeys.campaign_types import CampaignRead, ContentWrite, UpdateCall
+from cioctl.api.journeys.wire_values import ValueTypes
+from cioctl.errors import ApiError, CioctlError
+from cioctl.state.canonical import segment_keys
+
+JSON = dict[str, Any]
+LIVE_DATA_HINT = ("switch on \"Allow agent to edit live data\" in the workspace's settings "
+                  "(Settings › Privacy), or stop the campaign in Customer.io first")
+
+
+class CampaignWriteError(CioctlError):
+    """A campaign write the service did not keep as sent."""
+
+
+class _Ids(Mapping[str, int]):
+    """Segment ids by key, resolved on demand (apply's IdBook raises a clear error); the
+    keys resolved so far are its contents, so decoding the read-back knows them too."""
+
+    def __init__(self, resolve: Callable[[str], int]) -> None:
+        self._resolve = resolve
+        self._seen: dict[str, int] = {}
+
+    def __getitem__(self, key: str) -> int:
+        if key not in self._seen:
+            self._seen[key] = self._resolve(key)
+        return self._seen[key]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict(self._seen))
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+
+def context(segment_id: Callable[[str], int] | Mapping[str, int], types: ValueTypes,
+            senders: Mapping[str, int]) -> Context:
+    """The codec's context: segments by key, declared types, sender identities."""
+    ids = segment_id if isinstance(segment_id, Mapping) else _Ids(segment_id)
+    return Context(ids, types, senders)
+
+
+async def read_campaign(client: ApiClient, campaign_id: int,
+                        contents: Mapping[int, JSON] | None = None) -> CampaignRead:
+    """``GET /campaigns/{id}``: ``{campaign, actions, edges, tags}`` (§5, D10)."""
+    body = await client.journeys.get(client.env_path("campaigns", campaign_id))
+    body = body if isinstance(body, dict) else {}
+    return CampaignRead(campaign=body.get("campaign") or {},
+                        actions=list(body.get("actions") or []),
+                        edges=list(body.get("edges") or []),
+                        tags=list(body.get("tags") or []), contents=dict(contents or {}))
+
+
+async def _put(client: ApiClient, campaign_id: int, call: UpdateCall) -> None:
+    try:
+        await client.journeys.put(client.env_path("campaigns", campaign_id), call.body())
+    except ApiForbiddenError as error:
+        raise _live_data(error, f"campaign {campaign_id}") from None
+
+
+def _live_data(error: ApiError, what: str) -> CioctlError:
+    if "live data" in str(error).lower():
+        return CampaignWriteError(f"{what} is live (running) and the workspace setting "
+                                  "\"Allow agent to edit live data\" is off (HTTP 403)",
+                                  hint=LIVE_DATA_HINT)
+    return error
+
+
+async def _workflow(client: ApiClient, campaign_id: int, call: UpdateCall,
+                    before: int) -> None:
+    """``add_actions``/``edges``/``delete_actions``; a 500 is re-read before any retry (§5)."""
+    path = client.env_path("campaigns", campaign_id)
+    for attempt in (1, 2):
+        try:
+            # Never retried by the client's policy: a 500 here may have committed (§5).
+            await client.journeys.put(path, call.body(), idempotent=False)
+            return
+        except (ApiServerError, ApiConnectionError):
+            read = await read_campaign(client, campaign_id)
+            if _landed(read, call, before) or attempt == 2:
+                if _landed(read, call, before):
+                    return
+                raise
+        except ApiForbiddenError as error:
+            raise _live_data(error, f"campaign {campaign_id}") from None
+
+
+def _landed(read: CampaignRead, call: UpdateCall, before: int) -> bool:
+    """Whether the workflow call is visible in ``read`` (its actions were added/deleted and
+    the edge list is the one sent, up to the placeholders)."""
+    added = len(call.extra.get("actions", []))
+    deleted = len(call.extra.get("action_ids", []))
+    return len(read.actions) == before + added - deleted and \
+        len(read.edges) == len(call.extra.get("edges", []))
+
+
+async def _contents(client: ApiClient, writes: Sequence[ContentWrite],
+                    templates: Mapping[str, int], campaign_id: int) -> None:
+    """One ``PUT /templates/{id}`` per message whose content is written (D11)."""
+    for write in writes:
+        template = templates.get(write.step)
+        if template is None:
+            raise CampaignWriteError(f"campaign {campaign_id}: message '{write.step}' has no "
+                                     "template after the workflow write")
+        try:
+            await client.journeys.put(client.env_path("templates", template), write.body())
+        except ApiForbiddenError as error:
+            raise _live_data(error, f"campaign {campaign_id}") from None
+
+
+async def _tags(client: ApiClient, campaign_id: int, wanted: Sequence[str],
+                current: Sequence[Any]) -> None:
+    """Add the missing tags and remove the others (D12: ``/campaigns/{id}/tags``)."""
+    have = {str(t.get("name")): str(t.get("id")) for t in current if isinstance(t, dict)}
+    missing = [name for name in wanted if name not in have]
+    if missing:
+        ids = await api_tags.tag_ids(client, missing)
+        await client.journeys.post(client.env_path("campaigns", campaign_id, "tags"),
+                                   {"tag_ids": ids}, idempotent=True)
+    for name, tag_id in have.items():
+        if name not in wanted:
+            await client.journeys.delete(client.env_path("campaigns", campaign_id, "tags",
+                                                         tag_id))
+
+
+async def create_flow(client: ApiClient, flow: JSON, tag_names: Sequence[str],
+                      ctx: Context) -> CampaignRead:
+    """Create ``flow``'s campaign (every write of D4-D11, in order); the final re-read."""
+    writes = encode_flow(flow, ctx)
+    body = await client.journeys.post(client.env_path("campaigns"), dict(writes.create))
+    campaign = body.get("campaign") if isinstance(body, dict) else None
+    campaign_id = campaign.get("id") if isinstance(campaign, dict) else None
+    if not isinstance(campaign_id, int):
+        raise CampaignWriteError(f"POST campaigns answered no campaign id: {body!r}")
+    await _tags(client, campaign_id, tag_names, [])
+    await _put(client, campaign_id, writes.recipients)
+    read = await read_campaign(client, campaign_id)
+    gate, exit_id = system_actions(read)
+    await _workflow(client, campaign_id, writes.workflow(SystemActions(exit_id, gate)),
+                    len(read.actions))
+    for call in (writes.exit_conditions, writes.goal):
+        await _put(client, campaign_id, call)
+    read = await read_campaign(client, campaign_id)
+    await _contents(client, writes.contents, template_ids(read), campaign_id)
+    if writes.state is not None:
+        await _put(client, campaign_id, writes.state)
+    return await verify(client, campaign_id, flow, ctx)
+
+
+async def update_flow(client: ApiClient, campaign_id: int, flow: JSON,
+                      tag_names: Sequence[str], ctx: Context,
+                      contents: Mapping[int, JSON]) -> CampaignRead:
+    """Make campaign ``campaign_id`` say ``flow`` with the fewest writes (campaign_diff)."""
+    live = await read_campaign(client, campaign_id, contents)
+    writes: DiffWrites = diff_writes(flow, live, ctx)
+    if writes.replace:
+        raise CampaignWriteError(f"campaign {campaign_id} cannot be updated: {writes.replace}",
+                                 hint="plan again: the flow must be replaced")
+    await _tags(client, campaign_id, tag_names, live.tags)
+    state = [c for c in writes.updates if c.concern == "state"]
+    count = len(live.actions)
+    for call in writes.updates:
+        if call.concern == "state":
+            continue
+        if call.concern in ("actions", "edges", "delete_actions"):
+            await _workflow(client, campaign_id, call, count)
+            count += len(call.extra.get("actions", [])) - len(call.extra.get("action_ids", []))
+        else:
+            await _put(client, campaign_id, call)
+    for put in writes.action_puts:
+        try:
+            await client.journeys.put(client.env_path("actions", put.action_id), put.body())
+        except ApiForbiddenError as error:
+            raise _live_data(error, f"campaign {campaign_id}") from None
+    if writes.contents:
+        read = await read_campaign(client, campaign_id)
+        await _contents(client, writes.contents, template_ids(read), campaign_id)
+    for call in state:
+        await _put(client, campaign_id, call)
+    return await verify(client, campaign_id, flow, ctx)
+
+
+def _structure(flow: JSON) -> JSON:
+    """A canonical flow without message content (verified by its own reads)."""
+    def steps(items: list[JSON]) -> list[JSON]:
+        out = []
+        for step in items:
+            step = {k: v for k, v in step.items() if k != "content"}
+            for branch in ("then", "else"):
+                if branch in step:
+                    step[branch] = steps(step[branch])
+            out.append(step)
+        return out
+    return {**flow, "steps": steps(list(flow.get("steps", [])))}
+
+
+async def verify(client: ApiClient, campaign_id: int, flow: JSON, ctx: Context) -> CampaignRead:
+    """Re-read and compare: the service drops fields silently (§2, §5), so a write is only
+    done when the campaign reads back as meant."""
+    for key in sorted(segment_keys(flow) | set(flow["trigger"].get("segment_keys", []))):
+        ctx.segment_ids[key]  # resolved now, so decoding knows every id the flow names
+    read = await read_campaign(client, campaign_id)
+    got, want = _structure(decode_flow(read, ctx)), _structure(canonical_flow(flow, ctx.types))
+    diff = sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))
+    if diff:
+        raise CampaignWriteError(
+            f"campaign {campaign_id} does not read back as written ({', '.join(diff)} differ): "
+            "the service dropped or changed what was sent",
+            hint="run plan to see the difference; report it with -v output (the request "
+                 "bodies) if it persists")
+    return read
+
+
+async def delete_campaign(client: ApiClient, campaign_id: int) -> None:
+    """``DELETE /campaigns/{id}`` (D14: its actions, edges and templates go with it)."""
+    try:
+        await client.journeys.delete(client.env_path("campaigns", campaign_id))
+    except ApiForbiddenError as error:
+        raise _live_data(error, f"campaign {campaign_id}") from None

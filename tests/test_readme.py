@@ -16,6 +16,6 @@ def test_first_two_commands_are_demo_and_test() -> None:
 
 def test_api_coverage_table_lists_every_route_cioctl_calls() -> None:
     for route in ROUTES:
-        status = "documented" if route.documented else "modeled"
+        status = "documented" if route.documented else "evidence-based"
         row = f"| `{route.method} {route.path_template}` | {route.purpose} | {status}"
         assert row in README, f"README's API coverage table lacks: {route}"

@@ -4,8 +4,8 @@ One :class:`RouteUse` per method + path template the wire modules of :mod:`cioct
 ``request_fields`` are the JSON body fields the client may send, as dotted paths (``a.b``; a
 list of objects is ``a[]``, its items' fields ``a[].b``; ``?name`` is a query parameter). A field
 covers everything beneath it (``data`` covers the rows of a collection). ``documented`` is False
-for the Journeys routes: their bodies are *modeled* (``docs/journeys-modeled.md``), so a vendor
-document lacking them is expected. A test runs every client function against the embedded
+for the Journeys routes: their bodies are *evidence-based* (``docs/journeys-wire.md``, from
+public accounts of the live service), so a vendor document lacking them is expected. A test runs every client function against the embedded
 workspace and fails on any request not declared here.
 """
 
@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from cioctl.api.campaigns import WRITABLE_ACTION_FIELDS
 from cioctl.api.endpoints import Surface
-from cioctl.api.journeys_modeled import CAMPAIGN_UPDATE_FIELDS, SEGMENT_UPDATE_FIELDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +81,16 @@ _HOOK = "/v1/reporting_webhooks/{webhook_id}"
 _HOOK_FIELDS = ("name", "endpoint", "events", "disabled", "full_resolution", "with_content")
 _ENV = "/v1/environments/{workspace_id}"
 _ACTION_FIELDS = tuple(sorted(WRITABLE_ACTION_FIELDS))
-_SEGMENT_FIELDS = tuple(f"segment.{f}" for f in sorted(SEGMENT_UPDATE_FIELDS | {"type"}))
-_CAMPAIGN_FIELDS = tuple(f"campaign.{f}" for f in sorted(CAMPAIGN_UPDATE_FIELDS))
+_SEGMENT_FIELDS = tuple(f"segment.{f}" for f in
+                        ("conditions", "description", "name", "tag_ids", "type"))
+# One update_type per concern (evidence §5; docs/journeys-wire.md D4-D8): every field any of
+# them sends, and the graph beside ``campaign`` (D6).
+_CAMPAIGN_UPDATE_FIELDS = tuple(f"campaign.{f}" for f in (
+    "update_type", "name", "description", "type", "event", "event_type", "attribute_filters",
+    "filters", "anchors", "trigger", "restart_mode", "date_attribute", "frequency",
+    "start_hour", "start_minutes", "timezone", "use_customer_timezone",
+    "global_exit_conditions", "exit_on_trigger_or_filter_not_matched", "conversion",
+    "exit_on_conversion", "state")) + ("actions", "edges", "action_ids")
 
 APP_ROUTES: tuple[RouteUse, ...] = (
     _app("GET", "/v1/segments", "list segments"),
@@ -134,14 +141,26 @@ JOURNEYS_ROUTES: tuple[RouteUse, ...] = (
     _journeys("GET", _ENV, "the workspace (doctor)"),
     _journeys("GET", _ENV + "/segments", "list segments with conditions", "?page", "?size"),
     _journeys("GET", _ENV + "/segments/{segment_id}", "read a segment with conditions"),
-    _journeys("POST", _ENV + "/segments", "create a data-driven segment", *_SEGMENT_FIELDS),
-    _journeys("PUT", _ENV + "/segments/{segment_id}", "update a segment", *_SEGMENT_FIELDS),
+    _journeys("POST", _ENV + "/segments", "create a segment (CNF conditions)", *_SEGMENT_FIELDS),
+    _journeys("PUT", _ENV + "/segments/{segment_id}", "replace a whole segment",
+              *_SEGMENT_FIELDS),
     _journeys("DELETE", _ENV + "/segments/{segment_id}", "delete a segment"),
+    _journeys("GET", _ENV + "/segments/{segment_id}/status",
+              "wait until a written segment is built"),
+    _journeys("GET", _ENV + "/tags", "tag names by id", "?page", "?size"),
+    _journeys("POST", _ENV + "/tags", "create a tag", "tag.name"),
     _journeys("GET", _ENV + "/campaigns", "list flows", "?page", "?size"),
-    _journeys("GET", _ENV + "/campaigns/{campaign_id}", "read a flow"),
-    _journeys("POST", _ENV + "/campaigns", "create a flow", *_CAMPAIGN_FIELDS),
-    _journeys("PUT", _ENV + "/campaigns/{campaign_id}", "update a flow", *_CAMPAIGN_FIELDS),
+    _journeys("GET", _ENV + "/campaigns/{campaign_id}", "read a flow (campaign, actions, edges)"),
+    _journeys("POST", _ENV + "/campaigns", "create a flow (type none)", "campaign.name",
+              "campaign.type", "campaign.description"),
+    _journeys("PUT", _ENV + "/campaigns/{campaign_id}", "update one concern of a flow",
+              *_CAMPAIGN_UPDATE_FIELDS),
     _journeys("DELETE", _ENV + "/campaigns/{campaign_id}", "delete a flow"),
+    _journeys("POST", _ENV + "/campaigns/{campaign_id}/tags", "tag a flow", "tag_ids"),
+    _journeys("DELETE", _ENV + "/campaigns/{campaign_id}/tags/{tag_id}", "untag a flow"),
+    _journeys("PUT", _ENV + "/actions/{action_id}", "update one action of a flow", "action"),
+    _journeys("PUT", _ENV + "/templates/{template_id}", "write a message's content",
+              "template"),
     _journeys("GET", _ENV + "/attributes", "read the attribute index", "?page", "?size"),
     _journeys("GET", _ENV + "/event_names", "read the event names", "?page", "?size"),
 )

@@ -24,11 +24,17 @@ import anyio
 import httpx
 
 from cioctl.api import endpoints
-from cioctl.api import journeys_modeled as jm
+from cioctl.api.campaigns import message_action_ids
 from cioctl.api.http import ApiClient, Credentials
+from cioctl.api.journeys import campaign_client
+from cioctl.api.journeys.campaign_types import CampaignRead
+from cioctl.api.journeys.wire_values import ValueTypes
 from cioctl.api.ratelimit import RateLimiter
 from cioctl.api.retry import RetryPolicy
 from cioctl.api.secret import Secret
+from cioctl.model.base import slugify
+from cioctl.model.flows import Flow
+from cioctl.state.flows import flow_fields
 
 WS = 424242
 EMBEDDED_BASE = "http://127.0.0.1:8765"
@@ -196,8 +202,42 @@ def error_item(body: bytes) -> dict[str, Any]:
     return item
 
 
-def email_flow(name: str, *steps: str, **extra: Any) -> jm.CampaignSpec:
-    workflow = [jm.message_step("email", s, {"subject": s.title(), "body": f"<p>{s}</p>"})
-                for s in steps]
-    return jm.CampaignSpec(name, extra.pop("trigger", jm.event_trigger("signed_up")),
-                           workflow=workflow, **extra)
+def flow_json(name: str, steps: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    """A flow definition (YAML form) as the canonical flow the campaign codec takes."""
+    definition = {"key": slugify(name) or "flow", "name": name,
+                  "trigger": extra.pop("trigger", {"event": "signed_up"}), "steps": steps,
+                  **extra}
+    return flow_fields(Flow.model_validate(definition))
+
+
+def email_flow(name: str, *steps: str, **extra: Any) -> dict[str, Any]:
+    """A flow of emails ``steps`` (ids), each with subject ``S.title()`` and body."""
+    return flow_json(name, [{"email": {"id": s, "subject": s.title(), "body": f"<p>{s}</p>"}}
+                            for s in steps], **extra)
+
+
+@dataclass(frozen=True)
+class MadeFlow:
+    """A campaign created through the real client, as its final re-read shows it."""
+
+    id: int
+    read: CampaignRead
+
+    def action_ids(self) -> dict[str, int]:
+        return message_action_ids(self.read)
+
+
+async def create_flow(client: ApiClient, flow: dict[str, Any], tags: tuple[str, ...] = (),
+                      segment_ids: dict[str, int] | None = None,
+                      senders: dict[str, int] | None = None) -> MadeFlow:
+    """Create ``flow``'s campaign with every write of the evidence (campaign_client)."""
+    ctx = campaign_client.context(segment_ids or {}, ValueTypes(), senders or {})
+    read = await campaign_client.create_flow(client, flow, list(tags), ctx)
+    return MadeFlow(int(read.campaign["id"]), read)
+
+
+def attribute_cnf(field: str, value: str) -> dict[str, Any]:
+    """Wire conditions (evidence §4) of one ``field eq value`` attribute comparison."""
+    return {"and": [{"or": [{"event": {"type": "attribute_change", "name": field, "filters": {
+        "and": [{"field": "to", "operator": "eq", "value": value, "inverse": False}]}},
+        "times": 1, "within": 0, "inverse": False}]}]}

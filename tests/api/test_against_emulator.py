@@ -18,7 +18,6 @@ import httpx
 import pytest
 
 from cioctl.api import campaigns, data_index, endpoints, segments, snippets, workspace
-from cioctl.api import journeys_modeled as jm
 from cioctl.api.campaigns import Header
 from cioctl.api.connect import connect_embedded, credentials
 from cioctl.api.errors import (
@@ -29,13 +28,25 @@ from cioctl.api.errors import (
     ApiValidationError,
 )
 from cioctl.api.http import ApiClient, Credentials
+from cioctl.api.journeys import campaign_client
+from cioctl.api.journeys.wire_values import ValueTypes
+from cioctl.api.journeys_modeled import TOKEN_PATH
 from cioctl.api.ratelimit import RateLimiter
 from cioctl.api.retry import RetryPolicy
 from cioctl.api.secret import Secret
 from cioctl.emulator import FaultSpec, create_app
 
 from .conftest import APP_KEY, SA_TOKEN, FakeSleep
-from .emulator_target import WS, Clock, Target, email_flow, error_item
+from .emulator_target import (
+    WS,
+    Clock,
+    Target,
+    attribute_cnf,
+    create_flow,
+    email_flow,
+    error_item,
+    flow_json,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -80,46 +91,50 @@ async def test_segment_routes_answer_404_and_400(client: ApiClient) -> None:
 # -- App API campaigns and actions -----------------------------------------------------------
 
 
-async def test_flow_lifecycle_across_both_surfaces(client: ApiClient) -> None:
-    spec = jm.CampaignSpec(
-        name="Onboarding",
-        trigger=jm.event_trigger("signed_up"),
-        frequency="once",
-        workflow=[
-            jm.delay_step(300),
-            jm.message_step("email", "welcome", {"subject": "Welcome", "body": "<p>Hi</p>"}),
-            jm.branch_step(
-                jm.attribute("email_verified", "eq", True),
-                [jm.message_step("email", "tips", {"subject": "Tips", "body": "..."})],
-                [jm.message_step("email", "verify", {"subject": "Verify", "body": "..."})],
-            ),
-        ],
-    )
-    flow = await campaigns.create_journeys_campaign(client, spec)
-    ids = flow.action_ids()
+async def test_flow_lifecycle_across_both_surfaces(client: ApiClient, target: Target) -> None:
+    flow = flow_json("Onboarding", [
+        {"wait": "5m"},
+        {"email": {"id": "welcome", "subject": "Welcome", "body": "<p>Hi</p>"}},
+        {"branch": {"if": {"attribute": "email_verified", "operator": "eq", "value": "true"},
+                    "then": [{"email": {"id": "tips", "subject": "Tips", "body": "..."}}],
+                    "else": [{"email": {"id": "verify", "subject": "Verify",
+                                        "body": "..."}}]}},
+    ])
+    made = await create_flow(client, flow)
+    ids = made.action_ids()
     assert set(ids) == {"welcome", "tips", "verify"}
+    # evidence §5: created as type none, then one update_type per concern, state last
+    wire = target.wires[0]
+    puts = [e.request_json()["campaign"]["update_type"] for e in wire.exchanges
+            if e.method == "PUT" and e.path == f"/v1/environments/{WS}/campaigns/{made.id}"]
+    assert puts == ["recipients", "add_actions", "exit_conditions", "exit_and_conversion",
+                    "state"]
+    assert wire.last("POST", f"/v1/environments/{WS}/campaigns").request_json() == {
+        "campaign": {"name": "Onboarding", "type": "none", "description": ""}}
 
-    app_view = await campaigns.get_campaign(client, flow.id)
+    app_view = await campaigns.get_campaign(client, made.id)
     assert app_view.type == "event" and app_view.event_name == "signed_up"
     assert [a.id for a in app_view.actions] == [ids["welcome"], ids["tips"], ids["verify"]]
-    actions = await campaigns.list_actions(client, flow.id)
+    actions = await campaigns.list_actions(client, made.id)
     assert [a.subject for a in actions] == ["Welcome", "Tips", "Verify"]
-    assert [c.id for c in await campaigns.list_campaigns(client)] == [flow.id]
+    assert [c.id for c in await campaigns.list_campaigns(client)] == [made.id]
 
-    renamed = await campaigns.update_journeys_campaign(client, flow.id, name="Onboarding v2")
-    assert renamed.name == "Onboarding v2" and renamed.action_ids() == ids
-    assert [c.id for c in await campaigns.list_journeys_campaigns(client)] == [flow.id]
-    assert (await campaigns.get_journeys_campaign(client, flow.id)).name == "Onboarding v2"
-    await campaigns.delete_journeys_campaign(client, flow.id)
+    renamed = await campaign_client.update_flow(client, made.id, {**flow, "name": "Onboarding v2"},
+                                                [], campaign_client.context({}, ValueTypes(), {}),
+                                                {})
+    assert campaigns.message_action_ids(renamed) == ids  # §5: one `details` call, same actions
+    listed = await campaigns.list_journeys_campaigns(client)
+    assert [(c.id, c.name) for c in listed] == [(made.id, "Onboarding v2")]
+    await campaigns.delete_journeys_campaign(client, made.id)
     assert await campaigns.list_campaigns(client) == []
     with pytest.raises(ApiNotFound):
-        await campaigns.get_action(client, flow.id, ids["welcome"])
+        await campaigns.get_action(client, made.id, ids["welcome"])
 
 
 async def test_action_put_sends_header_array_and_reads_back_a_json_string(
     client: ApiClient, target: Target,
 ) -> None:
-    flow = await campaigns.create_journeys_campaign(client, email_flow("Hello", "welcome"))
+    flow = await create_flow(client, email_flow("Hello", "welcome"))
     action_id = flow.action_ids()["welcome"]
     path = f"/v1/campaigns/{flow.id}/actions/{action_id}"
     updated = await campaigns.update_action(
@@ -139,7 +154,7 @@ async def test_action_put_sends_header_array_and_reads_back_a_json_string(
 
 async def test_actions_page_through_the_cursor(client: ApiClient, target: Target) -> None:
     steps = [f"m{i}" for i in range(23)]
-    flow = await campaigns.create_journeys_campaign(client, email_flow("Many", *steps))
+    flow = await create_flow(client, email_flow("Many", *steps))
     actions = await campaigns.list_actions(client, flow.id)
     assert [a.subject for a in actions] == [s.title() for s in steps]
     pages = [e for e in target.wires[0].exchanges if e.path.endswith("/actions")]
@@ -153,7 +168,7 @@ async def test_campaign_and_action_errors(client: ApiClient) -> None:
     with pytest.raises(ApiValidationError) as bad_id:
         await client.app.get("/v1/campaigns/abc")
     assert bad_id.value.status == 400
-    flow = await campaigns.create_journeys_campaign(client, email_flow("Hello", "welcome"))
+    flow = await create_flow(client, email_flow("Hello", "welcome"))
     action_id = flow.action_ids()["welcome"]
     with pytest.raises(ApiNotFound):
         await campaigns.get_action(client, flow.id + 1, action_id)
@@ -184,7 +199,7 @@ async def test_token_exchange_once_then_bearer_jwt(client: ApiClient, target: Ta
     await segments.list_journeys_segments(client)
     await data_index.list_events(client)
     assert client.stats.requests["auth"] == 1
-    exchange = target.wires[0].last("POST", jm.TOKEN_PATH)
+    exchange = target.wires[0].last("POST", TOKEN_PATH)
     assert httpx.QueryParams(exchange.request_body.decode()) == httpx.QueryParams(
         {"grant_type": "client_credentials", "client_secret": SA_TOKEN})
     grant = json.loads(exchange.response_body)
@@ -197,7 +212,7 @@ async def test_bad_service_account_is_refused_at_the_exchange(target: Target) ->
     with pytest.raises(ApiAuthError) as info:
         await workspace.get_environment(wrong)
     assert "canary-wrong-sa-000222" not in str(info.value)
-    exchange = target.wires[-1].last("POST", jm.TOKEN_PATH)
+    exchange = target.wires[-1].last("POST", TOKEN_PATH)
     assert exchange.status == 401
     assert error_item(exchange.response_body)["code"] == "invalid_credentials"
 
@@ -206,9 +221,9 @@ async def test_read_only_token_reads_but_cannot_write(target: Target) -> None:
     reader = target.make(token_scope="read_only")
     assert await segments.list_journeys_segments(reader) == []
     with pytest.raises(ApiForbiddenError) as info:
-        await segments.create_journeys_segment(reader, "x", conditions=jm.attribute("a", "exists"))
+        await segments.create_journeys_segment(reader, "x", conditions=attribute_cnf("a", "x"))
     assert info.value.status == 403
-    exchange = target.wires[-1].last("POST", jm.TOKEN_PATH)
+    exchange = target.wires[-1].last("POST", TOKEN_PATH)
     assert httpx.QueryParams(exchange.request_body.decode())["scope"] == "read_only"
 
 

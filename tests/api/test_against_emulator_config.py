@@ -18,13 +18,12 @@ from cioctl.api import (
     snippets,
     workspace,
 )
-from cioctl.api import journeys_modeled as jm
 from cioctl.api.errors import ApiNotFound, ApiValidationError
 from cioctl.api.http import ApiClient
 from cioctl.emulator.broadcasts import seed_broadcast
 from cioctl.emulator.store import Store
 
-from .emulator_target import WS, Target, error_item
+from .emulator_target import WS, Target, create_flow, error_item, flow_json
 
 pytestmark = pytest.mark.anyio
 
@@ -58,10 +57,8 @@ async def test_snippet_lifecycle(client: ApiClient, target: Target) -> None:
 
 async def test_snippet_in_use_by_a_flow_cannot_be_deleted(client: ApiClient) -> None:
     await snippets.create_snippet(client, "footer", "-- the team")
-    step = jm.message_step("email", "welcome",
-                           {"subject": "Hi", "body": "<p>Hi</p>{{ snippets.footer }}"})
-    flow = await campaigns.create_journeys_campaign(
-        client, jm.CampaignSpec("Hello", jm.event_trigger("signed_up"), workflow=[step]))
+    flow = await create_flow(client, flow_json("Hello", [{"email": {
+        "id": "welcome", "subject": "Hi", "body": "<p>Hi</p>{{ snippets.footer }}"}}]))
     with pytest.raises(ApiValidationError) as info:
         await snippets.delete_snippet(client, "footer")
     assert info.value.status == 400 and "in use" in str(info.value)
@@ -203,10 +200,9 @@ async def test_read_only_resources(client: ApiClient, target: Target) -> None:
 
 async def test_sender_identity_used_by_a_flow(client: ApiClient) -> None:
     [sender] = await workspace.list_sender_identities(client)
-    step = jm.message_step("email", "welcome",
-                           {"subject": "Hi", "body": "b", "from": sender.address})
-    flow = await campaigns.create_journeys_campaign(
-        client, jm.CampaignSpec("Hello", jm.event_trigger("signed_up"), workflow=[step]))
+    flow = await create_flow(client, flow_json("Hello", [{"email": {
+        "id": "welcome", "subject": "Hi", "body": "b", "from": sender.address}}]),
+        senders={sender.address or "": sender.id})
     assert (await campaigns.get_action(client, flow.id, flow.action_ids()["welcome"])).from_id \
         == sender.id
     used = await client.app.get(f"/v1/sender_identities/{sender.id}/used_by")

@@ -29,7 +29,6 @@ from cioctl.api import (
     snippets,
     workspace,
 )
-from cioctl.api import journeys_modeled as jm
 from cioctl.api.campaigns import Header
 from cioctl.api.connect import connect, credentials
 from cioctl.api.errors import ApiAuthError, ApiNotFound, ApiValidationError
@@ -37,7 +36,7 @@ from cioctl.api.http import ApiClient
 from cioctl.emulator import running_emulator
 
 from .cassette_scrub import CANARY_APP_KEY, CANARY_SERVICE_ACCOUNT
-from .emulator_target import WS, email_flow
+from .emulator_target import WS, attribute_cnf, create_flow, email_flow
 
 pytestmark = [pytest.mark.anyio, pytest.mark.vcr, pytest.mark.block_network]
 
@@ -100,11 +99,12 @@ async def test_app_segments_and_snippets(client: ApiClient) -> None:
 
 async def test_flow_through_both_surfaces(client: ApiClient) -> None:
     segment = await segments.create_journeys_segment(
-        client, "Pro", conditions=jm.attribute("plan", "eq", "pro"))
+        client, "Pro", conditions=attribute_cnf("plan", "pro"))
+    await segments.wait_until_built(client, segment.id)
     await snippets.create_snippet(client, "sig", "-- the team")
     steps = [f"m{i}" for i in range(12)]
-    spec = email_flow("Onboarding", *steps, filter=jm.segment_ref(segment.id))
-    flow = await campaigns.create_journeys_campaign(client, spec)
+    spec = email_flow("Onboarding", *steps, filter={"segment": "pro"})
+    flow = await create_flow(client, spec, segment_ids={"pro": segment.id})
     ids = flow.action_ids()
     app_view = await campaigns.get_campaign(client, flow.id)
     assert app_view.filter_segment_ids == (segment.id,)

@@ -29,19 +29,21 @@ from cioctl.api import (
     usage,
     workspace,
 )
-from cioctl.api import journeys_modeled as jm
 from cioctl.api.campaigns import Header
 from cioctl.api.errors import ApiNotFound
 from cioctl.api.http import ApiClient, Credentials
+from cioctl.api.journeys import campaign_client, tags
+from cioctl.api.journeys.wire_values import ValueTypes
 from cioctl.api.ratelimit import RateLimiter
 from cioctl.api.secret import Secret
 from cioctl.emulator import create_app
 
 from .conftest import APP_KEY, SA_TOKEN
+from .emulator_target import attribute_cnf, flow_json
 
 pytestmark = pytest.mark.anyio
 WIRE_MODULES = (segments, campaigns, snippets, collections, reporting_webhooks, data_index,
-                workspace)
+                workspace, campaign_client, tags)
 WS = 7
 
 
@@ -95,36 +97,50 @@ async def drive(client: ApiClient, call: Callable[..., Awaitable[Any]]) -> None:
     await call(segments.segment_used_by, client, seg.id)
     await call(segments.segment_customer_count, client, seg.id)
     await call(segments.delete_segment, client, seg.id)
-    cond = jm.attribute("plan", "eq", "pro")
+    cond = attribute_cnf("plan", "pro")
     dyn = await call(segments.create_journeys_segment, client, "Pro", conditions=cond,
                      description="d", tags=["t"])
-    await call(segments.update_journeys_segment, client, dyn.id, name="Pro 2")
+    await call(segments.update_journeys_segment, client, dyn.id, name="Pro 2", conditions=cond)
     await call(segments.get_journeys_segment, client, dyn.id)
+    await call(segments.wait_until_built, client, dyn.id)
     await call(segments.list_journeys_segments, client)
-    await call(segments.delete_journeys_segment, client, dyn.id)
 
-    spec = jm.CampaignSpec(
-        "Flow", jm.event_trigger("signed_up"), description="d", tags=["t"], filter=cond,
-        goal=jm.event_goal("upgraded", 86400), frequency="once", state="draft",
-        workflow=[jm.message_step("email", "hi", {"subject": "S", "body": "B"})],
-    )
-    flow = await call(campaigns.create_journeys_campaign, client, spec)
-    action_id = flow.action_ids()["hi"]
+    flow = flow_json("Flow", [{"email": {"id": "hi", "subject": "S", "body": "B"}}],
+                     description="d", state="running", filter={"segment": "pro"}, tags=["t"],
+                     goal={"event": "upgraded", "within": "1d"})
+    ctx = campaign_client.context({"pro": dyn.id}, ValueTypes(), {})
+    read = await call(campaign_client.create_flow, client, flow, ["t"], ctx)
+    flow_id = int(read.campaign["id"])
+    action_id = campaigns.message_action_ids(read)["hi"]
     await call(campaigns.list_campaigns, client)
-    await call(campaigns.get_campaign, client, flow.id)
-    await call(campaigns.list_actions, client, flow.id)
-    await call(campaigns.get_action, client, flow.id, action_id)
-    await call(campaigns.update_action, client, flow.id, action_id,
+    await call(campaigns.get_campaign, client, flow_id)
+    await call(campaigns.list_actions, client, flow_id)
+    await call(campaigns.get_action, client, flow_id, action_id)
+    await call(campaigns.update_action, client, flow_id, action_id,
                {"subject": "S2", "headers": [Header("X", "1")]})
     with pytest.raises(ApiNotFound):  # no translation exists; the request is what counts
-        await call(campaigns.update_action, client, flow.id, action_id, {"body": "B"},
+        await call(campaigns.update_action, client, flow_id, action_id, {"body": "B"},
                    language="fr")
     with pytest.raises(ApiNotFound):
-        await call(campaigns.get_action, client, flow.id, action_id, language="fr")
-    await call(campaigns.update_journeys_campaign, client, flow.id, name="Flow 2")
-    await call(campaigns.get_journeys_campaign, client, flow.id)
+        await call(campaigns.get_action, client, flow_id, action_id, language="fr")
+    changed = {**flow, "name": "Flow 2", "tags": [], "steps": [
+        {"type": "delay", "seconds": 60}, *flow["steps"]]}
+    changed["steps"][1] = {**changed["steps"][1], "content": {
+        **changed["steps"][1]["content"], "subject": "S3"}}
+    await call(campaign_client.update_flow, client, flow_id, changed, [], ctx, {})
+    read = await call(campaign_client.read_campaign, client, flow_id)
+    delay = next(a for a in read.actions if a["type"] == "delay_seconds_action")
+    await client.journeys.put(client.env_path("actions", delay["id"]),
+                              {"action": {"type": "delay_seconds_action", "delay": 90}})
+    changed["steps"][0] = {"type": "delay", "seconds": 90}
+    await call(campaign_client.verify, client, flow_id, changed, ctx)
     await call(campaigns.list_journeys_campaigns, client)
-    await call(campaigns.delete_journeys_campaign, client, flow.id)
+    await call(tags.tag_names, client)
+    await call(tags.tag_ids, client, ["t", "u"])
+    await call(campaigns.delete_journeys_campaign, client, flow_id)
+    again = await call(campaign_client.create_flow, client, flow, ["t"], ctx)
+    await call(campaign_client.delete_campaign, client, int(again.campaign["id"]))
+    await call(segments.delete_journeys_segment, client, dyn.id)
 
     await call(snippets.create_snippet, client, "a b", "v")
     await call(snippets.update_snippet, client, "a b", "w")

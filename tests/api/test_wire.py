@@ -14,7 +14,6 @@ from cioctl.api import (
     snippets,
     workspace,
 )
-from cioctl.api import journeys_modeled as jm
 from cioctl.api.campaigns import Header
 from cioctl.api.errors import ApiProtocolError
 
@@ -137,8 +136,8 @@ async def test_data_index_reads_via_journeys() -> None:
     async with make_client(handler) as client:
         attrs = await data_index.list_attributes(client)
         events = await data_index.list_events(client)
-    assert attrs == [jm.AttributeInfo("email", None, 1)]
-    assert events == [jm.EventInfo("signed_up", None)]
+    assert attrs == [data_index.AttributeInfo("email", None, 1)]
+    assert events == [data_index.EventInfo("signed_up", None)]
     assert handler.paths()[1:] == [f"{ENV}/attributes", f"{ENV}/event_names"]
     assert [dict(r.url.params) for r in handler.requests[1:]] == [
         {"page": "0", "size": "50"}, {"page": "0", "size": "50"}]
@@ -179,15 +178,20 @@ async def test_app_segments_routes() -> None:
 
 
 async def test_journeys_segments_paged_and_bodies() -> None:
-    cond = jm.all_of(jm.attribute("plan", "eq", "pro"), jm.negate(jm.segment_ref(3)))
+    cond = {"and": [{"or": [{"segment": {"id": 3}, "inverse": True}]}]}
 
     def respond(request: httpx.Request) -> httpx.Response:
         if (ok := token_ok(request)) is not None:
             return ok
+        if request.url.path.endswith("/tags"):
+            if request.method == "POST":
+                return json_response(200, {"tag": {"id": "8", "name": "t"}})
+            return json_response(200, {"tags": [{"id": "5", "name": "cioctl:pro"}]})
         if request.method == "GET":  # two full pages, then a short one; ``total`` lies
             page, size = int(request.url.params["page"]), int(request.url.params["size"])
             count = size if page < 2 else 1
-            items = [segment_json(page * size + i + 1, conditions=cond) for i in range(count)]
+            items = [{**segment_json(page * size + i + 1, conditions=cond), "tag_ids": ["5"]}
+                     for i in range(count)]
             meta = {"page": page, "total": 3, "total_pages": 1}
             return json_response(200, {"segments": items, "meta": meta})
         if request.method == "DELETE":
@@ -199,51 +203,23 @@ async def test_journeys_segments_paged_and_bodies() -> None:
     async with make_client(handler) as client:
         listed = await segments.list_journeys_segments(client)
         made = await segments.create_journeys_segment(client, "Pro", conditions=cond, tags=["t"])
-        await segments.update_journeys_segment(client, 9, name="Pro plan")
+        await segments.update_journeys_segment(client, 9, name="Pro plan", conditions=cond)
         await segments.delete_journeys_segment(client, 9)
     assert [s.id for s in listed] == list(range(1, 42))
-    assert listed[0].conditions == cond
-    assert made.conditions == cond
-    bodies = handler.bodies()
-    assert bodies[4] == {"segment": {"name": "Pro", "type": "dynamic", "conditions": cond,
-                                     "tags": ["t"]}}
-    assert bodies[5] == {"segment": {"name": "Pro plan"}}
-    assert [r.url.params.get("page") for r in handler.requests[1:4]] == ["0", "1", "2"]
+    assert listed[0].conditions == cond and listed[0].tags == ("cioctl:pro",)
+    assert made.conditions == cond and made.tags == ("t",)
+    writes = [b for r, b in zip(handler.requests, handler.bodies(), strict=True)
+              if r.method in ("POST", "PUT") and "/segments" in r.url.path]
+    # evidence §4: tag ids, the whole segment on every write (omitted fields are reset)
+    assert writes == [
+        {"segment": {"type": "dynamic", "name": "Pro", "description": "", "tag_ids": ["8"],
+                     "conditions": cond}},
+        {"segment": {"type": "dynamic", "name": "Pro plan", "description": "", "tag_ids": [],
+                     "conditions": cond}}]
+    pages = [r.url.params.get("page") for r in handler.requests
+             if r.url.path == f"{ENV}/segments" and r.method == "GET"]
+    assert pages == ["0", "1", "2"]
     assert handler.paths()[-1] == f"{ENV}/segments/9"
-
-
-async def test_journeys_campaign_create_update_delete() -> None:
-    def respond(request: httpx.Request) -> httpx.Response:
-        if (ok := token_ok(request)) is not None:
-            return ok
-        if request.method == "DELETE":
-            return httpx.Response(204)
-        if request.method == "GET":
-            return json_response(200, {"campaigns": [], "meta": {"total_pages": 0}})
-        sent = json.loads(request.content)["campaign"]
-        steps = [{**s, "action_id": 50} if s.get("type") == "email" else s
-                 for s in sent.get("workflow", [])]
-        return json_response(200, {"campaign": {"id": 4, "name": "F", **sent, "workflow": steps}})
-
-    spec = jm.CampaignSpec(
-        name="Onboarding",
-        trigger=jm.event_trigger("signed_up"),
-        goal=jm.event_goal("first_project_created", 14 * 86400),
-        frequency="once",
-        workflow=[jm.delay_step(300), jm.message_step("email", "welcome", {"subject": "Hi"})],
-    )
-    handler = Recorder(respond)
-    async with make_client(handler) as client:
-        assert await campaigns.list_journeys_campaigns(client) == []
-        made = await campaigns.create_journeys_campaign(client, spec)
-        await campaigns.update_journeys_campaign(client, 4, filter=None, name="Onboarding 2")
-        await campaigns.delete_journeys_campaign(client, 4)
-    assert made.action_ids() == {"welcome": 50}
-    create, update = handler.bodies()[2:4]
-    assert create["campaign"]["trigger"] == {"type": "event", "event_name": "signed_up",
-                                             "filters": []}
-    assert "filter" not in create["campaign"]
-    assert update == {"campaign": {"name": "Onboarding 2", "filter": None}}
 
 
 async def test_snippets_by_name() -> None:
@@ -349,32 +325,3 @@ async def test_wrong_shape_is_protocol_error() -> None:
     async with make_client(handler) as client:
         with pytest.raises(ApiProtocolError):
             await segments.list_segments(client)
-
-
-def test_update_bodies_are_partial_and_checked() -> None:
-    assert jm.segment_update_body(tags=("a",), conditions=None) == {
-        "segment": {"tags": ["a"], "conditions": None}
-    }
-    assert jm.campaign_update_body(workflow=(jm.exit_step(),)) == {
-        "campaign": {"workflow": [{"type": "exit"}]}
-    }
-    with pytest.raises(ValueError, match="type"):
-        jm.segment_update_body(type="manual")
-    with pytest.raises(ValueError, match="id"):
-        jm.campaign_update_body(id=3)
-
-
-def test_condition_builders_follow_the_grammar() -> None:
-    node = jm.any_of(
-        jm.attribute("email", "exists"),
-        jm.event("purchase", count_operator="exactly", count=2, within_seconds=None),
-    )
-    assert node == {"or": [
-        {"attribute": {"field": "email", "operator": "exists"}},
-        {"event": {"name": "purchase", "count_operator": "exactly", "count": 2,
-                   "within_seconds": None, "filters": []}},
-    ]}
-    assert jm.date_trigger("renewal_at", frequency="yearly")["type"] == "date"
-    assert jm.segment_trigger([1, 2]) == {"type": "segment", "segment_ids": [1, 2]}
-    assert jm.wait_until_step(jm.segment_ref(1))["max_seconds"] is None
-    assert jm.attribute_update_step("onboarding_step", "done")["type"] == "attribute_update"

@@ -1,12 +1,12 @@
-"""Every route cioctl's client calls, declared once (``cioctl doctor --openapi`` checks them).
-
-One :class:`RouteUse` per method + path template the wire modules of :mod:`cioctl.api` send.
+"""Every route cioctl's client calls, declared once (``cioctl doctor --openapi`` checks them). One
+:class:`RouteUse` per method + path template the wire modules of :mod:`cioctl.api` send.
 ``request_fields`` are the JSON body fields the client may send, as dotted paths (``a.b``; a
-list of objects is ``a[]``, its items' fields ``a[].b``; ``?name`` is a query parameter). A field
-covers everything beneath it (``data`` covers the rows of a collection). ``documented`` is False
-for the Journeys routes: their bodies are *evidence-based* (``docs/journeys-wire.md``, from
-public accounts of the live service), so a vendor document lacking them is expected. A test runs every client function against the embedded
-workspace and fails on any request not declared here.
+list of objects is ``a[]``, its items' fields ``a[].b``; ``?name`` is a query parameter). A
+field covers everything beneath it (``data`` covers the rows of a collection). ``documented`` is
+False for the Journeys routes: their bodies are *evidence-based* (``docs/journeys-wire.md``,
+from public accounts of the live service), so a vendor document lacking them is expected. A test
+runs every client function against the embedded workspace and fails on any request not declared
+here.
 """
 
 from __future__ import annotations
@@ -85,12 +85,14 @@ _SEGMENT_FIELDS = tuple(f"segment.{f}" for f in
                         ("conditions", "description", "name", "tag_ids", "type"))
 # One update_type per concern (evidence §5; docs/journeys-wire.md D4-D8): every field any of
 # them sends, and the graph beside ``campaign`` (D6).
-_CAMPAIGN_UPDATE_FIELDS = tuple(f"campaign.{f}" for f in (
+_CONCERN_FIELDS = (
     "update_type", "name", "description", "type", "event", "event_type", "attribute_filters",
     "filters", "anchors", "trigger", "restart_mode", "date_attribute", "frequency",
     "start_hour", "start_minutes", "timezone", "use_customer_timezone",
     "global_exit_conditions", "exit_on_trigger_or_filter_not_matched", "conversion",
-    "exit_on_conversion", "state")) + ("actions", "edges", "action_ids")
+    "exit_on_conversion", "state")
+_CAMPAIGN_UPDATE_FIELDS = (*(f"campaign.{f}" for f in _CONCERN_FIELDS), "actions", "edges",
+                           "action_ids")
 
 APP_ROUTES: tuple[RouteUse, ...] = (
     _app("GET", "/v1/segments", "list segments"),

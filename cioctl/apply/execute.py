@@ -181,7 +181,8 @@ async def _flow_context(client: ApiClient, f: JSON, ids: IdBook) -> Context:
     if any(s["content"].get("from") for s in message_steps(f.get("steps", [])).values()):
         for identity in await workspace.list_sender_identities(client):
             senders |= {t: identity.id for t in (identity.email, identity.address) if t}
-    return campaign_client.context(ids.segment_id, client.value_types, senders)
+    return campaign_client.context(ids.segment_id, client.value_types, senders,
+                                   known=dict(ids.segments))
 
 
 async def _create_flow(client: ApiClient, change: Change, ids: IdBook) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cioctl.checks.cycles import segment_cycles
+from cioctl.checks.expressible import campaign_problems, expressible_problems
 from cioctl.checks.limits import limit_problems
 from cioctl.checks.liquid import liquid_problems
 from cioctl.checks.references import reference_problems
@@ -19,4 +20,6 @@ def run_checks(workspace: Workspace) -> list[CioctlError]:
     problems.extend(segment_cycles(workspace))
     problems.extend(liquid_problems(workspace, symbols))
     problems.extend(limit_problems(workspace))
+    problems.extend(expressible_problems(workspace, symbols))
+    problems.extend(campaign_problems(workspace, symbols))
     return problems

@@ -6,8 +6,7 @@ decodes back to its canonical form. Undeclared names and operator/type misfits a
 reference check, which reports them with its own hints.
 
 Flow conditions (``filter``, branch ``if``, ``wait_until``) travel in a different, flat wire
-form (evidence §5) and are not checked here. The check is not registered in ``run_checks``
-yet: that belongs to the step that wires the codec into the client and the emulator.
+form (evidence §5) and are checked by the campaign codec's refusals. Registered in ``run_checks``.
 """
 
 from __future__ import annotations
@@ -49,4 +48,22 @@ def expressible_problems(
                 f"segment '{segment.name}': {refusal.message}",
                 location=at or fallback, hint=refusal.hint,
             ))
+    return problems
+
+
+def campaign_problems(
+    workspace: Workspace, symbols: Symbols | None = None
+) -> list[CioctlError]:
+    """One error per flow part the campaign wire cannot hold exactly (evidence §5, D3: flat
+    conjunctions in filters, branches and waits), at the flow's definition."""
+    from cioctl.api.journeys.campaign_codec import campaign_refusals
+    from cioctl.state.flows import flow_fields
+
+    types = value_types(symbols or Symbols.of(workspace))
+    problems: list[CioctlError] = []
+    for flow in workspace.flows:
+        for refusal in campaign_refusals(flow_fields(flow), types):
+            problems.append(InexpressibleConditionError(
+                f"flow '{flow.name}': {refusal.path}: {refusal.message}",
+                location=flow.source, hint=refusal.hint or None))
     return problems

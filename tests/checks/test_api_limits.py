@@ -28,7 +28,8 @@ def only(write: WriteWorkspace, text: str) -> list[tuple[int, str, str]]:
 
 
 def _nested(levels: int) -> str:
-    condition = "{attribute: plan, operator: exists}"
+    # eq: a `not` over it is exact on the wire (inverse), unlike one over `exists`
+    condition = "{attribute: plan, operator: eq, value: pro}"
     for _ in range(levels - 1):
         condition = "{not: " + condition + "}"
     return condition

@@ -70,8 +70,10 @@ APPLIED: dict[Field, tuple[str, str]] = {
     ("Segment", "tags"): ("segment:seg_meta", r"tags\["),
     ("Segment", "manual"): ("segment:seg_manual", "type"),
     ("Segment", "conditions"): ("segment:seg_manual", "conditions"),
-    ("AllOf", "all"): ("segment:seg_all", r"conditions\.and\[1\]"),
-    ("AnyOf", "any"): ("segment:seg_any", r"conditions\.or\[1\]"),
+    # conditions are planned in the codec's CNF (one-literal groups unwrapped): a second item
+    # turns a lone literal into an and/or
+    ("AllOf", "all"): ("segment:seg_all", r"conditions\.and"),
+    ("AnyOf", "any"): ("segment:seg_any", r"conditions\.or"),
     ("Not", "not"): ("segment:seg_not", r"conditions\.not\."),
     ("SegmentCondition", "segment"): ("segment:seg_ref", r"conditions\.segment\.key"),
     ("AttributeCondition", "attribute"): ("segment:seg_attr", r"conditions\.attribute\.field"),
@@ -81,7 +83,9 @@ APPLIED: dict[Field, tuple[str, str]] = {
     ("EventCondition", "event"): ("segment:seg_event", r"conditions\.event\.name"),
     ("EventCondition", "at_least"): ("segment:seg_event", r"conditions\.event\.count$"),
     ("EventCondition", "at_most"): ("segment:seg_at_most", r"conditions\.event\.count$"),
-    ("EventCondition", "exactly"): ("segment:seg_exactly", r"conditions\.event\.count$"),
+    # exactly n = at least n and not at least n+1 (two groups on the wire, evidence §4)
+    ("EventCondition", "exactly"): ("segment:seg_exactly",
+                                    r"conditions\.and\[\d\]\.event\.count$"),
     ("EventCondition", "within"): ("segment:seg_event", r"conditions\.event\.within_seconds"),
     ("EventCondition", "where"): ("segment:seg_event", r"conditions\.event\.filters\[0\]"),
     ("PropertyFilter", "property"): ("segment:seg_event", r"filters\[0\]\.field"),
@@ -121,7 +125,9 @@ APPLIED: dict[Field, tuple[str, str]] = {
     ("UpdateAttributeStep", "update_attribute"): ("flow:flow_event", r"steps\[8\]\."),
     ("AttributeUpdate", "name"): ("flow:flow_event", r"steps\[8\]\.field"),
     ("AttributeUpdate", "value"): ("flow:flow_event", r"steps\[8\]\.value"),
-    ("ExitStep", "exit"): ("flow:flow_date", r"steps\[1\]"),
+    # a trailing exit says nothing the wire does not (the path ends at an exit_action):
+    # an exit inside a branch is what changes the graph
+    ("ExitStep", "exit"): ("flow:flow_date", r"steps\[0\]"),
     ("Email", "id"): ("flow:flow_event", r"steps\[2\]\.name"),
     ("Email", "sending"): ("flow:flow_event", r"steps\[2\]\.content\.sending_state"),
     ("Email", "subject"): ("flow:flow_event", r"steps\[2\]\.content\.subject"),
@@ -241,7 +247,7 @@ V1 = {
           - {name: Manual, key: seg_manual, manual: true}
           - {name: All, key: seg_all, conditions: {all: [{attribute: plan, operator: exists}]}}
           - {name: Any, key: seg_any, conditions: {any: [{attribute: plan, operator: exists}]}}
-          - {name: Not, key: seg_not, conditions: {not: {attribute: plan, operator: exists}}}
+          - {name: Not, key: seg_not, conditions: {not: {segment: seg_all}}}
           - {name: Ref, key: seg_ref, conditions: {segment: seg_all}}
           - {name: Attr, key: seg_attr, conditions: {attribute: plan, operator: eq, value: a}}
           - name: Event
@@ -265,8 +271,9 @@ V1 = {
             steps:
               - wait: 5m
               - wait_until: {condition: {attribute: plan, operator: exists}, max: 1d}
-              - email: {id: e1, subject: one, body: one, from: "a@x.test", reply_to: "a@x.test",
-                        to: "a@x.test", preheader: one, headers: {X-A: one}, sending: draft}
+              - email: {id: e1, subject: one, body: one,
+                        from: "Embedded Workspace <hello@embedded.cioctl.test>",
+                        reply_to: "a@x.test", to: "a@x.test", preheader: one, headers: {X-A: one}, sending: draft}
               - sms: {id: s1, body: one, image_url: "https://x.test/1.png", sending: draft}
               - push: {id: p1, body: one, title: one, link: "https://x.test/1", sending: draft}
               - in_app: {id: i1, body_file: t1.html, sending: draft}
@@ -311,8 +318,7 @@ EDITS = [
      "{all: [{attribute: plan, operator: exists}, {attribute: tier, operator: exists}]}"),
     ("segments.yaml", "{any: [{attribute: plan, operator: exists}]}",
      "{any: [{attribute: plan, operator: exists}, {attribute: tier, operator: exists}]}"),
-    ("segments.yaml", "{not: {attribute: plan, operator: exists}}",
-     "{not: {attribute: tier, operator: exists}}"),
+    ("segments.yaml", "{not: {segment: seg_all}}", "{not: {segment: seg_any}}"),
     ("segments.yaml", "{segment: seg_all}", "{segment: seg_any}"),
     ("segments.yaml", "{attribute: plan, operator: eq, value: a}",
      "{attribute: tier, operator: neq, value: b}"),
@@ -335,9 +341,11 @@ EDITS = [
     ("flows.yaml", "- wait: 5m", "- wait: 10m"),
     ("flows.yaml", "{condition: {attribute: plan, operator: exists}, max: 1d}",
      "{condition: {attribute: tier, operator: exists}, max: 2d}"),
-    ("flows.yaml", "{id: e1, subject: one, body: one, from: \"a@x.test\", "
-     "reply_to: \"a@x.test\",", "{id: e2, subject: two, body: two, from: \"b@x.test\", "
-     "reply_to: \"b@x.test\","),
+    # `from` names a sender identity (D11); the embedded workspace has one
+    ("flows.yaml", "{id: e1, subject: one, body: one,\n", "{id: e2, subject: two, body: two,\n"),
+    ("flows.yaml", "from: \"Embedded Workspace <hello@embedded.cioctl.test>\",\n",
+     "from: \"\",\n"),
+    ("flows.yaml", "reply_to: \"a@x.test\", to:", "reply_to: \"b@x.test\", to:"),
     ("flows.yaml", "to: \"a@x.test\", preheader: one, headers: {X-A: one}, sending: draft}",
      "to: \"b@x.test\", preheader: two, headers: {X-A: two}, sending: \"off\"}"),
     ("flows.yaml", "{id: s1, body: one, image_url: \"https://x.test/1.png\", sending: draft}",
@@ -364,7 +372,9 @@ EDITS = [
      "url: \"https://x.test\", body_file: t2.html}"),
     ("flows.yaml", "{date_attribute: renews_at, repeat: once, at: \"09:00\", timezone: UTC}",
      "{date_attribute: trial_ends_at, repeat: monthly, at: \"10:30\", timezone: customer}"),
-    ("flows.yaml", "steps: [{wait: 1d}]", "steps: [{wait: 1d}, {exit: true}]"),
+    ("flows.yaml", "steps: [{wait: 1d}]",
+     "steps: [{branch: {if: {attribute: plan, operator: exists}, then: [{exit: true}]}}, "
+     "{wait: 1d}]"),
 ]
 
 

@@ -50,8 +50,9 @@ class _Ids(Mapping[str, int]):
     """Segment ids by key, resolved on demand (apply's IdBook raises a clear error); the
     keys resolved so far are its contents, so decoding the read-back knows them too."""
 
-    def __init__(self, resolve: Callable[[str], int]) -> None:
+    def __init__(self, resolve: Callable[[str], int], known: Mapping[str, int]) -> None:
         self._resolve = resolve
+        self._known = known
         self._seen: dict[str, int] = {}
 
     def __getitem__(self, key: str) -> int:
@@ -59,20 +60,24 @@ class _Ids(Mapping[str, int]):
             self._seen[key] = self._resolve(key)
         return self._seen[key]
 
+    def items(self) -> Any:  # what decoding inverts: the known ids, then the resolved ones
+        return {**self._known, **self._seen}.items()
+
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(dict(self._seen))
+        return iter({**self._known, **self._seen})
 
     def __len__(self) -> int:
-        return len(self._seen)
+        return len({**self._known, **self._seen})
 
 
 def context(segment_id: Callable[[str], int] | Mapping[str, int], types: ValueTypes,
-            senders: Mapping[str, int]) -> Context:
-    """The codec's context: segments by key, declared types, sender identities."""
-    ids = segment_id if isinstance(segment_id, Mapping) else _Ids(segment_id)
+            senders: Mapping[str, int], known: Mapping[str, int] | None = None) -> Context:
+    """The codec's context: segments by key (``known``: every live segment, so a read that
+    names one the definitions no longer use still decodes), declared types, senders."""
+    ids = segment_id if isinstance(segment_id, Mapping) else _Ids(segment_id, known or {})
     return Context(ids, types, senders)
 
 

@@ -9,9 +9,10 @@ from cioctl.emulator import LOCAL_APP_API_KEY, LOCAL_SERVICE_ACCOUNT
 APP_KEY_VAR = "SERVED_APP_KEY"
 SERVICE_ACCOUNT_VAR = "SERVED_SA"
 KEYS = {APP_KEY_VAR: LOCAL_APP_API_KEY, SERVICE_ACCOUNT_VAR: LOCAL_SERVICE_ACCOUNT}
-# The example's per-environment variables, so a served environment validates.
-VARIABLES = ('{sender: "S <s@acme.test>", app_url: "https://s.test", '
-             'events_endpoint: "https://e.test"}')
+# The example's per-environment variables, so a served environment validates; the sender is
+# the embedded workspace's identity (a template names its sender by id, D11).
+VARIABLES = ('{sender: "Embedded Workspace <hello@embedded.cioctl.test>", '
+             'app_url: "https://s.test", events_endpoint: "https://e.test"}')
 
 
 def served_environment(name: str, url: str, *, app_key: str | None = APP_KEY_VAR,

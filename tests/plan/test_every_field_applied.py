@@ -273,7 +273,8 @@ V1 = {
               - wait_until: {condition: {attribute: plan, operator: exists}, max: 1d}
               - email: {id: e1, subject: one, body: one,
                         from: "Embedded Workspace <hello@embedded.cioctl.test>",
-                        reply_to: "a@x.test", to: "a@x.test", preheader: one, headers: {X-A: one}, sending: draft}
+                        reply_to: "a@x.test",
+                        to: "a@x.test", preheader: one, headers: {X-A: one}, sending: draft}
               - sms: {id: s1, body: one, image_url: "https://x.test/1.png", sending: draft}
               - push: {id: p1, body: one, title: one, link: "https://x.test/1", sending: draft}
               - in_app: {id: i1, body_file: t1.html, sending: draft}
@@ -345,7 +346,7 @@ EDITS = [
     ("flows.yaml", "{id: e1, subject: one, body: one,\n", "{id: e2, subject: two, body: two,\n"),
     ("flows.yaml", "from: \"Embedded Workspace <hello@embedded.cioctl.test>\",\n",
      "from: \"\",\n"),
-    ("flows.yaml", "reply_to: \"a@x.test\", to:", "reply_to: \"b@x.test\", to:"),
+    ("flows.yaml", "reply_to: \"a@x.test\",\n", "reply_to: \"b@x.test\",\n"),
     ("flows.yaml", "to: \"a@x.test\", preheader: one, headers: {X-A: one}, sending: draft}",
      "to: \"b@x.test\", preheader: two, headers: {X-A: two}, sending: \"off\"}"),
     ("flows.yaml", "{id: s1, body: one, image_url: \"https://x.test/1.png\", sending: draft}",

@@ -16,9 +16,7 @@ import anyio
 import pytest
 from rich.console import Console
 
-from cioctl.api import campaigns
 from cioctl.api.connect import connect, credentials
-from cioctl.api.journeys_modeled import CampaignSpec
 from cioctl.api.segments import list_journeys_segments
 from cioctl.cli.plan_support import plan_for
 from cioctl.emulator import LOCAL_APP_API_KEY, LOCAL_SERVICE_ACCOUNT, running_emulator
@@ -26,6 +24,7 @@ from cioctl.engine import load_valid_workspace
 from cioctl.plan.value import Plan, load_plan
 from cioctl.render.plan_markdown import render_plan_markdown
 from cioctl.render.plan_text import render_plan_text
+from tests.api.emulator_target import create_flow, flow_json
 from tests.conftest import EXAMPLE
 from tests.plan.engine_helpers import apply, edit, plan
 from tests.served import KEYS, add_environments, served_environment
@@ -97,9 +96,9 @@ def _manual(root: Path, tmp: Path) -> Plan:
             async with connect(credentials(LOCAL_APP_API_KEY, LOCAL_SERVICE_ACCOUNT),
                                endpoint=url, workspace_id=1, throttle=False) as client:
                 ids = {s.name: s.id for s in await list_journeys_segments(client)}
-                await campaigns.create_journeys_campaign(client, CampaignSpec(
-                    name="Made in the UI",
-                    trigger={"type": "segment", "segment_ids": [ids["Promoters"]]}))
+                await create_flow(client, flow_json(
+                    "Made in the UI", [{"wait": "1d"}], trigger={"segment": "promoters"},
+                    state="draft"), segment_ids={"promoters": ids["Promoters"]})
 
         anyio.run(foreign)
         edit(root / "segments/engagement.yaml", "  - name: Promoters\n    conditions: "

@@ -10,6 +10,10 @@ import anyio
 
 from cioctl.api import campaigns, segments
 from cioctl.api import collections as api_collections
+from cioctl.api.http import ApiClient
+from cioctl.api.journeys import campaign_client
+from cioctl.api.journeys.campaign_encoding import decode_field, encode_field
+from cioctl.api.journeys.campaign_recipients import RECIPIENT_FIELDS
 from cioctl.environments import open_client
 from cioctl.model.config import LOCAL, WorkspaceConfig
 from cioctl.plan.change import Action, Flag
@@ -35,8 +39,7 @@ def test_duplicate_cleanup_keeps_the_copy_flows_refer_to(example_copy: Path) -> 
                 tags=list(old.tags))
             (flow,) = [c for c in await campaigns.list_journeys_campaigns(client)
                        if owner_tag("trial_conversion") in c.tags]
-            await campaigns.update_journeys_campaign(
-                client, flow.id, trigger={**flow.trigger, "segment_ids": [copy.id]})
+            await _repoint(client, flow.id, old.id, copy.id)
             return old.id
 
     old_id = anyio.run(duplicate_and_repoint)
@@ -62,8 +65,7 @@ def test_copies_each_referred_to_are_cleaned_up_after_repointing(example_copy: P
                 tags=list(old.tags))
             (flow,) = [c for c in await campaigns.list_journeys_campaigns(client)
                        if owner_tag("renewal_reminder") in c.tags]
-            await campaigns.update_journeys_campaign(
-                client, flow.id, filter=_swap(flow.filter, old.id, copy.id))
+            await _repoint(client, flow.id, old.id, copy.id)
             return copy.id
 
     copy_id = anyio.run(duplicate_with_its_own_referrer)
@@ -83,15 +85,27 @@ def _swap(node: object, old: int, new: int) -> object:
             return {"id": new}
         return {k: _swap(v, old, new) for k, v in node.items()}
     if isinstance(node, list):
-        return [_swap(v, old, new) for v in node]
+        return [new if v == old else _swap(v, old, new) for v in node]
     return node
+
+
+async def _repoint(client: ApiClient, campaign_id: int, old: int, new: int) -> None:
+    """What another apply (or a person) does: the flow's recipients now name ``new``
+    (a full replace, evidence §5: every field is sent)."""
+    read = await campaign_client.read_campaign(client, campaign_id)
+    fields = {k: read.campaign.get(k) for k in RECIPIENT_FIELDS}
+    fields["trigger"] = _swap(fields["trigger"], old, new)
+    fields["anchors"] = encode_field(_swap(decode_field(fields["anchors"], "anchors"), old, new))
+    await client.journeys.put(client.env_path("campaigns", campaign_id),
+                              {"campaign": {"update_type": "recipients", **fields}})
 
 
 async def _dangling(root: Path) -> list[int]:
     async with open_client(root, _config(), "local", {}) as client:
         ids = {s.id for s in await segments.list_journeys_segments(client)}
         used = [i for c in await campaigns.list_journeys_campaigns(client)
-                for i in segment_ids_in([c.trigger, c.filter, list(c.workflow)])]
+                for i in campaign_client.segment_ids_in(
+                    await campaign_client.read_campaign(client, c.id))]
         used += [i for s in await segments.list_journeys_segments(client)
                  for i in segment_ids_in(s.conditions)]
         return [i for i in used if i not in ids]

@@ -11,13 +11,12 @@ import anyio
 import jsonschema
 import pytest
 
-from cioctl.api import campaigns
 from cioctl.api.connect import connect, credentials
-from cioctl.api.journeys_modeled import CampaignSpec
 from cioctl.emulator import LOCAL_APP_API_KEY, LOCAL_SERVICE_ACCOUNT, running_emulator
 from cioctl.engine import MissingCredentialsError, load_valid_workspace
 from cioctl.plan.change import Action, Flag
 from cioctl.plan.safety import UnsafePlanError, check_safety
+from tests.api.emulator_target import create_flow, flow_json
 from tests.conftest import REPO
 from tests.plan.engine_helpers import apply, edit, plan
 from tests.served import KEYS, add_environments, served_environment
@@ -104,9 +103,9 @@ def _foreign_campaign_on_promoters(served_example: Path) -> None:
             from cioctl.api.segments import list_journeys_segments
 
             ids = {s.name: s.id for s in await list_journeys_segments(client)}
-            await campaigns.create_journeys_campaign(client, CampaignSpec(
-                name="Made in the UI", trigger={"type": "segment",
-                                                "segment_ids": [ids["Promoters"]]}))
+            await create_flow(client, flow_json(
+                    "Made in the UI", [{"wait": "1d"}], trigger={"segment": "promoters"},
+                    state="draft"), segment_ids={"promoters": ids["Promoters"]})
 
     anyio.run(foreign_campaign)
 

@@ -17,7 +17,7 @@ module only sends them and checks what the service kept:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from cioctl.api.errors import ApiConnectionError, ApiForbiddenError, ApiServerError
@@ -32,6 +32,7 @@ from cioctl.api.journeys.campaign_codec import (
     template_ids,
 )
 from cioctl.api.journeys.campaign_diff import DiffWrites, diff_writes, system_actions
+from cioctl.api.journeys.campaign_encoding import decode_field
 from cioctl.api.journeys.campaign_types import CampaignRead, ContentWrite, UpdateCall
 from cioctl.api.journeys.wire_values import ValueTypes
 from cioctl.errors import ApiError, CioctlError
@@ -63,6 +64,13 @@ class _Ids(Mapping[str, int]):
     def items(self) -> Any:  # what decoding inverts: the known ids, then the resolved ones
         return {**self._known, **self._seen}.items()
 
+    def learn(self, ids: Iterable[int]) -> None:
+        """Ids a live read names that no key resolves to (a replaced segment's old copy, one
+        cioctl does not own) decode as ``#id``: the flow then differs from its definition."""
+        have = set({**self._known, **self._seen}.values())
+        self._seen |= {f"#{i}": i for i in ids if i not in have}
+
+
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str)
 
@@ -71,6 +79,38 @@ class _Ids(Mapping[str, int]):
 
     def __len__(self) -> int:
         return len({**self._known, **self._seen})
+
+
+def segment_ids_in(read: CampaignRead) -> list[int]:
+    """Every segment id a campaign read names: trigger, anchors, flat conditions (§5)."""
+    found: list[int] = []
+    encoded = [read.campaign.get("anchors"), read.campaign.get("filters")] + [
+        a.get(k) for a in read.actions if isinstance(a, dict)
+        for k in ("conditions", "multi_conditions")]
+    trees: list[Any] = [read.campaign.get("trigger")]
+    for text in encoded:
+        if isinstance(text, str):
+            try:
+                trees.append(decode_field(text, "conditions"))
+            except CioctlError:
+                continue
+    for tree in trees:
+        found += _ids(tree)
+    return found
+
+
+def _ids(node: Any) -> list[int]:
+    if isinstance(node, list):
+        return [i for item in node for i in _ids(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [i for i in node.get("segments") or [] if isinstance(i, int)] \
+        if isinstance(node.get("segments"), list) else []
+    ref = node.get("segment")
+    if isinstance(ref, dict) and isinstance(ref.get("id"), int):
+        found.append(ref["id"])
+    return found + [i for key, value in node.items() if key not in ("segments", "segment")
+                    for i in _ids(value)]
 
 
 def context(segment_id: Callable[[str], int] | Mapping[str, int], types: ValueTypes,
@@ -193,6 +233,8 @@ async def update_flow(client: ApiClient, campaign_id: int, flow: JSON,
                       contents: Mapping[int, JSON]) -> CampaignRead:
     """Make campaign ``campaign_id`` say ``flow`` with the fewest writes (campaign_diff)."""
     live = await read_campaign(client, campaign_id, contents)
+    if isinstance(ctx.segment_ids, _Ids):
+        ctx.segment_ids.learn(segment_ids_in(live))
     writes: DiffWrites = diff_writes(flow, live, ctx)
     if writes.replace:
         raise CampaignWriteError(f"campaign {campaign_id} cannot be updated: {writes.replace}",

@@ -88,6 +88,10 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         if request.method not in _WRITES:
             if path in self._written:  # a write re-read: what the dry run answered to it
                 return httpx.Response(200, json=self._written[path])
+            if path.endswith("/tags"):  # tag names by id: none yet, so each is created
+                return httpx.Response(200, json={"tags": []})
+            if path.endswith("/status"):  # a written segment: built (evidence §4)
+                return httpx.Response(200, json={"state": "complete"})
             return httpx.Response(404, json={"errors": [{"detail": "dry run: no reads"}]})
         content = await request.aread()
         body = json.loads(content) if content else None
@@ -155,6 +159,7 @@ async def planned_requests(plan: Plan, workspace: Workspace, live: LiveState) ->
     """Every request apply would send for ``plan`` against ``live`` (read just before)."""
     from cioctl.engine import carry_out
     from cioctl.environments import workspace_id_of
+    from cioctl.plan.build import declare_types
 
     transport = RecordingTransport()
     out = DryRun()
@@ -165,6 +170,7 @@ async def planned_requests(plan: Plan, workspace: Workspace, live: LiveState) ->
             out.unknown.append(result)
 
     async with _client(transport, workspace_id_of(workspace.environment)) as client:
+        declare_types(client, workspace)
         await carry_out(plan, desired_resources(workspace), live, client, on_result=seen,
                         on_ledger=lambda: transport.claim(LEDGER_ADDRESS), concurrency=1)
     out.requests = transport.recorded

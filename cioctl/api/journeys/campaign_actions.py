@@ -114,9 +114,14 @@ def template_fields(step: JSON, senders: Mapping[str, int]) -> JSON:
     """The template body of a message step's content (D11; ``senders``: from → identity id)."""
     content, kind = step["content"], step["type"]
     if kind == "email":
+        sender = content["from"]
+        if sender and sender not in senders:
+            raise ValueError(f"email '{step['name']}': no sender identity '{sender}' in the "
+                             "workspace (D11: from_identity_id; App API GET "
+                             "/v1/sender_identities lists them)")
         return {"subject": content["subject"], "body": content["body"],
                 "preheader_text": content["preheader_text"],
-                "from_identity_id": senders.get(content["from"]) if content["from"] else None,
+                "from_identity_id": senders[sender] if sender else None,
                 "reply_to": content["reply_to"], "recipient": content["recipient"],
                 "headers": content["headers"]}
     if kind == "sms":

@@ -41,6 +41,7 @@ from cioctl.api.journeys.campaign_graph import (
 )
 from cioctl.api.journeys.campaign_recipients import (
     EXIT_CONDITIONS,
+    canonical_trigger,
     decode_goal,
     decode_recipients,
     goal_fields,
@@ -104,6 +105,8 @@ class FlowWrites:
     contents: list[ContentWrite]
     state: UpdateCall | None
     context: Context
+    tags: list[str]
+    """Tag names (D12: added through ``POST /campaigns/{id}/tags`` by id)."""
 
     def workflow(self, system: SystemActions) -> UpdateCall:
         """The ``add_actions`` call, once the system actions' ids are known (D6)."""
@@ -141,6 +144,7 @@ def encode_flow(flow: Flow | JSON, context: Context,
         contents=content_writes(steps, context, {}),
         state=UpdateCall("state", {"state": "running"}) if data["state"] == "running" else None,
         context=context,
+        tags=list(data.get("tags", [])),
     )
 
 
@@ -200,7 +204,7 @@ def canonical_flow(flow: Flow | JSON, types: ValueTypes) -> JSON:
     if data.get("filter") is not None:
         result["filter"] = canonical_condition(data["filter"], types)
     result["steps"] = _canonical_conditions(canonical_steps(data["steps"]), types)
-    result["state"] = data["state"]
+    result["trigger"] = canonical_trigger(data["trigger"], types)
     return sort_unordered(result)
 
 

@@ -72,6 +72,13 @@ def _trigger_fields(trigger: JSON, ids: Mapping[str, int], types: ValueTypes) ->
     return fields | {name: trigger[name] for name in _DATE_FIELDS}
 
 
+def canonical_trigger(trigger: JSON, types: ValueTypes) -> JSON:
+    """What decoding gives back for ``trigger`` (typed values, ``in`` of one is ``eq``)."""
+    ids = {key: number for number, key in enumerate(trigger.get("segment_keys", []), 1)}
+    fields = RECIPIENT_DEFAULTS | _trigger_fields(trigger, ids, types)
+    return _decode_trigger(fields["type"], fields, {n: k for k, n in ids.items()}, types)
+
+
 def _filter_fields(condition: JSON | None, ids: Mapping[str, int], types: ValueTypes) -> JSON:
     if condition is None:
         return {"filters": EMPTY, "anchors": EMPTY}

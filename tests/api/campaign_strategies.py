@@ -17,13 +17,17 @@ TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_siz
 SECONDS = st.integers(1, 30).map(lambda n: n * 3600)
 
 
-def attribute_leaf() -> st.SearchStrategy[JSON]:
+def attribute_leaf(negated: bool = False) -> st.SearchStrategy[JSON]:
+    """Attribute literals; under ``not`` no timestamp (no ``!timestamp_*`` operator, D3)."""
     def leaf(field: str, operator: str, value: object = None) -> JSON:
         node: JSON = {"field": field, "operator": operator}
         if value is not None:
             node["value"] = value
         return {"attribute": node}
+    timestamps = st.nothing() if negated else st.builds(
+        leaf, st.just("renews_at"), st.sampled_from(["gt", "lt"]), st.integers(0, 2**31))
     return st.one_of(
+        timestamps,
         st.builds(leaf, st.just("plan"), st.sampled_from(["eq", "neq", "contains",
                                                           "not_contains"]), NAMES),
         st.builds(leaf, st.sampled_from(["plan", "seats"]),
@@ -31,8 +35,6 @@ def attribute_leaf() -> st.SearchStrategy[JSON]:
         st.builds(leaf, st.just("seats"), st.sampled_from(["eq", "neq", "gt", "lt", "gte",
                                                            "lte"]), st.integers(-99, 99)),
         st.builds(leaf, st.just("verified"), st.sampled_from(["eq", "neq"]), st.booleans()),
-        st.builds(leaf, st.just("renews_at"), st.sampled_from(["gt", "lt"]),
-                  st.integers(0, 2**31)),
         st.builds(leaf, st.just("plan"), st.just("in"), NAMES.map(lambda v: [v])),
     )
 
@@ -51,7 +53,7 @@ def literal() -> st.SearchStrategy[JSON]:
     segment = st.sampled_from(sorted(SEGMENT_IDS)).map(lambda k: {"segment": {"key": k}})
     base = st.one_of(attribute_leaf(), segment, event_leaf())
     return st.one_of(base, segment.map(lambda s: {"not": s}),
-                     attribute_leaf().map(lambda a: {"not": a}))
+                     attribute_leaf(negated=True).map(lambda a: {"not": a}))
 
 
 def condition() -> st.SearchStrategy[JSON]:

@@ -218,3 +218,245 @@ def test_recipients_carry_fields_the_flow_does_not_own_verbatim() -> None:
     body = encode_flow(examples["Onboarding"], context, carry=live).recipients.fields
     assert body["timezone"] == "Europe/Paris" and body["trigger"] == {"x": [1]}
     assert body["filters"] != "ignored"  # owned: the flow's filter wins
+
+
+# -- round trip: flow → writes → simulated service → read → flow ------------------------------
+
+@settings(max_examples=250)
+@given(flows())
+def test_flow_writes_read_back_as_the_canonical_flow(flow: JSON) -> None:
+    assert campaign_refusals(flow, TYPES) == []
+    sim = Sim()
+    apply_create(sim, encode_flow(flow, CONTEXT))  # every write passes the graph rules (D6)
+    read = sim.read()
+    assert decode_flow(read, CONTEXT) == canonical_flow(flow, TYPES)
+    assert diff_writes(flow, read, CONTEXT).empty
+
+
+@settings(max_examples=60)
+@given(flows(), flows())
+def test_planned_updates_turn_any_live_flow_into_the_desired_one(old: JSON, new: JSON) -> None:
+    new = {**new, "trigger": old["trigger"]}  # another trigger kind is a replace (§5)
+    sim = Sim()
+    apply_create(sim, encode_flow(old, CONTEXT))
+    apply_diff(sim, diff_writes(new, sim.read(), CONTEXT))
+    assert decode_flow(sim.read(), CONTEXT) == canonical_flow(new, TYPES)
+
+
+def test_canonical_flow_of_a_model_is_its_canonical_dict() -> None:
+    examples, context = _example()
+    flow = examples["Onboarding"]
+    assert canonical_flow(flow, context.types) == canonical_flow(flow_fields(flow),
+                                                                 context.types)
+
+
+def test_the_simulator_rejects_a_shared_exit() -> None:
+    """The interpreter the round trip relies on does check the §5 rules."""
+    sim = Sim()
+    sim.create({"campaign": {"name": "x", "type": "none"}})
+    sim.put(encode_flow(_flow([]), CONTEXT).recipients.body())
+    with pytest.raises(Rejected) as refused:
+        sim.put({"campaign": {"update_type": "add_actions"},
+                 "actions": [{"type": "conditional_branch_action", "conditions": "JTVCJTVE"}],
+                 "edges": [{"from": -1, "to": 101, "type": "branch", "index": 0},
+                           {"from": -1, "to": 101, "type": "branch", "index": 1}]})
+    assert refused.value.status == 409
+
+
+def _flow(steps: list[JSON], **extra: Any) -> JSON:
+    return {"name": "F", "description": "", "state": "draft",
+            "trigger": {"type": "event", "event_name": "logged_in", "filters": []},
+            "filter": None, "goal": None, "frequency": "once", "tags": [], "steps": steps,
+            **extra}
+
+
+# -- graph rules (§5, D6) -----------------------------------------------------------------------
+
+DELAY = {"type": "delay", "seconds": 60}
+IF = {"attribute": {"field": "verified", "operator": "eq", "value": True}}
+
+
+def _graph(steps: list[JSON], root: int | None = None) -> JSON:
+    return encode_flow(_flow(steps), CONTEXT).workflow(SystemActions(100, root)).body()
+
+
+def test_a_branch_at_the_end_gives_each_path_its_own_exit() -> None:
+    body = _graph([{"type": "branch", "condition": IF, "then": [DELAY], "else": []}])
+    assert [a["type"] for a in body["actions"]] == ["conditional_branch_action",
+                                                    "delay_seconds_action", "exit_action"]
+    assert body["edges"] == [
+        {"from": -3, "to": -2, "type": "branch", "index": 0},
+        {"from": -2, "to": 100, "type": "continue"},  # the first path: the system exit (D6)
+        {"from": -3, "to": -1, "type": "branch", "index": 1}]  # the other: its own
+
+
+def test_branch_paths_reconverge_at_the_next_step() -> None:
+    body = _graph([{"type": "branch", "condition": IF, "then": [DELAY], "else": []}, DELAY])
+    assert body["edges"] == [
+        {"from": -3, "to": -2, "type": "branch", "index": 0},
+        {"from": -2, "to": -1, "type": "continue"},
+        {"from": -3, "to": -1, "type": "branch", "index": 1},
+        {"from": -1, "to": 100, "type": "continue"}]
+
+
+def test_an_exit_inside_a_reconverging_branch_is_its_own_exit_action() -> None:
+    inner = {"type": "branch", "condition": IF, "then": [{"type": "exit"}], "else": [DELAY]}
+    steps = [{"type": "branch", "condition": IF, "then": [inner], "else": []}, DELAY]
+    body = _graph(steps)
+    exits = [i - len(body["actions"]) for i, a in enumerate(body["actions"])
+             if a["type"] == "exit_action"]
+    assert len(exits) == 1
+    assert sum(1 for e in body["edges"] if e["to"] == exits[0]) == 1
+    sim = Sim()
+    apply_create(sim, encode_flow(_flow(steps), CONTEXT))
+    assert decode_flow(sim.read(), CONTEXT)["steps"] == steps
+
+
+def test_a_segment_trigger_hangs_the_steps_under_the_system_gate() -> None:
+    body = _graph([DELAY], root=99)
+    assert body["edges"] == [{"from": 99, "to": -1, "type": "continue"},
+                             {"from": -1, "to": 100, "type": "continue"}]
+    assert _graph([{"type": "exit"}], root=99)["edges"] == [
+        {"from": 99, "to": 100, "type": "continue"}]
+
+
+# -- refusals (exact or refused) ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("condition", "path", "words"), [
+    ({"or": [IF, {"segment": {"key": "a"}}]}, "steps[0].condition", "'any' of several"),
+    ({"not": {"and": [IF, IF]}}, "steps[0].condition", "'not' over a group"),
+    ({"attribute": {"field": "plan", "operator": "in", "value": ["a", "b"]}},
+     "steps[0].condition", "'in' with 2 values"),
+    ({"attribute": {"field": "renews_at", "operator": "gte", "value": 5}},
+     "steps[0].condition", "operator 'gte'"),
+    ({"attribute": {"field": "plan", "operator": "starts_with", "value": "p"}},
+     "steps[0].condition", "operator 'starts_with'"),
+    ({"and": [IF, {"not": {"event": {"name": "logged_in", "count_operator": "exactly",
+                                     "count": 2, "within_seconds": None, "filters": []}}}]},
+     "steps[0].condition.all[1].not", "'not' over 'exactly'"),
+    ({"attribute": {"field": "seats", "operator": "eq", "value": "many"}},
+     "steps[0].condition", "not an integer|integer"),
+])
+def test_branch_conditions_the_flat_array_cannot_hold_are_refused_with_their_path(
+        condition: JSON, path: str, words: str) -> None:
+    flow = _flow([{"type": "branch", "condition": condition, "then": [], "else": []}])
+    problems = campaign_refusals(flow, TYPES)
+    assert len(problems) == 1 and problems[0].path == path, problems
+    assert pytest.importorskip("re").search(words, problems[0].message), problems[0].message
+    assert problems[0].hint
+    with pytest.raises(ValueError, match=path.replace("[", r"\[").replace("]", r"\]")):
+        encode_flow(flow, CONTEXT)
+
+
+def test_filters_and_waits_are_checked_too() -> None:
+    bad = {"or": [IF, IF]}
+    flow = _flow([{"type": "wait_until", "condition": bad, "max_seconds": None}], filter=bad)
+    assert [p.path for p in campaign_refusals(flow, TYPES)] == ["filter",
+                                                                "steps[0].condition"]
+
+
+def test_steps_that_can_never_run_are_refused() -> None:
+    both = {"type": "branch", "condition": IF, "then": [{"type": "exit"}],
+            "else": [{"type": "exit"}]}
+    assert [p.path for p in campaign_refusals(_flow([both, DELAY]), TYPES)] == ["steps[1]"]
+    assert [p.path for p in campaign_refusals(_flow([{"type": "exit"}, DELAY]),
+                                              TYPES)] == ["steps[1]"]
+
+
+# -- reads cioctl cannot say: clear errors, never a traceback -----------------------------------
+
+def _read(**changes: Any) -> CampaignRead:
+    sim = Sim()
+    apply_create(sim, encode_flow(_flow([DELAY]), CONTEXT))
+    read = sim.read()
+    return CampaignRead(**{"campaign": read.campaign, "actions": copy.deepcopy(read.actions),
+                           "edges": read.edges, "tags": read.tags, "contents": read.contents}
+                        | changes)
+
+
+def test_an_unknown_action_type_names_the_action() -> None:
+    read = _read()
+    read.actions[-1]["type"] = "random_cohort_branch_action"
+    ident = read.actions[-1]["id"]
+    with pytest.raises(CampaignWireError, match=f"action {ident} \\(random_cohort_branch"):
+        decode_flow(read, CONTEXT)
+
+
+@pytest.mark.parametrize(("changes", "words"), [
+    ({"edges": []}, "2 roots"),
+    ({"actions": [{"id": "x", "type": "exit_action"}]}, "integer id"),
+    ({"edges": [{"from": 1, "to": 2, "type": "jump"}]}, "neither continue"),
+    ({"campaign": {"type": "api_triggered", "restart_mode": "never"}}, "trigger type"),
+    ({"campaign": {"type": "transactional", "event": "e", "restart_mode": "sometimes"}},
+     "restart_mode"),
+    ({"campaign": {"type": "transactional", "event": "e", "restart_mode": "never",
+                   "attribute_filters": {}, "filters": "%%%"}}, "not base64"),
+    ({"campaign": {"type": "transactional", "event": "e", "restart_mode": "never",
+                   "attribute_filters": None}}, "stored as null"),
+])
+def test_foreign_reads_are_clear_errors(changes: JSON, words: str) -> None:
+    with pytest.raises(CampaignWireError, match=words):
+        decode_flow(_read(**changes), CONTEXT)
+
+
+# -- update planning ------------------------------------------------------------------------
+
+def _live(flow: Flow | JSON, context: Context = CONTEXT) -> Sim:
+    sim = Sim()
+    apply_create(sim, encode_flow(flow, context))
+    return sim
+
+
+def test_a_subject_edit_is_one_content_write() -> None:
+    examples, context = _example()
+    flow = flow_fields(examples["Onboarding"])
+    sim = _live(flow, context)
+    edited = copy.deepcopy(flow)
+    edited["steps"][3]["then"][1]["content"]["subject"] = "Four tips"
+    plan = diff_writes(edited, sim.read(), context)
+    assert plan.updates == [] and plan.action_puts == []
+    assert [(w.step, w.template["subject"]) for w in plan.contents] == [("tips", "Four tips")]
+    tips = next(a for a in sim.actions.values() if a.get("name") == "tips")
+    assert plan.contents[0].action_id == tips["id"]
+
+
+def test_a_changed_delay_keeps_every_action_id() -> None:
+    examples, context = _example()
+    flow = flow_fields(examples["Onboarding"])
+    sim = _live(flow, context)
+    before = set(sim.actions)
+    edited = copy.deepcopy(flow)
+    edited["steps"][0]["seconds"] = 600
+    plan = diff_writes(edited, sim.read(), context)
+    assert plan.updates == [] and plan.contents == []
+    assert [p.body() for p in plan.action_puts] == [
+        {"action": {"type": "delay_seconds_action", "delay": 600}}]
+    apply_diff(sim, plan)
+    assert set(sim.actions) == before
+    assert decode_flow(sim.read(), context) == canonical_flow(edited, context.types)
+
+
+def test_concerns_are_written_one_call_each() -> None:
+    sim = _live(_flow([DELAY]))
+    edited = _flow([DELAY], name="G", filter=IF, frequency="multiple", state="running",
+                   goal={"type": "event", "event_name": "logged_in", "within_seconds": 3600})
+    plan = diff_writes(edited, sim.read(), CONTEXT)
+    assert [c.body()["campaign"]["update_type"] for c in plan.updates] == [
+        "details", "recipients", "exit_and_conversion", "state"]
+
+
+def test_a_new_step_rebuilds_the_workflow_in_valid_steps() -> None:
+    sim = _live(_flow([DELAY]))
+    edited = _flow([DELAY, {"type": "branch", "condition": IF, "then": [DELAY], "else": []}])
+    plan = diff_writes(edited, sim.read(), CONTEXT)
+    assert [c.body()["campaign"]["update_type"] for c in plan.updates] == [
+        "delete_actions", "add_actions"]
+    apply_diff(sim, plan)  # the simulator checks the graph rules after each call
+    assert decode_flow(sim.read(), CONTEXT)["steps"] == edited["steps"]
+
+
+def test_another_trigger_kind_is_a_replace() -> None:
+    sim = _live(_flow([DELAY]))
+    edited = _flow([DELAY], trigger={"type": "segment", "segment_keys": ["a"]})
+    plan = diff_writes(edited, sim.read(), CONTEXT)
+    assert plan.replace and "immutable" in plan.replace and not plan.updates

@@ -130,8 +130,9 @@ def _attribute_entry(node: JSON, negated: bool, types: ValueTypes) -> JSON:
                        "rewrite with one of those operators (for timestamps: gt or lt)")
     entry: JSON = {"type": "attribute", "field": node["field"], "operator": table[operator]}
     if operator not in _VALUELESS:
-        try:  # §4: values are strings
+        try:  # §4: values are strings; the text must read back as the declared type
             entry["value"] = to_wire(value_type or ValueType.STRING, value)
+            from_wire(value_type, entry["value"])
         except WireValueError as problem:
             raise _Refused(str(problem), "write the value in the declared type") from None
     return entry
@@ -276,8 +277,11 @@ def _leaf_from_wire(entry: object, keys: Mapping[int, str], types: ValueTypes,
                 "inverse": entry.get("inverse", False)}
         try:
             return condition_json(leaf_from_wire(leaf, keys, types))
-        except (SegmentWireError, ValidationError) as problem:
-            raise CampaignWireError(f"{what}: event condition: {problem}") from None
+        except SegmentWireError as problem:
+            raise CampaignWireError(f"{what}: event condition: {problem.message}") from None
+        except ValidationError as problem:
+            raise CampaignWireError(f"{what}: event condition: {problem.errors()[0]['msg']}"
+                                    ) from None
     if kind != "attribute" or not isinstance(entry.get("field"), str):
         raise CampaignWireError(f"{what}: condition type {kind!r} has no definitions form")
     operator = _FROM_WIRE.get(str(entry.get("operator")))

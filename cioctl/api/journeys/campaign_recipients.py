@@ -110,7 +110,7 @@ def _decode_trigger(kind: object, campaign: Mapping[str, Any], keys: Mapping[int
         try:
             where = filters_from_wire(name, campaign.get("attribute_filters"), types)
         except SegmentWireError as problem:
-            raise CampaignWireError(f"trigger filters: {problem}") from None
+            raise CampaignWireError(f"trigger filters: {problem.message}") from None
         return {"type": "event", "event_name": name,
                 "filters": sort_unordered([filter_json(f) for f in where])}
     if kind == "seg_attr":

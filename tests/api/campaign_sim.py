@@ -1,4 +1,4 @@
-"""A tiny test-side interpreter of campaign writes (evidence §5, decisions D4–D11), written
+"""A tiny test-side interpreter of campaign writes (evidence §5, decisions D4-D11), written
 from docs/journeys-wire.md, so the codec's writes can be read back without a server.
 
 It applies what the decisions say the service does: ``type: none`` creates, the full-replace
@@ -29,7 +29,7 @@ OWN_FIELDS = {
 }
 
 
-class Rejected(Exception):
+class RejectedError(Exception):
     """What the service would refuse, with its status."""
 
     def __init__(self, status: int, why: str) -> None:
@@ -56,7 +56,7 @@ class Sim:
     def create(self, body: JSON) -> None:
         data = body["campaign"]
         if data.get("type") != "none":
-            raise Rejected(422, "create takes type none")
+            raise RejectedError(422, "create takes type none")
         self.campaign = {"id": 41, "name": data["name"], "description": data.get("description",
                          ""), "state": "draft", "global_exit_conditions": [],
                          "exit_on_trigger_or_filter_not_matched": False, "conversion": None,
@@ -81,12 +81,12 @@ class Sim:
 
     def _recipients(self, fields: JSON) -> None:
         if fields.get("type") in (None, "none"):
-            raise Rejected(422, "recipients needs a type")
+            raise RejectedError(422, "recipients needs a type")
         if self.campaign["type"] not in ("none", fields["type"]):
-            raise Rejected(422, "type is immutable")
+            raise RejectedError(422, "type is immutable")
         for raw in ("trigger", "attribute_filters"):
             if isinstance(fields.get(raw), str):
-                raise Rejected(422, f"{raw} is double-encoded")
+                raise RejectedError(422, f"{raw} is double-encoded")
         for encoded in ("filters", "anchors"):
             assert isinstance(decode_field(fields[encoded], encoded), list)
         first = self.campaign["type"] == "none"
@@ -104,7 +104,7 @@ class Sim:
         ids: dict[int, int] = {}
         for index, action in enumerate(actions):
             if "id" in action:
-                raise Rejected(422, "new actions carry no id")
+                raise RejectedError(422, "new actions carry no id")
             ident = self._new_id()
             ids[index - len(actions)] = ident
             stored = {"id": ident, "sub_type": None, "name": None, **action}
@@ -119,7 +119,7 @@ class Sim:
     def put_action(self, ident: int, body: JSON) -> None:
         new = body["action"]
         if new.get("type") != self.actions[ident]["type"]:
-            raise Rejected(500 if "type" in new else 400, "type is immutable / required")
+            raise RejectedError(500 if "type" in new else 400, "type is immutable / required")
         self.actions[ident] |= new
 
     def put_template(self, ident: int, body: JSON) -> None:
@@ -141,25 +141,25 @@ class Sim:
 def check_graph(actions: dict[int, JSON], edges: list[JSON]) -> None:
     """D6's graph rules on a stored result (§5, S12)."""
     out: dict[int, list[JSON]] = {i: [] for i in actions}
-    incoming: dict[int, int] = {i: 0 for i in actions}
+    incoming: dict[int, int] = dict.fromkeys(actions, 0)
     for edge in edges:
         if edge["from"] not in actions or edge["to"] not in actions:
-            raise Rejected(422, f"edge {edge} names an unknown action")
+            raise RejectedError(422, f"edge {edge} names an unknown action")
         out[edge["from"]].append(edge)
         incoming[edge["to"]] += 1
     roots = [i for i, n in incoming.items() if n == 0]
     if len(roots) != 1:
-        raise Rejected(422, f"{len(roots)} roots")
+        raise RejectedError(422, f"{len(roots)} roots")
     for ident, action in actions.items():
         kinds = sorted((e["type"], e.get("index", -1)) for e in out[ident])
         if action["type"] == "exit_action":
             if kinds or incoming[ident] > 1:
-                raise Rejected(409, f"exit {ident} shared or not last")
+                raise RejectedError(409, f"exit {ident} shared or not last")
         elif action["type"] == "conditional_branch_action":
             if kinds != [("branch", 0), ("branch", 1)]:
-                raise Rejected(422, f"branch {ident} has {kinds}")
+                raise RejectedError(422, f"branch {ident} has {kinds}")
         elif kinds != [("continue", -1)]:
-            raise Rejected(422, f"action {ident} has {kinds}")
+            raise RejectedError(422, f"action {ident} has {kinds}")
     seen, todo = set(), [roots[0]]
     while todo:
         node = todo.pop()
@@ -167,7 +167,7 @@ def check_graph(actions: dict[int, JSON], edges: list[JSON]) -> None:
             seen.add(node)
             todo += [e["to"] for e in out[node]]
     if seen != set(actions):
-        raise Rejected(422, f"unreachable actions {set(actions) - seen}")
+        raise RejectedError(422, f"unreachable actions {set(actions) - seen}")
 
 
 def apply_create(sim: Sim, writes: FlowWrites) -> None:

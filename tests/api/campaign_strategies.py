@@ -61,19 +61,32 @@ def condition() -> st.SearchStrategy[JSON]:
         lambda parts: {"and": parts}))
 
 
+CONDITION = condition()
+STATES = st.sampled_from(["automatic", "draft", "off"])
+FROM = st.sampled_from(["", *SENDERS])
+LINK = st.sampled_from(["", "x"])
+SUBJECT = TEXT.filter(bool)
+KINDS = st.sampled_from(["delay", "message", "wait_until", "attribute_update", "exit"])
+KINDS_WITH_BRANCH = st.sampled_from(["delay", "message", "wait_until", "attribute_update",
+                                     "exit", "branch"])
+MESSAGE_KINDS = st.sampled_from(["email", "sms", "push", "in_app", "webhook"])
+MAX_SECONDS = st.none() | SECONDS
+VALUES = st.none() | st.booleans() | st.integers() | TEXT
+
+
 def _message(kind: str, name: str, draw: Any) -> JSON:
-    state = draw(st.sampled_from(["automatic", "draft", "off"]))
+    state = draw(STATES)
     text = draw(TEXT)
     content: JSON
     if kind == "email":
-        content = {"subject": draw(TEXT.filter(bool)), "body": text,
-                   "preheader_text": draw(TEXT), "from": draw(st.sampled_from(["", *SENDERS])),
+        content = {"subject": draw(SUBJECT), "body": text,
+                   "preheader_text": draw(TEXT), "from": draw(FROM),
                    "reply_to": "", "recipient": "{{customer.email}}",
                    "headers": [{"name": "X-A", "value": draw(TEXT)}]}
     elif kind == "sms":
         content = {"body": text, "image_url": ""}
     elif kind == "push":
-        content = {"title": draw(TEXT), "body": text, "link": draw(st.sampled_from(["", "x"]))}
+        content = {"title": draw(TEXT), "body": text, "link": draw(LINK)}
     elif kind == "in_app":
         content = {"body": text}
     else:
@@ -87,26 +100,23 @@ def steps(draw: Any, depth: int = 0, names: list[str] | None = None) -> list[JSO
     names = [] if names is None else names
     result: list[JSON] = []
     for _ in range(draw(st.integers(0 if depth else 1, 4 - depth))):
-        kinds = ["delay", "message", "wait_until", "attribute_update", "exit"]
-        kinds += ["branch"] if depth < 2 else []
-        kind = draw(st.sampled_from(kinds))
+        kind = draw(KINDS_WITH_BRANCH if depth < 2 else KINDS)
         if kind == "message":
             names.append(f"m{len(names)}")
-            step = _message(draw(st.sampled_from(["email", "sms", "push", "in_app",
-                                                  "webhook"])), names[-1], draw)
+            step = _message(draw(MESSAGE_KINDS), names[-1], draw)
         elif kind == "delay":
             step = {"type": "delay", "seconds": draw(SECONDS)}
         elif kind == "wait_until":
-            step = {"type": "wait_until", "condition": draw(condition()),
-                    "max_seconds": draw(st.none() | SECONDS)}
+            step = {"type": "wait_until", "condition": draw(CONDITION),
+                    "max_seconds": draw(MAX_SECONDS)}
         elif kind == "attribute_update":
             step = {"type": "attribute_update", "field": draw(NAMES),
-                    "value": draw(st.none() | st.booleans() | st.integers() | TEXT)}
+                    "value": draw(VALUES)}
         elif kind == "exit":
             result.append({"type": "exit"})
             break  # steps after an exit are refused (they can never run)
         else:
-            step = {"type": "branch", "condition": draw(condition()),
+            step = {"type": "branch", "condition": draw(CONDITION),
                     "then": draw(steps(depth + 1, names)), "else": draw(steps(depth + 1, names))}
         result.append(step)
         if kind == "branch" and _exits(step["then"]) and _exits(step["else"]):
@@ -138,14 +148,20 @@ def trigger() -> st.SearchStrategy[JSON]:
     return st.one_of(event, segment, date)
 
 
+TRIGGER = trigger()
+GOAL = st.none() | st.builds(lambda s: {"type": "event", "event_name": "logged_in",
+                                        "within_seconds": s}, SECONDS)
+FILTER = st.none() | CONDITION
+FLOW_STATES = st.sampled_from(["running", "draft"])
+FREQUENCIES = st.sampled_from(["once", "multiple"])
+
+
 @st.composite
 def flows(draw: Any) -> JSON:
     """A canonical flow the campaign codec accepts."""
-    goal = draw(st.none() | st.builds(lambda s: {"type": "event", "event_name": "logged_in",
-                                                 "within_seconds": s}, SECONDS))
+    goal = draw(GOAL)
     return sort_unordered({
         "name": draw(TEXT.filter(bool)), "description": draw(TEXT),
-        "state": draw(st.sampled_from(["running", "draft"])), "trigger": draw(trigger()),
-        "filter": draw(st.none() | condition()), "goal": goal,
-        "frequency": draw(st.sampled_from(["once", "multiple"])),
+        "state": draw(FLOW_STATES), "trigger": draw(TRIGGER),
+        "filter": draw(FILTER), "goal": goal, "frequency": draw(FREQUENCIES),
         "tags": [], "steps": draw(steps())})

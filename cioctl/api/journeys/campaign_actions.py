@@ -1,14 +1,15 @@
 """One step ↔ one workflow action's own fields, and message content ↔ template fields
 (evidence §5; decisions D6 and D11 in docs/journeys-wire.md).
 
-| step | action (D6) |
-|---|---|
-| email / sms / push / in_app / webhook | ``{"type": "email_action" …, "name": <step id>, "sending_state"}`` |
-| wait | ``{"type": "delay_seconds_action", "delay": seconds}`` |
-| wait_until | ``{"type": "conditional_wait_action", "multi_conditions": b64([[…]]), "delay": max or 0, "exit_type": "continue" or "never"}`` |
-| branch | ``{"type": "conditional_branch_action", "conditions": b64([…])}`` |
-| update_attribute | ``{"type": "attribute_update_action", "attribute_name", "attribute_value"}`` (verbatim) |
-| exit | ``{"type": "exit_action"}`` |
+- email / sms / push / in_app / webhook → ``{"type": "email_action" | "twilio_action" |
+  "push_action" | "in_app_action" | "webhook_action", "name": <step id>, "sending_state"}``;
+- wait → ``{"type": "delay_seconds_action", "delay": seconds}``;
+- wait_until → ``{"type": "conditional_wait_action", "multi_conditions": b64([[…]]),
+  "delay": max or 0, "exit_type": "continue" (with max) or "never"}``;
+- branch → ``{"type": "conditional_branch_action", "conditions": b64([…])}``;
+- update_attribute → ``{"type": "attribute_update_action", "attribute_name",
+  "attribute_value"}`` (the value verbatim);
+- exit → ``{"type": "exit_action"}``.
 
 Content goes to the message action's template (§5, D11); ``sending_state`` stays on the action.
 """

@@ -1,5 +1,5 @@
 """A flow (canonical form of :mod:`cioctl.state.flows`) ↔ the campaign writes and reads of the
-Journeys routes (evidence §5; decisions D3–D11 in docs/journeys-wire.md, "Campaigns" there).
+Journeys routes (evidence §5; decisions D3-D11 in docs/journeys-wire.md, "Campaigns" there).
 
 Writes, in order (:func:`encode_flow`): ``POST /campaigns`` ``{"name", "type": "none",
 "description"}`` (§5, D4); ``recipients`` (a full replace, fields not owned carried from the
@@ -205,7 +205,8 @@ def canonical_flow(flow: Flow | JSON, types: ValueTypes) -> JSON:
         result["filter"] = canonical_condition(data["filter"], types)
     result["steps"] = _canonical_conditions(canonical_steps(data["steps"]), types)
     result["trigger"] = canonical_trigger(data["trigger"], types)
-    return sort_unordered(result)
+    canonical: JSON = sort_unordered(result)
+    return canonical
 
 
 def _canonical_conditions(steps: list[JSON], types: ValueTypes) -> list[JSON]:
@@ -231,11 +232,12 @@ def decode_flow(read: CampaignRead, context: Context) -> JSON:
     steps = decode_steps(graph, root, CampaignWireError)
     tags = sorted({str(t.get("name")) for t in read.tags if isinstance(t, Mapping)
                    and not str(t.get("name")).startswith(OWNERSHIP_TAG_PREFIX)})
-    return sort_unordered({
+    flow: JSON = sort_unordered({
         "name": campaign.get("name"), "description": campaign.get("description") or "",
         "state": "running" if campaign.get("state") == "running" else "draft",
         **decode_recipients(campaign, keys, context.types),
         "goal": decode_goal(campaign), "tags": tags, "steps": steps})
+    return flow
 
 
 def read_graph(read: CampaignRead, context: Context) -> tuple[ReadGraph, int | None]:

@@ -38,7 +38,6 @@ from cioctl.api.journeys.segment_leaves import leaf_from_wire, leaf_to_wire
 from cioctl.api.journeys.wire_values import (
     ValueTypes,
     WireValueError,
-    canonical_value,
     from_wire,
     to_wire,
 )
@@ -76,7 +75,7 @@ class CampaignRefusal:
         return f"{self.path}: {self.message} (hint: {self.hint})"
 
 
-class _Refused(Exception):
+class _RefusedError(Exception):
     def __init__(self, message: str, hint: str) -> None:
         super().__init__(message)
         self.hint = hint
@@ -115,16 +114,17 @@ def _literals(condition: JSON, path: str, out: list[CampaignRefusal]) -> list[Li
 def _attribute_entry(node: JSON, negated: bool, types: ValueTypes) -> JSON:
     operator, value = node["operator"], node.get("value")
     if operator in _SINGLE:
-        if len(value) != 1:
-            raise _Refused(f"'{operator}' with {len(value)} values is an 'any', which a flow "
-                           "condition cannot hold (D3)", "use a segment, or one value")
+        if not isinstance(value, list) or len(value) != 1:
+            count = len(value) if isinstance(value, list) else 0
+            raise _RefusedError(f"'{operator}' with {count} values is an 'any', which a flow "
+                                "condition cannot hold (D3)", "use a segment, or one value")
         operator, value = _SINGLE[operator], value[0]
     if negated:
         operator = _NEGATE[operator]
     value_type = types.attribute(node["field"])
     table = _TIMESTAMP_OP if value_type is ValueType.TIMESTAMP else _WIRE_OP
     if operator not in table:
-        raise _Refused(f"operator '{operator}' on attribute '{node['field']}' has no flow-"
+        raise _RefusedError(f"operator '{operator}' on attribute '{node['field']}' has no flow-"
                        "condition form (D3: eq !eq exists !exists lt !lt gt !gt contains "
                        "!contains; timestamps timestamp_lta/gta)",
                        "rewrite with one of those operators (for timestamps: gt or lt)")
@@ -134,7 +134,7 @@ def _attribute_entry(node: JSON, negated: bool, types: ValueTypes) -> JSON:
             entry["value"] = to_wire(value_type or ValueType.STRING, value)
             from_wire(value_type, entry["value"])
         except WireValueError as problem:
-            raise _Refused(str(problem), "write the value in the declared type") from None
+            raise _RefusedError(str(problem), "write the value in the declared type") from None
     return entry
 
 
@@ -142,23 +142,23 @@ def _event_entries(node: JSON, negated: bool, types: ValueTypes) -> list[JSON]:
     rule, count = node["count_operator"], node["count"]
     if negated:
         if rule == "exactly":
-            raise _Refused("'not' over 'exactly' is an 'any' of two counts (D3)",
+            raise _RefusedError("'not' over 'exactly' is an 'any' of two counts (D3)",
                            "use at_least or at_most")
         rule, count = ("at_most", count - 1) if rule == "at_least" else ("at_least", count + 1)
     if rule == "at_least" and count < 1:
-        raise _Refused("'at_least: 0' always holds", "drop the condition, or count from 1")
+        raise _RefusedError("'at_least: 0' always holds", "drop the condition, or count from 1")
     if node["within_seconds"] == 0:
-        raise _Refused("'within: 0s' would mean 'ever' on the wire (§4)", "leave within out")
+        raise _RefusedError("'within: 0s' would mean 'ever' on the wire (§4)", "leave within out")
     rules = [("at_least", count), ("at_most", count)] if rule == "exactly" and count else \
         [("at_most", 0) if rule == "exactly" else (rule, count)]
     entries = []
     for name, number in rules:
         model = _event_model(node, name, number)
-        leaf = leaf_to_wire(model, {}, types)
-        assert "event" in leaf
-        entries.append({"type": "event", "name": leaf["event"]["name"], "times": leaf["times"],
-                        "within": leaf["within"], "inverse": leaf["inverse"],
-                        "filters": leaf["event"]["filters"]})
+        counts: Any = leaf_to_wire(model, {}, types)  # an event literal: an event leaf
+        activity: Any = counts["event"]  # D3: the §4 event leaf, flattened into one entry
+        entries.append({"type": "event", "name": activity["name"], "times": counts["times"],
+                        "within": counts["within"], "inverse": counts["inverse"],
+                        "filters": activity["filters"]})
     return entries
 
 
@@ -172,7 +172,7 @@ def _event_model(node: JSON, rule: str, count: int) -> EventCondition:
     try:
         return EventCondition.model_validate(data)
     except ValidationError as problem:
-        raise _Refused(f"event '{node['name']}': {problem.errors()[0]['msg']}",
+        raise _RefusedError(f"event '{node['name']}': {problem.errors()[0]['msg']}",
                        "write the event condition as the definitions reference says") from None
 
 
@@ -182,14 +182,14 @@ def _entries(literal: Literal, ids: Mapping[str, int], types: ValueTypes) -> lis
         if "segment" in leaf:
             key = leaf["segment"]["key"]
             if key not in ids:
-                raise _Refused(f"segment '{key}' has no Customer.io id yet",
+                raise _RefusedError(f"segment '{key}' has no Customer.io id yet",
                                "create the segments it refers to first (apply orders them)")
             return [{"type": "segments_negatable", "segments": [ids[key]], "negate": negated}]
         if "attribute" in leaf:
             return [_attribute_entry(leaf["attribute"], negated, types)]
         return _event_entries(leaf["event"], negated, types)
     except (CioctlError, WireValueError) as problem:
-        raise _Refused(str(problem), "see docs/journeys-wire.md (Leaves)") from None
+        raise _RefusedError(str(problem), "see docs/journeys-wire.md (Leaves)") from None
 
 
 def condition_refusals(condition: JSON, path: str, types: ValueTypes,
@@ -199,7 +199,7 @@ def condition_refusals(condition: JSON, path: str, types: ValueTypes,
     for literal in _literals(condition, path, out):
         try:
             _entries(literal, segment_ids or _AnyId(), types)
-        except _Refused as refused:
+        except _RefusedError as refused:
             out.append(CampaignRefusal(literal[2], str(refused), refused.hint))
     return out
 
@@ -223,7 +223,7 @@ def encode_conditions(condition: JSON, segment_ids: Mapping[str, int],
         raise ValueError(str(out[0]))
     try:
         return [entry for lit in literals for entry in _entries(lit, segment_ids, types)]
-    except _Refused as refused:
+    except _RefusedError as refused:
         raise ValueError(str(refused)) from None
 
 

@@ -165,7 +165,7 @@ class ReadGraph:
     branches: dict[int, dict[int, int]]
 
 
-def decode_steps(graph: ReadGraph, root: int,
+def decode_steps(graph: ReadGraph, root: int | None,
                  fail: Callable[[str], Exception]) -> list[JSON]:
     """The step tree from ``root`` (the inverse of :func:`build_graph`)."""
     return _walk(graph, root, None, fail, set())

@@ -119,7 +119,7 @@ def _decode_trigger(kind: object, campaign: Mapping[str, Any], keys: Mapping[int
         ref = items[0].get("segment") if isinstance(items, list) and len(items) == 1 and \
             isinstance(items[0], dict) else None
         seg_id = ref.get("id") if isinstance(ref, dict) else None
-        if seg_id not in keys:
+        if not isinstance(seg_id, int) or seg_id not in keys:
             raise CampaignWireError(f"segment trigger {trigger!r} is not one segment cioctl "
                                     "knows")
         return {"type": "segment", "segment_keys": [keys[seg_id]]}

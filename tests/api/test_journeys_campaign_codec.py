@@ -5,14 +5,12 @@ flow → writes → simulated server (tests/api/campaign_sim.py) → read → fl
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 
 from cioctl.api.journeys.campaign_codec import (
-    Context,
     FlowWrites,
     SystemActions,
     campaign_refusals,
@@ -26,21 +24,16 @@ from cioctl.api.journeys.campaign_encoding import (
     encode_field,
     encode_uri_component,
 )
-from cioctl.api.journeys.campaign_types import CampaignRead
 from cioctl.api.journeys.errors import CampaignWireError
-from cioctl.checks.expressible import value_types
-from cioctl.checks.symbols import Symbols
-from cioctl.engine import load_valid_workspace
-from cioctl.model.flows import Flow
 from cioctl.state.flows import flow_fields
 from tests.api.campaign_sim import RejectedError, Sim, apply_create, apply_diff
-from tests.api.campaign_strategies import SENDERS, flows
-from tests.api.segment_codec_support import SEGMENT_IDS, TYPES
-from tests.conftest import EXAMPLE
+from tests.api.campaign_strategies import flows
+from tests.api.campaign_support import CONTEXT, DELAY, IF
+from tests.api.campaign_support import example as _example
+from tests.api.campaign_support import flow as _flow
+from tests.api.segment_codec_support import TYPES
 
 JSON = dict[str, Any]
-CONTEXT = Context(SEGMENT_IDS, TYPES, SENDERS)
-EXAMPLE_SENDERS = {"Acme (local) <hello@local.acme.test>": 7}
 
 
 # -- encodeURIComponent and base64 (evidence §5, D2) ----------------------------------------
@@ -80,13 +73,6 @@ def test_a_field_that_is_not_encoded_json_is_a_clear_error(bad: object) -> None:
 
 
 # -- golden bodies of the example workspace (checked against D3, D5, D6, D7) ----------------
-
-def _example() -> tuple[dict[str, Flow], Context]:
-    workspace = load_valid_workspace(EXAMPLE, "local", {})
-    segments = {s.key: number for number, s in enumerate(workspace.segments, start=10)}
-    context = Context(segments, value_types(Symbols.of(workspace)), EXAMPLE_SENDERS)
-    return {f.name: f for f in workspace.flows}, context
-
 
 def _bodies(writes: FlowWrites, system: SystemActions) -> dict[str, JSON]:
     return {call.concern: call.body() for call in writes.updates(system)}
@@ -263,17 +249,7 @@ def test_the_simulator_rejects_a_shared_exit() -> None:
     assert refused.value.status == 409
 
 
-def _flow(steps: list[JSON], **extra: Any) -> JSON:
-    return {"name": "F", "description": "", "state": "draft",
-            "trigger": {"type": "event", "event_name": "logged_in", "filters": []},
-            "filter": None, "goal": None, "frequency": "once", "tags": [], "steps": steps,
-            **extra}
-
-
 # -- graph rules (§5, D6) -----------------------------------------------------------------------
-
-DELAY = {"type": "delay", "seconds": 60}
-IF = {"attribute": {"field": "verified", "operator": "eq", "value": True}}
 
 
 def _graph(steps: list[JSON], root: int | None = None) -> JSON:
@@ -361,102 +337,3 @@ def test_steps_that_can_never_run_are_refused() -> None:
     assert [p.path for p in campaign_refusals(_flow([both, DELAY]), TYPES)] == ["steps[1]"]
     assert [p.path for p in campaign_refusals(_flow([{"type": "exit"}, DELAY]),
                                               TYPES)] == ["steps[1]"]
-
-
-# -- reads cioctl cannot say: clear errors, never a traceback -----------------------------------
-
-def _read(**changes: Any) -> CampaignRead:
-    sim = Sim()
-    apply_create(sim, encode_flow(_flow([DELAY]), CONTEXT))
-    read = sim.read()
-    return CampaignRead(**{"campaign": read.campaign, "actions": copy.deepcopy(read.actions),
-                           "edges": read.edges, "tags": read.tags, "contents": read.contents}
-                        | changes)
-
-
-def test_an_unknown_action_type_names_the_action() -> None:
-    read = _read()
-    read.actions[-1]["type"] = "random_cohort_branch_action"
-    ident = read.actions[-1]["id"]
-    with pytest.raises(CampaignWireError, match=f"action {ident} \\(random_cohort_branch"):
-        decode_flow(read, CONTEXT)
-
-
-@pytest.mark.parametrize(("changes", "words"), [
-    ({"edges": []}, "2 roots"),
-    ({"actions": [{"id": "x", "type": "exit_action"}]}, "integer id"),
-    ({"edges": [{"from": 1, "to": 2, "type": "jump"}]}, "neither continue"),
-    ({"campaign": {"type": "api_triggered", "restart_mode": "never"}}, "trigger type"),
-    ({"campaign": {"type": "transactional", "event": "e", "restart_mode": "sometimes"}},
-     "restart_mode"),
-    ({"campaign": {"type": "transactional", "event": "e", "restart_mode": "never",
-                   "attribute_filters": {}, "filters": "%%%"}}, "not base64"),
-    ({"campaign": {"type": "transactional", "event": "e", "restart_mode": "never",
-                   "attribute_filters": None}}, "stored as null"),
-])
-def test_foreign_reads_are_clear_errors(changes: JSON, words: str) -> None:
-    with pytest.raises(CampaignWireError, match=words):
-        decode_flow(_read(**changes), CONTEXT)
-
-
-# -- update planning ------------------------------------------------------------------------
-
-def _live(flow: Flow | JSON, context: Context = CONTEXT) -> Sim:
-    sim = Sim()
-    apply_create(sim, encode_flow(flow, context))
-    return sim
-
-
-def test_a_subject_edit_is_one_content_write() -> None:
-    examples, context = _example()
-    flow = flow_fields(examples["Onboarding"])
-    sim = _live(flow, context)
-    edited = copy.deepcopy(flow)
-    edited["steps"][3]["then"][1]["content"]["subject"] = "Four tips"
-    plan = diff_writes(edited, sim.read(), context)
-    assert plan.updates == [] and plan.action_puts == []
-    assert [(w.step, w.template["subject"]) for w in plan.contents] == [("tips", "Four tips")]
-    tips = next(a for a in sim.actions.values() if a.get("name") == "tips")
-    assert plan.contents[0].action_id == tips["id"]
-
-
-def test_a_changed_delay_keeps_every_action_id() -> None:
-    examples, context = _example()
-    flow = flow_fields(examples["Onboarding"])
-    sim = _live(flow, context)
-    before = set(sim.actions)
-    edited = copy.deepcopy(flow)
-    edited["steps"][0]["seconds"] = 600
-    plan = diff_writes(edited, sim.read(), context)
-    assert plan.updates == [] and plan.contents == []
-    assert [p.body() for p in plan.action_puts] == [
-        {"action": {"type": "delay_seconds_action", "delay": 600}}]
-    apply_diff(sim, plan)
-    assert set(sim.actions) == before
-    assert decode_flow(sim.read(), context) == canonical_flow(edited, context.types)
-
-
-def test_concerns_are_written_one_call_each() -> None:
-    sim = _live(_flow([DELAY]))
-    edited = _flow([DELAY], name="G", filter=IF, frequency="multiple", state="running",
-                   goal={"type": "event", "event_name": "logged_in", "within_seconds": 3600})
-    plan = diff_writes(edited, sim.read(), CONTEXT)
-    assert [c.body()["campaign"]["update_type"] for c in plan.updates] == [
-        "details", "recipients", "exit_and_conversion", "state"]
-
-
-def test_a_new_step_rebuilds_the_workflow_in_valid_steps() -> None:
-    sim = _live(_flow([DELAY]))
-    edited = _flow([DELAY, {"type": "branch", "condition": IF, "then": [DELAY], "else": []}])
-    plan = diff_writes(edited, sim.read(), CONTEXT)
-    assert [c.body()["campaign"]["update_type"] for c in plan.updates] == [
-        "delete_actions", "add_actions"]
-    apply_diff(sim, plan)  # the simulator checks the graph rules after each call
-    assert decode_flow(sim.read(), CONTEXT)["steps"] == edited["steps"]
-
-
-def test_another_trigger_kind_is_a_replace() -> None:
-    sim = _live(_flow([DELAY]))
-    edited = _flow([DELAY], trigger={"type": "segment", "segment_keys": ["a"]})
-    plan = diff_writes(edited, sim.read(), CONTEXT)
-    assert plan.replace and "immutable" in plan.replace and not plan.updates

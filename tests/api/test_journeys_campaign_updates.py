@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cioctl.api.journeys.campaign_codec import (
     Context,
@@ -60,6 +63,31 @@ def test_an_unknown_action_type_names_the_action() -> None:
 def test_foreign_reads_are_clear_errors(changes: JSON, words: str) -> None:
     with pytest.raises(CampaignWireError, match=words):
         decode_flow(_read(**changes), CONTEXT)
+
+
+JUNK = st.recursive(st.none() | st.booleans() | st.integers(-3, 200) | st.text(max_size=4),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+                        st.sampled_from(["id", "type", "from", "to", "index", "name", "delay",
+                                         "conditions", "event", "restart_mode"]), inner,
+                        max_size=4), max_leaves=12)
+
+
+@settings(max_examples=200)
+@given(st.data())
+def test_any_damaged_read_decodes_or_is_a_clear_error(data: st.DataObject) -> None:
+    read = _read()
+    actions = copy.deepcopy(read.actions)
+    edges = copy.deepcopy(read.edges)
+    target = data.draw(st.sampled_from(["action", "edge", "campaign"]))
+    junk = data.draw(JUNK)
+    if target == "action":
+        actions[data.draw(st.integers(0, len(actions) - 1))] = junk
+    elif target == "edge":
+        edges.append(junk)
+    campaign = {**read.campaign, "filters": junk} if target == "campaign" else read.campaign
+    damaged = CampaignRead(campaign, actions, edges, read.tags, read.contents)
+    with contextlib.suppress(CampaignWireError):  # any other exception fails the test
+        decode_flow(damaged, CONTEXT)
 
 
 # -- update planning ------------------------------------------------------------------------

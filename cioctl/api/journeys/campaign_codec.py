@@ -258,6 +258,8 @@ def read_graph(read: CampaignRead, context: Context) -> tuple[ReadGraph, int | N
     branches: dict[int, dict[int, int]] = {}
     incoming: set[int] = set()
     for edge in read.edges:
+        if not isinstance(edge, Mapping):
+            raise CampaignWireError(f"edge {edge!r} is not an object")
         source, target = edge.get("from"), edge.get("to")
         if not isinstance(source, int) or not isinstance(target, int):
             raise CampaignWireError(f"edge {edge!r} has no integer from/to")

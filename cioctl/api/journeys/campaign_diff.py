@@ -77,14 +77,11 @@ def system_actions(read: CampaignRead) -> tuple[int | None, int]:
     """The trigger's entry gate (or None) and the exit the main path ends at (D5)."""
     gate = next((a["id"] for a in read.actions if a.get("type") == "filter_match_delay_action"),
                 None)
-    targets = {e.get("to") for e in read.edges}
-    sources = {e.get("from") for e in read.edges}
     exits = [a["id"] for a in read.actions if a.get("type") == "exit_action"]
     if not exits:
         raise CampaignWireError("the campaign has no exit_action (D5: the trigger creates one)")
     # The system exit is the oldest (lowest id) exit: created with the trigger, before ours.
-    lone = [i for i in exits if i not in targets and i not in sources]
-    return gate, min(lone or exits)
+    return gate, min(exits)
 
 
 def diff_writes(desired: Flow | JSON, live: CampaignRead, context: Context) -> DiffWrites:

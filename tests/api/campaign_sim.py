@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cioctl.api.journeys.campaign_codec import FlowWrites, SystemActions
+from cioctl.api.journeys.campaign_codec import FlowWrites, SystemActions, template_ids
 from cioctl.api.journeys.campaign_diff import DiffWrites, system_actions
 from cioctl.api.journeys.campaign_encoding import decode_field
 from cioctl.api.journeys.campaign_recipients import RECIPIENT_DEFAULTS
@@ -192,7 +192,7 @@ def apply_diff(sim: Sim, writes: DiffWrites) -> None:
 
 
 def _contents(sim: Sim, contents: list[Any]) -> None:
-    by_name = {a["name"]: a for a in sim.actions.values() if a.get("name")}
+    templates = template_ids(sim.read())
     for write in contents:
-        action = sim.actions.get(write.action_id) or by_name[write.step]
-        sim.put_template(action["template_id"], write.body())
+        live = sim.actions.get(write.action_id)
+        sim.put_template(live["template_id"] if live else templates[write.step], write.body())

@@ -206,6 +206,27 @@ def test_recipients_carry_fields_the_flow_does_not_own_verbatim() -> None:
     assert body["filters"] != "ignored"  # owned: the flow's filter wins
 
 
+@pytest.mark.parametrize(("written", "canonical"), [
+    ({"not": {"attribute": {"field": "seats", "operator": "gt", "value": 3}}},
+     {"attribute": {"field": "seats", "operator": "lte", "value": 3}}),
+    ({"attribute": {"field": "plan", "operator": "in", "value": ["pro"]}},
+     {"attribute": {"field": "plan", "operator": "eq", "value": "pro"}}),
+    ({"attribute": {"field": "renews_at", "operator": "lt", "value": "2024-01-01T00:00:00"}},
+     {"attribute": {"field": "renews_at", "operator": "lt", "value": 1704067200}}),
+    ({"or": [{"and": [IF]}]}, IF),
+    ({"not": {"event": {"name": "logged_in", "count_operator": "at_least", "count": 2,
+                        "within_seconds": None, "filters": []}}},
+     {"event": {"name": "logged_in", "count_operator": "at_most", "count": 1,
+                "within_seconds": None, "filters": []}}),
+])
+def test_conditions_read_back_in_one_spelling(written: JSON, canonical: JSON) -> None:
+    flow = _flow([{"type": "branch", "condition": written, "then": [], "else": []}])
+    sim = Sim()
+    apply_create(sim, encode_flow(flow, CONTEXT))
+    assert decode_flow(sim.read(), CONTEXT)["steps"][0]["condition"] == canonical
+    assert canonical_flow(flow, TYPES)["steps"][0]["condition"] == canonical
+
+
 # -- round trip: flow → writes → simulated service → read → flow ------------------------------
 
 @settings(max_examples=250)

@@ -284,3 +284,16 @@ def read_graph(read: CampaignRead, context: Context) -> tuple[ReadGraph, int | N
 def is_exit(action: Mapping[str, Any]) -> bool:
     """Whether a read action is an exit_action."""
     return action.get("type") == EXIT
+
+
+def template_ids(read: CampaignRead) -> dict[str, int]:
+    """Each message action's template id by its step id (D6: the service creates one per
+    message action), for the content writes that follow ``add_actions``."""
+    found: dict[str, int] = {}
+    for action in read.actions:
+        name, template = action.get("name"), action.get("template_id")
+        if action.get("type") in MESSAGE_ACTIONS.values() and isinstance(name, str):
+            if not isinstance(template, int):
+                raise CampaignWireError(f"action {action.get('id')} ({name}) has no template_id")
+            found[name] = template
+    return found

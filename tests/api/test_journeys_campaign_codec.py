@@ -309,6 +309,20 @@ def test_an_exit_inside_a_reconverging_branch_is_its_own_exit_action() -> None:
     assert decode_flow(sim.read(), CONTEXT)["steps"] == steps
 
 
+def test_a_trailing_exit_does_not_count_as_the_last_step() -> None:
+    """Found by the round trip: the exit after the outer branch ends the flow, so the inner
+    branch's ``else: [exit]`` is the end of the flow too and reads back as ``else: []``."""
+    inner = {"type": "branch", "condition": IF, "then": [], "else": [{"type": "exit"}]}
+    steps = [{"type": "branch", "condition": IF, "then": [], "else": [inner, DELAY]},
+             {"type": "exit"}]
+    sim = Sim()
+    apply_create(sim, encode_flow(_flow(steps), CONTEXT))
+    expected = [{"type": "branch", "condition": IF, "then": [], "else": [
+        {**inner, "then": [DELAY], "else": []}]}]
+    assert decode_flow(sim.read(), CONTEXT)["steps"] == expected
+    assert canonical_flow(_flow(steps), TYPES)["steps"] == expected
+
+
 def test_a_segment_trigger_hangs_the_steps_under_the_system_gate() -> None:
     body = _graph([DELAY], root=99)
     assert body["edges"] == [{"from": 99, "to": -1, "type": "continue"},

@@ -132,6 +132,8 @@ def canonical_steps(steps: list[JSON], at_end: bool = True) -> list[JSON]:
     ``then: [exit], else: [b, c]``), and an ``exit`` where its path ends the flow anyway is
     dropped.
     """
+    if at_end and steps and steps[-1]["type"] == "exit":
+        steps = steps[:-1]  # first, so that the step before it counts as the last one
     result: list[JSON] = []
     for index, step in enumerate(steps):
         rest, last = steps[index + 1:], index == len(steps) - 1
@@ -146,7 +148,7 @@ def canonical_steps(steps: list[JSON], at_end: bool = True) -> list[JSON]:
                            "else": canonical_steps(otherwise, tail)})
             if moved:
                 break
-        elif not (step["type"] == "exit" and last and at_end):
+        else:
             result.append(step)
     return result
 

@@ -5,12 +5,14 @@ flow → writes → simulated server (tests/api/campaign_sim.py) → read → fl
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 
 from cioctl.api.journeys.campaign_codec import (
+    Context,
     FlowWrites,
     SystemActions,
     campaign_refusals,
@@ -24,11 +26,11 @@ from cioctl.api.journeys.campaign_encoding import (
     encode_field,
     encode_uri_component,
 )
-from cioctl.api.journeys.errors import CampaignWireError
+from cioctl.api.journeys.errors import CampaignEncodeError, CampaignWireError
 from cioctl.state.flows import flow_fields
 from tests.api.campaign_sim import RejectedError, Sim, apply_create, apply_diff
 from tests.api.campaign_strategies import flows
-from tests.api.campaign_support import CONTEXT, DELAY, IF
+from tests.api.campaign_support import CONTEXT, DELAY, EXAMPLE_SENDERS, IF
 from tests.api.campaign_support import example as _example
 from tests.api.campaign_support import flow as _flow
 from tests.api.segment_codec_support import TYPES
@@ -198,6 +200,15 @@ def test_content_writes_follow_d11() -> None:
     assert set(push) == {"body_json"} and isinstance(push["body_json"], str)
 
 
+def test_unknown_senders_and_segments_are_clear_errors() -> None:
+    examples, context = _example()
+    with pytest.raises(CampaignEncodeError, match="no sender identity") as raised:
+        encode_flow(examples["Onboarding"], Context(context.segment_ids, context.types, {}))
+    assert raised.value.hint
+    with pytest.raises(CampaignEncodeError, match=r"'trialing' has no Customer\.io id"):
+        encode_flow(examples["Trial conversion"], Context({}, context.types, EXAMPLE_SENDERS))
+
+
 def test_recipients_carry_fields_the_flow_does_not_own_verbatim() -> None:
     examples, context = _example()
     live = {"timezone": "Europe/Paris", "trigger": {"x": [1]}, "filters": "ignored"}
@@ -353,10 +364,11 @@ def test_branch_conditions_the_flat_array_cannot_hold_are_refused_with_their_pat
     flow = _flow([{"type": "branch", "condition": condition, "then": [], "else": []}])
     problems = campaign_refusals(flow, TYPES)
     assert len(problems) == 1 and problems[0].path == path, problems
-    assert pytest.importorskip("re").search(words, problems[0].message), problems[0].message
+    assert re.search(words, problems[0].message), problems[0].message
     assert problems[0].hint
-    with pytest.raises(ValueError, match=path.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(CampaignEncodeError, match=re.escape(path)) as raised:
         encode_flow(flow, CONTEXT)
+    assert raised.value.hint == problems[0].hint
 
 
 def test_filters_and_waits_are_checked_too() -> None:

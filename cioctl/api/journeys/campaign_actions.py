@@ -22,7 +22,7 @@ from typing import Any
 
 from cioctl.api.journeys.campaign_conditions import decode_conditions, encode_conditions
 from cioctl.api.journeys.campaign_encoding import decode_field, encode_field
-from cioctl.api.journeys.errors import CampaignWireError
+from cioctl.api.journeys.errors import CampaignEncodeError, CampaignWireError
 from cioctl.api.journeys.wire_values import ValueTypes
 
 JSON = dict[str, Any]
@@ -117,9 +117,11 @@ def template_fields(step: JSON, senders: Mapping[str, int]) -> JSON:
     if kind == "email":
         sender = content["from"]
         if sender and sender not in senders:
-            raise ValueError(f"email '{step['name']}': no sender identity '{sender}' in the "
-                             "workspace (D11: from_identity_id; App API GET "
-                             "/v1/sender_identities lists them)")
+            raise CampaignEncodeError(
+                f"email '{step['name']}': no sender identity '{sender}' in the workspace "
+                "(D11: the template takes from_identity_id)",
+                hint="add the sender in Customer.io (App API GET /v1/sender_identities lists "
+                "them), or change 'from'")
         return {"subject": content["subject"], "body": content["body"],
                 "preheader_text": content["preheader_text"],
                 "from_identity_id": senders[sender] if sender else None,

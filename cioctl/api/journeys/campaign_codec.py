@@ -54,7 +54,7 @@ from cioctl.api.journeys.campaign_types import (
     UpdateCall,
     WireEdge,
 )
-from cioctl.api.journeys.errors import CampaignWireError
+from cioctl.api.journeys.errors import CampaignEncodeError, CampaignWireError
 from cioctl.api.journeys.wire_values import ValueTypes
 from cioctl.model.flows import Flow
 from cioctl.state.canonical import sort_unordered
@@ -126,11 +126,12 @@ def as_canonical(flow: Flow | JSON) -> JSON:
 
 def encode_flow(flow: Flow | JSON, context: Context,
                 carry: Mapping[str, Any] | None = None) -> FlowWrites:
-    """The writes that create ``flow``'s campaign (raises ``ValueError`` when refused)."""
+    """The writes that create ``flow``'s campaign (:class:`CampaignEncodeError` when refused)."""
     data = as_canonical(flow)
     problems = campaign_refusals(data, context.types)
     if problems:
-        raise ValueError(str(problems[0]))
+        first = problems[0]
+        raise CampaignEncodeError(f"{first.path}: {first.message}", hint=first.hint)
     steps = canonical_steps(data["steps"])
     create: CreateBody = {"campaign": {"name": data["name"], "type": "none",
                                        "description": data.get("description", "")}}

@@ -33,7 +33,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cioctl.api.journeys.errors import CampaignWireError, SegmentWireError
+from cioctl.api.journeys.errors import (
+    CampaignEncodeError,
+    CampaignWireError,
+    SegmentWireError,
+)
 from cioctl.api.journeys.segment_leaves import leaf_from_wire, leaf_to_wire
 from cioctl.api.journeys.wire_values import (
     ValueTypes,
@@ -216,15 +220,15 @@ class _AnyId(dict[str, int]):
 
 def encode_conditions(condition: JSON, segment_ids: Mapping[str, int],
                       types: ValueTypes) -> list[JSON]:
-    """The flat array of an accepted condition (raises ``ValueError`` otherwise)."""
+    """The flat array of an accepted condition (:class:`CampaignEncodeError` otherwise)."""
     out: list[CampaignRefusal] = []
     literals = _literals(condition, "condition", out)
     if out:
-        raise ValueError(str(out[0]))
+        raise CampaignEncodeError(f"{out[0].path}: {out[0].message}", hint=out[0].hint)
     try:
         return [entry for lit in literals for entry in _entries(lit, segment_ids, types)]
     except _RefusedError as refused:
-        raise ValueError(str(refused)) from None
+        raise CampaignEncodeError(str(refused), hint=refused.hint) from None
 
 
 def decode_conditions(wire: object, segment_keys: Mapping[int, str], types: ValueTypes,

@@ -22,7 +22,11 @@ from typing import Any
 
 from cioctl.api.journeys.campaign_conditions import decode_conditions, encode_conditions
 from cioctl.api.journeys.campaign_encoding import decode_field, encode_field
-from cioctl.api.journeys.errors import CampaignWireError, SegmentWireError
+from cioctl.api.journeys.errors import (
+    CampaignEncodeError,
+    CampaignWireError,
+    SegmentWireError,
+)
 from cioctl.api.journeys.wire_filters import filters_from_wire, filters_to_wire
 from cioctl.api.journeys.wire_values import ValueTypes
 from cioctl.model.conditions import EventCondition
@@ -68,6 +72,9 @@ def _trigger_fields(trigger: JSON, ids: Mapping[str, int], types: ValueTypes) ->
                          "attribute_filters": filters_to_wire(model, types)}
     if kind == "segment":
         (key,) = trigger["segment_keys"]
+        if key not in ids:
+            raise CampaignEncodeError(f"trigger: segment '{key}' has no Customer.io id yet",
+                                      hint="create the segment first (apply orders them)")
         return fields | {"trigger": {"and": [{"segment": {"id": ids[key]}}]}}
     return fields | {name: trigger[name] for name in _DATE_FIELDS}
 

@@ -25,3 +25,8 @@ class CampaignWireError(CioctlError):
             hint="edit the campaign in Customer.io into a form cioctl can express "
             "(docs/journeys-wire.md, campaigns), or leave it unmanaged",
         )
+
+
+class CampaignEncodeError(CioctlError):
+    """A flow the campaign routes cannot take as it is (a refusal, an unknown sender, a
+    segment without an id yet); the message names the flow path."""

@@ -151,3 +151,20 @@ def test_another_trigger_kind_is_a_replace() -> None:
     edited = _flow([DELAY], trigger={"type": "segment", "segment_keys": ["a"]})
     plan = diff_writes(edited, sim.read(), CONTEXT)
     assert plan.replace and "immutable" in plan.replace and not plan.updates
+
+
+def test_a_new_shape_keeps_the_message_actions_and_their_templates() -> None:
+    examples, context = _example()
+    flow = flow_fields(examples["Trial conversion"])
+    sim = _live(flow, context)
+    ids = {a["name"]: a["id"] for a in sim.actions.values() if a.get("name")}
+    edited = copy.deepcopy(flow)
+    edited["steps"].insert(1, {"type": "branch", "condition": {"segment": {"key": "trialing"}},
+                               "then": [], "else": [{"type": "exit"}]})
+    plan = diff_writes(edited, sim.read(), context)
+    assert [c.body()["campaign"]["update_type"] for c in plan.updates] == [
+        "delete_actions", "add_actions"]
+    assert plan.contents == [] and plan.action_puts == []  # no message content changed
+    apply_diff(sim, plan)  # each call leaves a graph the simulator accepts (D6)
+    assert {a["name"]: a["id"] for a in sim.actions.values() if a.get("name")} == ids
+    assert decode_flow(sim.read(), context) == canonical_flow(edited, context.types)

@@ -165,6 +165,8 @@ def workflow_call(graph: Graph, kept: Mapping[int, int], context: Context) -> Up
     actions = [action_fields(n.step or {"type": "exit"}, context.segment_ids, context.types)
                for n in fresh]
     edges = [_edge(edge, ids) for edge in graph.edges]
+    if not actions:  # nothing new: only the edge list changes (D6 `edges`)
+        return UpdateCall("edges", {}, extra={"edges": edges})
     return UpdateCall("actions", {}, extra={"actions": actions, "edges": edges})
 
 

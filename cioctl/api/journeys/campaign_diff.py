@@ -9,10 +9,11 @@ of one message's subject is one template write, not a rebuild:
 - the workflow: when the step tree has the same shape (same steps in the same places, message
   steps matched by their id = the action's name) every action keeps its id, and an action whose
   own fields changed (a delay, a condition, ``sending_state``) is one ``PUT /actions/{id}``
-  (D6). When the shape changed, the workflow is rebuilt: ``delete_actions`` of every action
-  but the system ones (leaving the trigger's minimal graph, valid at every step), then
-  ``add_actions`` of the whole tree (see "Client notes" in docs/journeys-wire.md for why
-  partial graph edits are not attempted);
+  (D6). When the shape changed, message actions matched by step id and channel keep their ids
+  and templates; every other action is replaced in two calls that each leave a valid graph
+  (D6 checks every result): ``delete_actions`` while the kept messages hang in one chain from
+  the trigger's root to its exit, then ``add_actions`` (or ``edges``) with the complete list
+  (docs/journeys-wire.md, "Client notes");
 - message content: one template write per message whose content changed (D11).
 
 A trigger of another kind cannot be written: the campaign ``type`` is immutable (§5), so
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from cioctl.api.journeys.campaign_actions import MESSAGE_ACTIONS, action_fields, template_fields
@@ -32,7 +34,7 @@ from cioctl.api.journeys.campaign_codec import (
     decode_flow,
     workflow_call,
 )
-from cioctl.api.journeys.campaign_graph import Graph, build_graph
+from cioctl.api.journeys.campaign_graph import Graph, Node, build_graph
 from cioctl.api.journeys.campaign_recipients import (
     EXIT_CONDITIONS,
     goal_fields,
@@ -114,15 +116,55 @@ def _workflow(want: list[JSON], have: list[JSON], live: CampaignRead, context: C
               ) -> tuple[list[ActionPut], list[ContentWrite], list[UpdateCall]]:
     gate, exit_id = system_actions(live)
     desired, current = build_graph(want, gate, exit_id), build_graph(have, gate, exit_id)
-    if _shape(desired) != _shape(current):
-        return [], _contents(desired, None, {}, context), _rebuild(desired, live, gate,
-                                                                     exit_id, context)
     ids = _pair(current, live)
-    puts = [ActionPut(ids[node.number], fields)
-            for node, old in zip(desired.nodes, current.nodes, strict=True)
-            if node.step and node.fixed is None and (fields := _fields(node.step, context))
+    if _shape(desired) == _shape(current):  # same places: every action keeps its id
+        kept = {n.number: ids[n.number] for n in desired.nodes if n.fixed is None}
+        olds = {n.number: old for n, old in zip(desired.nodes, current.nodes, strict=True)}
+        calls: list[UpdateCall] = []
+    else:
+        kept, olds = _kept_messages(desired, current, ids)
+        calls = _reshape(desired, live, kept, (gate, exit_id), context)
+    puts = [ActionPut(kept[number], fields) for number, old in olds.items()
+            if (fields := _fields(_node(desired, number).step or {}, context))
             != _fields(old.step or {}, context)]
-    return puts, _contents(desired, current, ids, context), []
+    return puts, _contents(desired, olds, kept, context), calls
+
+
+def _node(graph: Graph, number: int) -> Node:
+    return graph.nodes[number - 1]
+
+
+def _kept_messages(desired: Graph, current: Graph, ids: Mapping[int, int]
+                   ) -> tuple[dict[int, int], dict[int, Node]]:
+    """Message actions matched by step id and channel keep their ids (and templates)."""
+    live = {n.step["name"]: n for n in current.nodes
+            if n.step and n.step["type"] in MESSAGE_ACTIONS}
+    kept: dict[int, int] = {}
+    olds: dict[int, Node] = {}
+    for node in desired.nodes:
+        step = node.step
+        old = live.get(step["name"]) if step and step["type"] in MESSAGE_ACTIONS else None
+        if step and old and old.step and old.step["type"] == step["type"]:
+            kept[node.number], olds[node.number] = ids[old.number], old
+    return kept, olds
+
+
+def _reshape(desired: Graph, live: CampaignRead, kept: Mapping[int, int],
+             system: tuple[int | None, int], context: Context) -> list[UpdateCall]:
+    """A new shape in two calls that each leave a valid graph (D6 checks every result):
+    delete what is not kept while the kept messages hang in one chain from the trigger's
+    root to its exit, then add the new actions with the complete edge list."""
+    gate, exit_id = system
+    keep = set(kept.values())
+    doomed = [a["id"] for a in live.actions if a["id"] not in (gate, exit_id, *keep)]
+    calls: list[UpdateCall] = []
+    if doomed:
+        chain = ([gate] if gate else []) + [kept[n] for n in sorted(kept)] + [exit_id]
+        edges: list[WireEdge] = [{"from": a, "to": b, "type": "continue"}
+                                 for a, b in pairwise(chain)]
+        calls.append(UpdateCall("delete_actions", {},
+                                extra={"action_ids": doomed, "edges": edges}))
+    return [*calls, workflow_call(desired, kept, context)]
 
 
 def _fields(step: JSON, context: Context) -> JSON:
@@ -164,25 +206,16 @@ def _pair(graph: Graph, live: CampaignRead) -> dict[int, int]:
     return pairs
 
 
-def _rebuild(desired: Graph, live: CampaignRead, gate: int | None, exit_id: int,
-             context: Context) -> list[UpdateCall]:
-    doomed = [a["id"] for a in live.actions if a["id"] not in (gate, exit_id)]
-    minimal: list[WireEdge] = [{"from": gate, "to": exit_id, "type": "continue"}] if gate \
-        else []
-    calls = [UpdateCall("delete_actions", {}, extra={"action_ids": doomed, "edges": minimal})] \
-        if doomed else []
-    return [*calls, workflow_call(desired, {}, context)]
-
-
-def _contents(desired: Graph, current: Graph | None, ids: Mapping[int, int],
+def _contents(desired: Graph, olds: Mapping[int, Node], ids: Mapping[int, int],
               context: Context) -> list[ContentWrite]:
+    """Template writes of the messages that are new or whose content changed (D11)."""
     writes = []
-    olds = current.nodes if current else [None] * len(desired.nodes)
-    for node, old in zip(desired.nodes, olds, strict=True):
+    for node in desired.nodes:
         step = node.step
         if not step or step["type"] not in MESSAGE_ACTIONS:
             continue
         template = template_fields(step, context.senders)
+        old = olds.get(node.number)
         if old is None or old.step is None or template != template_fields(old.step,
                                                                            context.senders):
             writes.append(ContentWrite(step["name"], ids.get(node.number, 0), template))

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from cioctl.api.journeys.campaign_actions import (
-    EXIT,
     MESSAGE_ACTIONS,
     SYSTEM_ROOT,
     action_fields,
@@ -282,11 +281,6 @@ def read_graph(read: CampaignRead, context: Context) -> tuple[ReadGraph, int | N
     if roots[0] == root_gate:
         return graph, continues.get(root_gate)
     return graph, roots[0]
-
-
-def is_exit(action: Mapping[str, Any]) -> bool:
-    """Whether a read action is an exit_action."""
-    return action.get("type") == EXIT
 
 
 def template_ids(read: CampaignRead) -> dict[str, int]:

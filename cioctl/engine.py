@@ -252,7 +252,7 @@ async def carry_out(plan: Plan, desired: dict[tuple[Kind, str], Resource], live:
                     concurrency: int = 8) -> ApplyOutcome:
     """Record ownership, run every change, finish replaces, then tidy the ledger (apply after
     its preflight; the contract dry run calls it too, so its requests are apply's own).
-    ``on_ledger`` is told after each ledger write."""
+    ``on_ledger`` is told after each write of cioctl's own records (ledger, descriptions)."""
     executable = tuple(_with_real_values(c, desired, live) for c in plan.changes
                        if c.executable)
     ledger, ledger_id, merge_error = await _record_before(client, plan.changes, live)
@@ -263,6 +263,7 @@ async def carry_out(plan: Plan, desired: dict[tuple[Kind, str], Resource], live:
     result = await finish_replaces(client, executable, result, ids, on_result)
     described = await record_descriptions(client, executable, result, live,
                                           {r.address for r in desired.values()})
+    on_ledger()
     warning = "; ".join(w for w in (merge_error, described) if w) or None
     after = ledger_after(ledger, live.ledger, executable, result)
     gone = released(plan.changes)

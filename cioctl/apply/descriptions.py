@@ -56,7 +56,8 @@ async def record_descriptions(client: ApiClient, changes: Sequence[Change],
     rows = [{"address": a, "description": record[a]} for a in sorted(record)]
     try:
         if live.descriptions_id is None:
-            await api_collections.create_collection(client, DESCRIPTIONS_COLLECTION, data=rows)
+            await api_collections.create_unique_collection(client, DESCRIPTIONS_COLLECTION,
+                                                          data=rows)
         else:
             await api_collections.update_collection(client, live.descriptions_id,
                                                     DESCRIPTIONS_COLLECTION, data=rows)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cioctl.kinds.registry import KIND_ORDER, Kind
 from cioctl.plan.change import FieldChange
 from cioctl.plan.fields import field_changes
-from cioctl.state.kinds import KIND_ORDER, Kind
 from cioctl.state.resource import Resource
 
 Address = tuple[Kind, str]

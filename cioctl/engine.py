@@ -20,6 +20,7 @@ from cioctl.apply.replace import finish_replaces
 from cioctl.apply.runner import ApplyResult, ChangeResult, OnResult, run_changes
 from cioctl.apply.wire import IdBook
 from cioctl.errors import CioctlError, ValidationFailedError
+from cioctl.kinds.registry import Kind
 from cioctl.model.workspace import Workspace
 from cioctl.pipeline import validate_workspace
 from cioctl.plan.build import (
@@ -33,7 +34,6 @@ from cioctl.plan.change import Change, Flag
 from cioctl.plan.fields import keep_ignored
 from cioctl.plan.value import Plan, plan_digest
 from cioctl.state.desired import desired_resources
-from cioctl.state.kinds import Kind
 from cioctl.state.live import LiveState, read_live
 from cioctl.state.resource import Resource
 

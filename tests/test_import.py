@@ -22,6 +22,7 @@ from cioctl.importer.build import definition_data
 from cioctl.importer.conditions import UnrepresentableError, condition, duration
 from cioctl.importer.run import import_workspace
 from cioctl.importer.write import dump
+from cioctl.kinds.registry import Kind
 from cioctl.model.config import LOCAL, WorkspaceConfig
 from cioctl.model.flows import Flow
 from cioctl.model.segments import Segment
@@ -29,7 +30,6 @@ from cioctl.model.workspace import Workspace
 from cioctl.pipeline import validate_workspace
 from cioctl.plan.change import Action, Flag
 from cioctl.state.desired import desired_resources
-from cioctl.state.kinds import Kind
 from tests.conftest import EXAMPLE
 from tests.plan.engine_helpers import apply, plan
 from tests.served import KEYS, add_environments, served_environment

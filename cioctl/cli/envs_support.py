@@ -11,9 +11,9 @@ import typer
 from cioctl.cli.options import PlanFormat
 from cioctl.compare import EnvironmentDiff, compare, managed
 from cioctl.errors import CioctlError
+from cioctl.kinds.registry import Kind
 from cioctl.model.workspace import Workspace
 from cioctl.plan.value import Plan
-from cioctl.state.kinds import Kind
 from cioctl.state.resource import Resource
 
 Resources = dict[tuple[Kind, str], Resource]

@@ -19,11 +19,11 @@ from pydantic import ValidationError
 from cioctl.importer.conditions import Data, UnrepresentableError, condition
 from cioctl.importer.flows import flow
 from cioctl.importer.infer import Usage, usage_of
+from cioctl.kinds.registry import KINDS, Kind
 from cioctl.model.base import Spec, slugify
 from cioctl.model.config import LOCAL, WorkspaceConfig
 from cioctl.model.workspace import KIND_MODELS, Workspace
 from cioctl.state.desired import desired_resources
-from cioctl.state.kinds import KINDS, Kind
 from cioctl.state.live import LiveState
 from cioctl.state.resource import Resource
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cioctl.importer.build import Entry, Imported
+from cioctl.kinds.registry import Kind
 from cioctl.render.mask import SECRET_NAME
-from cioctl.state.kinds import Kind
 
 Slot = tuple[str, str]  # (field, header name): where a value sits in a resource
 _SCHEME = re.compile(r"^(Bearer|Basic|Token|Bot)(\s+)(\S.*)$", re.IGNORECASE | re.DOTALL)

@@ -15,6 +15,7 @@ from cioctl.api.endpoints import Surface as ApiSurface
 from cioctl.api.http import ApiClient
 from cioctl.errors import ApiError, ConfigError
 from cioctl.graph import order_changes, prerequisites
+from cioctl.kinds.registry import LEDGER_COLLECTION, Kind, Surface
 from cioctl.model.base import slugify
 from cioctl.model.workspace import Workspace
 from cioctl.plan.change import Action, Change
@@ -23,7 +24,6 @@ from cioctl.plan.ownership import ownership_writes
 from cioctl.plan.redact import mask_rotated, redact_changes
 from cioctl.plan.value import Plan, Unmanaged
 from cioctl.state.desired import desired_resources
-from cioctl.state.kinds import LEDGER_COLLECTION, Kind, Surface
 from cioctl.state.live import LiveState, read_live
 from cioctl.state.resource import Resource
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from cioctl.state.kinds import KIND_ORDER, Kind, Surface
+from cioctl.kinds.registry import KIND_ORDER, Kind, Surface
 
 
 class Action(StrEnum):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from cioctl.kinds.registry import CREDENTIAL_OF, KINDS, Kind, Surface, owner_tag
 from cioctl.model.base import slugify
 from cioctl.plan.change import Action, Change, FieldChange, Flag
 from cioctl.plan.fields import field_changes, keep_ignored
 from cioctl.state.canonical import segment_keys
 from cioctl.state.duplicates import prefer_finished_replace
-from cioctl.state.kinds import CREDENTIAL_OF, KINDS, Kind, Surface, owner_tag
 from cioctl.state.live import LiveState
 from cioctl.state.resource import Resource
 

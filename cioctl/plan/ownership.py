@@ -13,15 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from cioctl.kinds.registry import KINDS, LEDGER_KINDS, Kind, owner_tag
 from cioctl.model.base import slugify
 from cioctl.plan.change import Action, Change
 from cioctl.plan.value import OwnershipWrite
-from cioctl.state.kinds import KINDS, Kind, owner_tag
 from cioctl.state.live import LiveState
 from cioctl.state.resource import Resource
-
-LEDGER_KINDS = frozenset({Kind.SNIPPET, Kind.COLLECTION, Kind.REPORTING_WEBHOOK,
-                          Kind.ATTRIBUTE, Kind.EVENT})
 
 
 def ledger_entry(change: Change, fields: dict[str, Any] | None) -> str:

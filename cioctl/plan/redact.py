@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from cioctl.kinds.registry import Kind
 from cioctl.plan.change import Change, FieldChange
 from cioctl.plan.fields import value_at
-from cioctl.state.kinds import Kind
 from cioctl.state.resource import Resource
 
 MIN_SECRET_LENGTH = 4

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from cioctl.checks.liquid import SyntaxProblem, analyze_liquid
+from cioctl.kinds.registry import Kind
 from cioctl.model.base import Keyed, Spec
 from cioctl.model.workspace import Workspace
 from cioctl.state.canonical import condition_json, segment_keys, sort_unordered
 from cioctl.state.flows import flow_fields
-from cioctl.state.kinds import Kind
 from cioctl.state.resource import JSON, Resource
 
 Address = tuple[Kind, str]

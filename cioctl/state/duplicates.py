@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from cioctl.api.journeys_modeled import JourneysCampaign, JourneysSegment
-from cioctl.state.kinds import Kind, key_from_tags
+from cioctl.kinds.registry import Kind, key_from_tags
 from cioctl.state.resource import Resource
 
 Address = tuple[Kind, str]

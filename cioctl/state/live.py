@@ -22,9 +22,9 @@ from cioctl.api import collections as api_collections
 from cioctl.api.campaigns import Action
 from cioctl.api.endpoints import Surface as ApiSurface
 from cioctl.api.http import ApiClient
+from cioctl.kinds.registry import KINDS, LEDGER_COLLECTION, Kind, Surface
 from cioctl.state import live_normalize as norm
 from cioctl.state.duplicates import leftover_keys, rekeyed, segment_references
-from cioctl.state.kinds import KINDS, LEDGER_COLLECTION, Kind, Surface
 from cioctl.state.resource import Resource
 
 Address = tuple[Kind, str]

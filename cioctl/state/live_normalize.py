@@ -11,10 +11,10 @@ from cioctl.api.data_index import AttributeInfo, EventInfo
 from cioctl.api.journeys_modeled import JourneysCampaign, JourneysSegment
 from cioctl.api.reporting_webhooks import ReportingWebhook as LiveWebhook
 from cioctl.api.snippets import Snippet as LiveSnippet
+from cioctl.kinds.registry import Kind, key_from_tags, owner_tag
 from cioctl.model.base import slugify
 from cioctl.state.canonical import JSON, map_segment_refs, sort_unordered
 from cioctl.state.flows import CONTENT_FIELDS, DEFAULT_RECIPIENT, headers_json
-from cioctl.state.kinds import Kind, key_from_tags, owner_tag
 from cioctl.state.resource import Resource
 
 ACTION_TO_STEP = {"twilio": "sms"}

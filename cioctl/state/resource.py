@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cioctl.state.kinds import Kind
+from cioctl.kinds.registry import Kind
 
 JSON = dict[str, Any]
 

@@ -1,0 +1,37 @@
+"""Kind ``snippet``: a named Liquid snippet, identified by its name (App API)."""
+
+from __future__ import annotations
+
+from cioctl.api import snippets
+from cioctl.api.http import ApiClient
+from cioctl.apply.wire import IdBook
+from cioctl.kinds.ops import KindOps, after
+from cioctl.plan.change import Change
+
+
+async def create(client: ApiClient, change: Change, _ids: IdBook) -> int | None:
+    """Create the snippet (it has no id; its name is its key)."""
+    await snippets.create_snippet(client, change.key, after(change)["value"])
+    return None
+
+
+async def update(client: ApiClient, change: Change, _ids: IdBook) -> int | None:
+    """Write the snippet's value."""
+    await snippets.update_snippet(client, change.key, after(change)["value"])
+    return change.live_id
+
+
+async def delete(client: ApiClient, change: Change) -> None:
+    """Delete the snippet by name."""
+    await snippets.delete_snippet(client, change.key)
+
+
+async def recover(client: ApiClient, change: Change, _ids: IdBook) -> int | None:
+    """A lost create landed if a snippet of that name exists: write the value to be sure."""
+    if any(s.name == change.key for s in await snippets.list_snippets(client)):
+        await snippets.update_snippet(client, change.key, after(change)["value"])
+        return 0
+    return None
+
+
+OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

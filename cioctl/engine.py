@@ -32,6 +32,7 @@ from cioctl.plan.build import (
 )
 from cioctl.plan.change import Change, Flag
 from cioctl.plan.fields import keep_ignored
+from cioctl.plan.safety import Overrides, check_plan
 from cioctl.plan.value import Plan, plan_digest
 from cioctl.state.desired import desired_resources
 from cioctl.state.live import LiveState, read_live
@@ -226,8 +227,10 @@ async def _record_before(client: ApiClient, changes: tuple[Change, ...],
 
 async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
                        audit: AuditLog, on_result: OnResult | None = None,
-                       concurrency: int = 8) -> ApplyOutcome:
-    """Preflight against a fresh read of the live workspace, then :func:`carry_out`."""
+                       concurrency: int = 8, safety: Overrides = Overrides()) -> ApplyOutcome:
+    """Preflight against a fresh read of the live workspace — identity, credentials,
+    staleness, the safety rules (``safety`` holds what the user explicitly allowed) — then
+    :func:`carry_out`."""
     desired = desired_resources(workspace)
     live = await read_live(client, wanted_addresses(desired))
     preflight(plan, workspace, live, desired)
@@ -235,6 +238,7 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
     # (a plan file is only JSON; its changes and ledger are never trusted on their own).
     fresh = await plan_from_live(workspace, client, live, desired, targets=plan.targets)
     check_same_changes(plan, fresh)
+    check_plan(fresh, workspace.environment, desired.values(), safety)
 
     def record(result: ChangeResult) -> None:
         audit.record(result)

@@ -45,7 +45,7 @@ def ownership_writes(changes: Iterable[Change], live: LiveState) -> tuple[Owners
         elif KINDS[change.kind].tagged:
             have = None if change.action is Action.CREATE else \
                 by_id.get((change.kind, change.live_id)) or \
-                live.resources.get((change.kind, change.key))
+                live.resources.get(change.ref)
             writes += _tag_writes(change, have)
     return tuple(writes)
 

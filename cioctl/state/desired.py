@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from cioctl.checks.liquid import SyntaxProblem, analyze_liquid
+from cioctl.kinds.address import Address
 from cioctl.kinds.registry import Kind
 from cioctl.model.base import Keyed, Spec
 from cioctl.model.workspace import Workspace
 from cioctl.state.canonical import condition_json, segment_keys, sort_unordered
 from cioctl.state.flows import flow_fields
 from cioctl.state.resource import JSON, Resource
-
-Address = tuple[Kind, str]
 
 
 def snippets_used(texts: list[str]) -> set[str]:
@@ -66,8 +65,9 @@ def desired_resources(ws: Workspace) -> dict[Address, Resource]:
                   for e in ws.events]
     collections = {c.name for c in ws.collections}
     resources += [_resource(Kind.SNIPPET, s, s.name, s.name, {"value": s.value.strip()},
-                            {(Kind.SNIPPET, u) for u in snippets_used([s.value])} |
-                            {(Kind.COLLECTION, c) for c in globals_used([s.value]) & collections})
+                            {Address(Kind.SNIPPET, u) for u in snippets_used([s.value])} |
+                            {Address(Kind.COLLECTION, c)
+                             for c in globals_used([s.value]) & collections})
                   for s in ws.snippets]
     resources += [_resource(Kind.COLLECTION, c, c.name, c.name, {"data": c.data or []})
                   for c in ws.collections]
@@ -82,12 +82,13 @@ def desired_resources(ws: Workspace) -> dict[Address, Resource]:
             "name": segment.name, "description": segment.description or "",
             "type": "manual" if segment.manual else "dynamic", "conditions": conditions,
             "tags": sorted(set(segment.tags))},
-            {(Kind.SEGMENT, k) for k in segment_keys(conditions)}))
+            {Address(Kind.SEGMENT, k) for k in segment_keys(conditions)}))
     for flow in ws.flows:
         fields = flow_fields(flow)
-        needs = {(Kind.SEGMENT, k) for k in segment_keys(fields)}
-        needs |= {(Kind.SEGMENT, k) for k in fields["trigger"].get("segment_keys", [])}
-        needs |= {(Kind.SNIPPET, s) for s in snippets_used(texts(fields["steps"]))}
-        needs |= {(Kind.COLLECTION, c) for c in globals_used(texts(fields["steps"])) & collections}
+        needs = {Address(Kind.SEGMENT, k) for k in segment_keys(fields)}
+        needs |= {Address(Kind.SEGMENT, k) for k in fields["trigger"].get("segment_keys", [])}
+        needs |= {Address(Kind.SNIPPET, s) for s in snippets_used(texts(fields["steps"]))}
+        needs |= {Address(Kind.COLLECTION, c)
+                  for c in globals_used(texts(fields["steps"])) & collections}
         resources.append(_resource(Kind.FLOW, flow, flow.key, flow.name, fields, needs))
-    return {(r.kind, r.key): r for r in resources}
+    return {r.ref: r for r in resources}

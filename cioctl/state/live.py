@@ -22,12 +22,12 @@ from cioctl.api import collections as api_collections
 from cioctl.api.campaigns import Action
 from cioctl.api.endpoints import Surface as ApiSurface
 from cioctl.api.http import ApiClient
+from cioctl.kinds.address import Address
 from cioctl.kinds.registry import KINDS, LEDGER_COLLECTION, Kind, Surface
 from cioctl.state import live_normalize as norm
 from cioctl.state.duplicates import leftover_keys, rekeyed, segment_references
 from cioctl.state.resource import Resource
 
-Address = tuple[Kind, str]
 Progress = Callable[[str], None]
 
 
@@ -145,7 +145,7 @@ def index_by_key(found: list[Resource]) -> dict[Address, Resource]:
     duplicate to delete."""
     result: dict[Address, Resource] = {}
     for resource in found:
-        address = (resource.kind, resource.key)
+        address = resource.ref
         other = result.get(address)
         if other is None:
             result[address] = resource
@@ -154,7 +154,7 @@ def index_by_key(found: list[Resource]) -> dict[Address, Resource]:
             (other, resource)
         result[address] = keep
         moved = replace(move, key=f"{move.key}#{move.live_id}")
-        result[(moved.kind, moved.key)] = moved
+        result[moved.ref] = moved
     return result
 
 
@@ -170,7 +170,7 @@ async def _collections(client: ApiClient, live: list[Any], wanted: Collection[Ad
         for collection in live:
             if collection.name == LEDGER_COLLECTION:
                 continue
-            if (Kind.COLLECTION, collection.name) in wanted or \
+            if Address(Kind.COLLECTION, collection.name) in wanted or \
                     f"collection:{collection.name}" in ledger:
                 group.start_soon(read, collection)
             else:
@@ -187,7 +187,7 @@ async def _flows(client: ApiClient, live: list[Any], wanted: Collection[Address]
             actions[action.id] = action
 
     relevant = [c for c in live if norm.segment_key(c)[1] or
-                (Kind.FLOW, norm.segment_key(c)[0]) in wanted]
+                Address(Kind.FLOW, norm.segment_key(c)[0]) in wanted]
     async with anyio.create_task_group() as group:
         for campaign in relevant:
             if campaign.action_ids():

@@ -6,7 +6,18 @@ the ledger (see :func:`cioctl.apply.ledger.released`), never deleted.
 
 from __future__ import annotations
 
+from cioctl.api.data_index import AttributeInfo
 from cioctl.kinds.data_index import write_one
 from cioctl.kinds.ops import KindOps
+from cioctl.kinds.registry import Kind
+from cioctl.state.resource import Resource
+
+
+def from_live(info: AttributeInfo, ledger: frozenset[str]) -> Resource:
+    """Attribute metadata from the data index; owned when the ledger lists it."""
+    return Resource(Kind.ATTRIBUTE, info.name, info.name, {
+        "description": info.description or "", "privacy_level": info.privacy_level or 0},
+        managed=f"attribute:{info.name}" in ledger)
+
 
 OPS = KindOps(create=write_one, update=write_one)

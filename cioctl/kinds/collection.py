@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from cioctl.api import collections as api_collections
+from cioctl.api.collections import Collection as LiveCollection
 from cioctl.api.http import ApiClient
 from cioctl.apply.wire import IdBook
 from cioctl.kinds.ops import KindOps, after, live_id
+from cioctl.kinds.registry import Kind
 from cioctl.plan.change import Change
+from cioctl.state.resource import Resource
 
 
 async def create(client: ApiClient, change: Change, ids: IdBook) -> int | None:
@@ -37,6 +42,12 @@ async def recover(client: ApiClient, change: Change, ids: IdBook) -> int | None:
         ids.collections[change.key] = found[0]
         return found[0]
     return None
+
+
+def from_live(collection: LiveCollection, data: Any, ledger: frozenset[str]) -> Resource:
+    """A collection with its content (None when the content was not read)."""
+    return Resource(Kind.COLLECTION, collection.name, collection.name, {"data": data},
+                    live_id=collection.id, managed=f"collection:{collection.name}" in ledger)
 
 
 OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

@@ -5,7 +5,17 @@ Like attributes, events cannot be deleted through the API; see :mod:`cioctl.kind
 
 from __future__ import annotations
 
+from cioctl.api.data_index import EventInfo
 from cioctl.kinds.data_index import write_one
 from cioctl.kinds.ops import KindOps
+from cioctl.kinds.registry import Kind
+from cioctl.state.resource import Resource
+
+
+def from_live(info: EventInfo, ledger: frozenset[str]) -> Resource:
+    """Event metadata from the data index; owned when the ledger lists it."""
+    return Resource(Kind.EVENT, info.name, info.name, {"description": info.description or ""},
+                    managed=f"event:{info.name}" in ledger)
+
 
 OPS = KindOps(create=write_one, update=write_one)

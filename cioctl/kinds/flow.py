@@ -2,20 +2,34 @@
 
 Live write functions: :func:`create`, :func:`update` (whole campaign through Journeys, or
 content-only edits through the documented App API action PUT), :func:`delete`,
-:func:`recover`. The body comes from the modeled Journeys codec (``jm.campaign_from``); swapping
-the codec changes these functions only.
+:func:`recover`; live read: :func:`from_live` (campaign structure from Journeys, message content
+from App API actions). Bodies come from the modeled Journeys codec (``jm.campaign_from``,
+``JourneysCampaign``); swapping the codec changes these functions only.
 """
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from cioctl.api import campaigns
 from cioctl.api import journeys_modeled as jm
+from cioctl.api.campaigns import Action
 from cioctl.api.http import ApiClient
+from cioctl.api.journeys_modeled import JourneysCampaign
 from cioctl.apply.wire import IdBook, message_steps, tags_with_owner
 from cioctl.kinds.ops import KindOps, after, live_id
-from cioctl.kinds.registry import Surface, owner_tag
+from cioctl.kinds.registry import Kind, Surface, owner_tag
+from cioctl.kinds.tags import segment_key, user_tags
 from cioctl.plan.change import Change
-from cioctl.plan.diff import APP_WRITABLE_CONTENT
+from cioctl.state.canonical import JSON, map_segment_refs, sort_unordered
+from cioctl.state.flows import CONTENT_FIELDS, DEFAULT_RECIPIENT, headers_json
+from cioctl.state.resource import Resource
+
+# What the App API's documented action PUT can write (push ``title``/``link``, email
+# ``from``/``reply_to`` are not among them: those edits go through Journeys).
+APP_WRITABLE_CONTENT = frozenset({"subject", "body", "preheader_text", "recipient",
+                                  "sending_state", "headers", "method", "url", "image_url"})
 
 
 async def create(client: ApiClient, change: Change, ids: IdBook) -> int | None:
@@ -86,6 +100,72 @@ async def recover(client: ApiClient, change: Change, ids: IdBook) -> int | None:
     ids.action_ids[change.key] = found[0].action_ids()
     await _fix_sending_states(client, change, ids)
     return found[0].id
+
+
+ACTION_TO_STEP = {"twilio": "sms"}
+
+
+def _content(step_type: str, action: Action | None) -> JSON:
+    raw: dict[str, Any] = dict(action.raw) if action else {}
+    values: JSON = {name: raw.get(name) or "" for name in CONTENT_FIELDS[step_type]}
+    values["sending_state"] = raw.get("sending_state") or "automatic"
+    if "headers" in values:
+        headers = raw.get("headers") or "[]"
+        values["headers"] = headers_json(json.loads(headers) if isinstance(headers, str)
+                                         else headers)
+    if step_type == "email":
+        values["recipient"] = raw.get("recipient") or DEFAULT_RECIPIENT
+    if step_type == "webhook":
+        values["method"] = raw.get("method") or "post"
+    return values
+
+
+def live_steps(steps: list[JSON] | tuple[JSON, ...], actions: dict[int, Action],
+               id_to_key: dict[int, str]) -> list[JSON]:
+    """The Journeys workflow with each message step's content read from its App API action."""
+    result: list[JSON] = []
+    for step in steps:
+        kind = ACTION_TO_STEP.get(step.get("type", ""), step.get("type", ""))
+        if kind in CONTENT_FIELDS:
+            action = actions.get(step.get("action_id", -1))
+            result.append({"type": kind, "name": step.get("name"),
+                           "content": _content(kind, action)})
+        elif kind == "branch":
+            result.append({"type": "branch",
+                           "condition": map_segment_refs(step.get("condition"), id_to_key),
+                           "then": live_steps(step.get("then", []), actions, id_to_key),
+                           "else": live_steps(step.get("else", []), actions, id_to_key)})
+        else:
+            clean = {k: v for k, v in step.items() if k != "action_id"}
+            result.append(map_segment_refs(clean, id_to_key))
+    return result
+
+
+def _trigger(trigger: JSON, id_to_key: dict[int, str]) -> JSON:
+    if trigger.get("type") == "segment":
+        ids = trigger.get("segment_ids", [])
+        return {"type": "segment", "segment_keys": [id_to_key.get(i, f"#{i}") for i in ids]}
+    if trigger.get("type") == "event":
+        return {"type": "event", "event_name": trigger.get("event_name"),
+                "filters": trigger.get("filters", [])}
+    return dict(trigger)
+
+
+def from_live(campaign: JourneysCampaign, actions: dict[int, Action],
+              id_to_key: dict[int, str]) -> Resource:
+    """A live campaign (structure from Journeys, content from App API actions)."""
+    key, managed = segment_key(campaign)
+    state = "running" if campaign.state == "running" else "draft"
+    fields = sort_unordered({
+        "name": campaign.name, "description": campaign.description or "", "state": state,
+        "trigger": _trigger(campaign.trigger, id_to_key),
+        "filter": map_segment_refs(campaign.filter, id_to_key) if campaign.filter else None,
+        "goal": campaign.goal or None, "frequency": campaign.frequency or "once",
+        "tags": user_tags(campaign.tags, key),
+        "steps": live_steps(list(campaign.workflow), actions, id_to_key),
+    })
+    return Resource(Kind.FLOW, key, campaign.name, fields, live_id=campaign.id, managed=managed,
+                    extra={"state": campaign.state, "action_ids": campaign.action_ids()})
 
 
 OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

@@ -6,8 +6,11 @@ from cioctl.api import reporting_webhooks
 from cioctl.api.http import ApiClient
 from cioctl.apply.wire import IdBook
 from cioctl.kinds.ops import KindOps, after, live_id
+from cioctl.kinds.registry import Kind
+from cioctl.model.base import slugify
 from cioctl.plan.change import Change
 from cioctl.state.canonical import JSON
+from cioctl.state.resource import Resource
 
 
 def body(change: Change) -> JSON:
@@ -44,6 +47,16 @@ async def recover(client: ApiClient, change: Change, ids: IdBook) -> int | None:
         ids.webhooks[change.key] = hooks[0]
         return hooks[0]
     return None
+
+
+def from_live(hook: reporting_webhooks.ReportingWebhook, ledger: frozenset[str]) -> Resource:
+    """A reporting webhook, keyed by a slug of its name."""
+    key = slugify(hook.name)
+    return Resource(Kind.REPORTING_WEBHOOK, key, hook.name, {
+        "name": hook.name, "endpoint": hook.endpoint, "events": sorted(hook.events),
+        "disabled": hook.disabled, "full_resolution": hook.full_resolution,
+        "with_content": hook.with_content}, live_id=hook.id,
+        managed=f"reporting_webhook:{key}" in ledger)
 
 
 OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

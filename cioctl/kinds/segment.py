@@ -1,18 +1,23 @@
 """Kind ``segment``: a Journeys segment (data-driven or manual), owned through its tag.
 
-Live write functions: :func:`create`, :func:`update`, :func:`delete`, :func:`recover`. They
-build the wire body through the modeled Journeys codec today (``ids.conditions`` resolves keys
-to ids in that codec's shape); swapping the codec changes these functions only.
+Live write functions: :func:`create`, :func:`update`, :func:`delete`, :func:`recover`; live
+read: :func:`from_live`. They use the modeled Journeys codec today (``ids.conditions`` resolves
+keys to ids in that codec's shape, ``JourneysSegment.conditions`` is read as canonical);
+swapping the codec changes these functions only.
 """
 
 from __future__ import annotations
 
 from cioctl.api import segments
 from cioctl.api.http import ApiClient
+from cioctl.api.journeys_modeled import JourneysSegment
 from cioctl.apply.wire import IdBook, tags_with_owner
 from cioctl.kinds.ops import KindOps, after, live_id
-from cioctl.kinds.registry import owner_tag
+from cioctl.kinds.registry import Kind, owner_tag
+from cioctl.kinds.tags import segment_key, user_tags
 from cioctl.plan.change import Change
+from cioctl.state.canonical import map_segment_refs, sort_unordered
+from cioctl.state.resource import Resource
 
 
 async def create(client: ApiClient, change: Change, ids: IdBook) -> int | None:
@@ -50,6 +55,17 @@ async def recover(client: ApiClient, change: Change, ids: IdBook) -> int | None:
         ids.segments[change.key] = found[0].id
         return found[0].id
     return None
+
+
+def from_live(segment: JourneysSegment, id_to_key: dict[int, str]) -> Resource:
+    """A live (Journeys) segment as a canonical resource."""
+    key, managed = segment_key(segment)
+    conditions = sort_unordered(map_segment_refs(segment.conditions, id_to_key)) \
+        if segment.conditions else None
+    return Resource(Kind.SEGMENT, key, segment.name, {
+        "name": segment.name, "description": segment.description or "", "type": segment.type,
+        "conditions": conditions, "tags": user_tags(segment.tags, key)},
+        live_id=segment.id, managed=managed)
 
 
 OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

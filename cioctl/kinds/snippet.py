@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from cioctl.api import snippets
 from cioctl.api.http import ApiClient
+from cioctl.api.snippets import Snippet as LiveSnippet
 from cioctl.apply.wire import IdBook
 from cioctl.kinds.ops import KindOps, after
+from cioctl.kinds.registry import Kind
 from cioctl.plan.change import Change
+from cioctl.state.resource import Resource
 
 
 async def create(client: ApiClient, change: Change, _ids: IdBook) -> int | None:
@@ -32,6 +35,12 @@ async def recover(client: ApiClient, change: Change, _ids: IdBook) -> int | None
         await snippets.update_snippet(client, change.key, after(change)["value"])
         return 0
     return None
+
+
+def from_live(snippet: LiveSnippet, ledger: frozenset[str]) -> Resource:
+    """A snippet; owned when the ledger lists it."""
+    return Resource(Kind.SNIPPET, snippet.name, snippet.name, {"value": snippet.value.strip()},
+                    managed=f"snippet:{snippet.name}" in ledger)
 
 
 OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

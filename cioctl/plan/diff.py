@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from cioctl.kinds.address import Address
+from cioctl.kinds.flow import APP_WRITABLE_CONTENT
 from cioctl.kinds.registry import CREDENTIAL_OF, KINDS, Kind, Surface, owner_tag
 from cioctl.model.base import slugify
 from cioctl.plan.change import Action, Change, FieldChange, Flag
@@ -15,10 +16,6 @@ from cioctl.state.live import LiveState
 from cioctl.state.resource import Resource
 
 IMMUTABLE = {Kind.SEGMENT: ("type",), Kind.FLOW: ("trigger.type",)}
-# What the App API's documented action PUT can write (push ``title``/``link``, email
-# ``from``/``reply_to`` are not among them: those edits go through Journeys).
-APP_WRITABLE_CONTENT = frozenset({"subject", "body", "preheader_text", "recipient",
-                                  "sending_state", "headers", "method", "url", "image_url"})
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from cioctl.api.data_index import AttributeInfo
 from cioctl.kinds.data_index import write_one
 from cioctl.kinds.ops import KindOps
 from cioctl.kinds.registry import Kind
+from cioctl.model.data import Attribute
+from cioctl.state.references import definition_resource
 from cioctl.state.resource import Resource
 
 
@@ -18,6 +20,12 @@ def from_live(info: AttributeInfo, ledger: frozenset[str]) -> Resource:
     return Resource(Kind.ATTRIBUTE, info.name, info.name, {
         "description": info.description or "", "privacy_level": info.privacy_level or 0},
         managed=f"attribute:{info.name}" in ledger)
+
+
+def from_definition(a: Attribute) -> Resource:
+    """An attribute definition as a canonical resource."""
+    return definition_resource(Kind.ATTRIBUTE, a, a.name, a.name, {
+        "description": a.description or "", "privacy_level": 1 if a.sensitive else 0})
 
 
 OPS = KindOps(create=write_one, update=write_one)

@@ -10,7 +10,9 @@ from cioctl.api.http import ApiClient
 from cioctl.apply.wire import IdBook
 from cioctl.kinds.ops import KindOps, after, live_id
 from cioctl.kinds.registry import Kind
+from cioctl.model.resources import Collection as CollectionSpec
 from cioctl.plan.change import Change
+from cioctl.state.references import definition_resource
 from cioctl.state.resource import Resource
 
 
@@ -48,6 +50,11 @@ def from_live(collection: LiveCollection, data: Any, ledger: frozenset[str]) -> 
     """A collection with its content (None when the content was not read)."""
     return Resource(Kind.COLLECTION, collection.name, collection.name, {"data": data},
                     live_id=collection.id, managed=f"collection:{collection.name}" in ledger)
+
+
+def from_definition(c: CollectionSpec) -> Resource:
+    """A collection definition as a canonical resource."""
+    return definition_resource(Kind.COLLECTION, c, c.name, c.name, {"data": c.data or []})
 
 
 OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

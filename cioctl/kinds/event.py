@@ -9,6 +9,8 @@ from cioctl.api.data_index import EventInfo
 from cioctl.kinds.data_index import write_one
 from cioctl.kinds.ops import KindOps
 from cioctl.kinds.registry import Kind
+from cioctl.model.data import Event
+from cioctl.state.references import definition_resource
 from cioctl.state.resource import Resource
 
 
@@ -16,6 +18,12 @@ def from_live(info: EventInfo, ledger: frozenset[str]) -> Resource:
     """Event metadata from the data index; owned when the ledger lists it."""
     return Resource(Kind.EVENT, info.name, info.name, {"description": info.description or ""},
                     managed=f"event:{info.name}" in ledger)
+
+
+def from_definition(e: Event) -> Resource:
+    """An event definition as a canonical resource."""
+    return definition_resource(Kind.EVENT, e, e.name, e.name,
+                               {"description": e.description or ""})
 
 
 OPS = KindOps(create=write_one, update=write_one)

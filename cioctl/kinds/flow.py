@@ -18,12 +18,15 @@ from cioctl.api.campaigns import Action
 from cioctl.api.http import ApiClient
 from cioctl.api.journeys_modeled import JourneysCampaign
 from cioctl.apply.wire import IdBook, message_steps, tags_with_owner
+from cioctl.kinds.address import Address
 from cioctl.kinds.ops import KindOps, after, live_id
 from cioctl.kinds.registry import Kind, Surface, owner_tag
 from cioctl.kinds.tags import segment_key, user_tags
+from cioctl.model.flows import Flow
 from cioctl.plan.change import Change
-from cioctl.state.canonical import JSON, map_segment_refs, sort_unordered
-from cioctl.state.flows import CONTENT_FIELDS, DEFAULT_RECIPIENT, headers_json
+from cioctl.state.canonical import JSON, map_segment_refs, segment_keys, sort_unordered
+from cioctl.state.flows import CONTENT_FIELDS, DEFAULT_RECIPIENT, flow_fields, headers_json
+from cioctl.state.references import definition_resource, liquid_needs, texts
 from cioctl.state.resource import Resource
 
 # What the App API's documented action PUT can write (push ``title``/``link``, email
@@ -166,6 +169,15 @@ def from_live(campaign: JourneysCampaign, actions: dict[int, Action],
     })
     return Resource(Kind.FLOW, key, campaign.name, fields, live_id=campaign.id, managed=managed,
                     extra={"state": campaign.state, "action_ids": campaign.action_ids()})
+
+
+def from_definition(flow: Flow, collections: set[str]) -> Resource:
+    """A flow definition, depending on the segments, snippets and collections it uses."""
+    fields = flow_fields(flow)
+    needs = {Address(Kind.SEGMENT, k) for k in segment_keys(fields)}
+    needs |= {Address(Kind.SEGMENT, k) for k in fields["trigger"].get("segment_keys", [])}
+    needs |= liquid_needs(texts(fields["steps"]), collections)
+    return definition_resource(Kind.FLOW, flow, flow.key, flow.name, fields, needs)
 
 
 OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

@@ -8,8 +8,10 @@ from cioctl.apply.wire import IdBook
 from cioctl.kinds.ops import KindOps, after, live_id
 from cioctl.kinds.registry import Kind
 from cioctl.model.base import slugify
+from cioctl.model.resources import ReportingWebhook as WebhookSpec
 from cioctl.plan.change import Change
 from cioctl.state.canonical import JSON
+from cioctl.state.references import definition_resource
 from cioctl.state.resource import Resource
 
 
@@ -57,6 +59,14 @@ def from_live(hook: reporting_webhooks.ReportingWebhook, ledger: frozenset[str])
         "disabled": hook.disabled, "full_resolution": hook.full_resolution,
         "with_content": hook.with_content}, live_id=hook.id,
         managed=f"reporting_webhook:{key}" in ledger)
+
+
+def from_definition(w: WebhookSpec) -> Resource:
+    """A reporting webhook definition as a canonical resource."""
+    return definition_resource(Kind.REPORTING_WEBHOOK, w, w.key, w.name, {
+        "name": w.name, "endpoint": w.endpoint, "events": sorted(str(e) for e in w.events),
+        "disabled": w.disabled, "full_resolution": w.full_resolution,
+        "with_content": w.with_content})
 
 
 OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

@@ -12,11 +12,14 @@ from cioctl.api import segments
 from cioctl.api.http import ApiClient
 from cioctl.api.journeys_modeled import JourneysSegment
 from cioctl.apply.wire import IdBook, tags_with_owner
+from cioctl.kinds.address import Address
 from cioctl.kinds.ops import KindOps, after, live_id
 from cioctl.kinds.registry import Kind, owner_tag
 from cioctl.kinds.tags import segment_key, user_tags
+from cioctl.model.segments import Segment
 from cioctl.plan.change import Change
-from cioctl.state.canonical import map_segment_refs, sort_unordered
+from cioctl.state.canonical import condition_json, map_segment_refs, segment_keys, sort_unordered
+from cioctl.state.references import definition_resource
 from cioctl.state.resource import Resource
 
 
@@ -66,6 +69,17 @@ def from_live(segment: JourneysSegment, id_to_key: dict[int, str]) -> Resource:
         "name": segment.name, "description": segment.description or "", "type": segment.type,
         "conditions": conditions, "tags": user_tags(segment.tags, key)},
         live_id=segment.id, managed=managed)
+
+
+def from_definition(segment: Segment) -> Resource:
+    """A segment definition, depending on the segments its conditions name."""
+    conditions = sort_unordered(condition_json(segment.conditions)) if \
+        segment.conditions else None
+    return definition_resource(Kind.SEGMENT, segment, segment.key, segment.name, {
+        "name": segment.name, "description": segment.description or "",
+        "type": "manual" if segment.manual else "dynamic", "conditions": conditions,
+        "tags": sorted(set(segment.tags))},
+        {Address(Kind.SEGMENT, k) for k in segment_keys(conditions)})
 
 
 OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

@@ -8,7 +8,9 @@ from cioctl.api.snippets import Snippet as LiveSnippet
 from cioctl.apply.wire import IdBook
 from cioctl.kinds.ops import KindOps, after
 from cioctl.kinds.registry import Kind
+from cioctl.model.resources import Snippet
 from cioctl.plan.change import Change
+from cioctl.state.references import definition_resource, liquid_needs
 from cioctl.state.resource import Resource
 
 
@@ -41,6 +43,12 @@ def from_live(snippet: LiveSnippet, ledger: frozenset[str]) -> Resource:
     """A snippet; owned when the ledger lists it."""
     return Resource(Kind.SNIPPET, snippet.name, snippet.name, {"value": snippet.value.strip()},
                     managed=f"snippet:{snippet.name}" in ledger)
+
+
+def from_definition(s: Snippet, collections: set[str]) -> Resource:
+    """A snippet definition, depending on the snippets and collections its Liquid reads."""
+    return definition_resource(Kind.SNIPPET, s, s.name, s.name, {"value": s.value.strip()},
+                               liquid_needs([s.value], collections))
 
 
 OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

@@ -19,8 +19,8 @@ from cioctl.api import collections as api_collections
 from cioctl.api.http import ApiClient
 from cioctl.apply.runner import ApplyResult, Status
 from cioctl.errors import CioctlError
+from cioctl.kinds.registry import DESCRIPTIONS_COLLECTION, Kind
 from cioctl.plan.change import Action, Change
-from cioctl.state.kinds import DESCRIPTIONS_COLLECTION, Kind
 from cioctl.state.live import LiveState
 
 DESCRIBED_KINDS = frozenset({Kind.ATTRIBUTE, Kind.EVENT})

@@ -47,6 +47,7 @@ def apply(
     from cioctl.cli.options import PlanFormat
     from cioctl.cli.plan_support import emit, safety_problem
     from cioctl.engine import load_valid_workspace
+    from cioctl.plan.safety import Overrides
 
     ws = load_valid_workspace(workspace, env, os.environ)
     planned = saved_or_fresh_plan(plan_file, ws, target or [])
@@ -63,4 +64,5 @@ def apply(
     if not planned.has_changes:
         return
     confirm(planned, auto_approve)
-    apply_and_report(planned, ws, force_unlock)
+    apply_and_report(planned, ws, force_unlock,
+                     safety=Overrides(allow_destroy=allow_destroy, force=force))

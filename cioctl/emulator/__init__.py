@@ -1,7 +1,8 @@
 """The embedded workspace: an emulator of Customer.io's App API and the modeled Journeys routes.
 
 It is Customer.io's stand-in, so it shares no code with cioctl's client, models or wire mapping;
-it is written from ``shared/reference/customerio-app-api.md`` and ``docs/journeys-modeled.md``.
+it is written from Customer.io's App API reference (its OpenAPI excerpt is copied in
+``tests/fixtures/contracts/``) and ``docs/journeys-modeled.md``.
 """
 
 from cioctl.emulator.app import create_app

@@ -11,10 +11,10 @@ import anyio
 from cioctl.api import campaigns, segments
 from cioctl.api import collections as api_collections
 from cioctl.environments import open_client
+from cioctl.kinds.registry import LEDGER_COLLECTION, owner_tag
 from cioctl.model.config import LOCAL, WorkspaceConfig
 from cioctl.plan.change import Action, Flag
 from cioctl.state.duplicates import segment_ids_in
-from cioctl.state.kinds import LEDGER_COLLECTION, owner_tag
 from tests.plan.engine_helpers import apply, plan
 
 

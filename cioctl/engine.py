@@ -20,6 +20,8 @@ from cioctl.apply.ledger import (
 from cioctl.apply.replace import finish_replaces
 from cioctl.apply.runner import ApplyResult, ChangeResult, OnResult, run_changes
 from cioctl.apply.wire import IdBook
+from cioctl.contract.mode import ContractMode, default_mode
+from cioctl.contract.preflight import apply_preflight
 from cioctl.errors import CioctlError, ValidationFailedError
 from cioctl.kinds.address import Address
 from cioctl.kinds.registry import Kind
@@ -229,9 +231,12 @@ async def _record_before(client: ApiClient, changes: tuple[Change, ...],
 
 async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
                        audit: AuditLog, on_result: OnResult | None = None,
-                       concurrency: int = 8, safety: Overrides = Overrides()) -> ApplyOutcome:
+                       concurrency: int = 8, safety: Overrides = Overrides(),
+                       contract: ContractMode | None = None,
+                       on_warning: Callable[[str], None] = lambda _note: None) -> ApplyOutcome:
     """Preflight against a fresh read of the live workspace — identity, credentials,
-    staleness, the safety rules (``safety`` holds what the user explicitly allowed) — then
+    staleness, the safety rules (``safety`` holds what the user explicitly allowed), the
+    vendor contract (``contract``; default: strict for a real region, off otherwise) — then
     :func:`carry_out`."""
     desired = desired_resources(workspace)
     live = await read_live(client, wanted_addresses(desired))
@@ -241,6 +246,9 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
     fresh = await plan_from_live(workspace, client, live, desired, targets=plan.targets)
     check_same_changes(plan, fresh)
     check_plan(fresh, workspace.environment, desired.values(), safety)
+    mode = contract or default_mode(workspace.environment)
+    for note in await apply_preflight(fresh, workspace, live, mode):
+        on_warning(note)
 
     def record(result: ChangeResult) -> None:
         audit.record(result)

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cioctl.kinds.address import Address
+from cioctl.kinds.registry import KIND_ORDER, Kind
 from cioctl.plan.change import FieldChange
 from cioctl.plan.fields import field_changes
-from cioctl.state.kinds import KIND_ORDER, Kind
 from cioctl.state.resource import Resource
-
-Address = tuple[Kind, str]
 
 
 @dataclass(frozen=True)
@@ -47,14 +46,14 @@ def compare(source: str, source_resources: dict[Address, Resource], target: str,
     """Differences from ``source`` to ``target``, field by field, ordered by kind then key."""
     found: list[Difference] = []
     for address in sorted(source_resources.keys() | target_resources.keys(),
-                          key=lambda a: (KIND_ORDER[a[0]], a[1])):
+                          key=lambda a: (KIND_ORDER[a.kind], a.key)):
         one, two = source_resources.get(address), target_resources.get(address)
         if two is None:
-            found.append(Difference(address[0], address[1], "only_in_from"))
+            found.append(Difference(address.kind, address.key, "only_in_from"))
         elif one is None:
-            found.append(Difference(address[0], address[1], "only_in_to"))
+            found.append(Difference(address.kind, address.key, "only_in_to"))
         elif fields := field_changes(one.fields, two.fields):
-            found.append(Difference(address[0], address[1], "differs",
+            found.append(Difference(address.kind, address.key, "differs",
                                     tuple(FieldChange(f.path, f.after, f.before)
                                           for f in fields)))
     return EnvironmentDiff(source, target, tuple(found), unreadable)

@@ -20,7 +20,11 @@ from cioctl.apply.ledger import (
 from cioctl.apply.replace import finish_replaces
 from cioctl.apply.runner import ApplyResult, ChangeResult, OnResult, run_changes
 from cioctl.apply.wire import IdBook
+from cioctl.contract.mode import ContractMode, default_mode
+from cioctl.contract.preflight import apply_preflight
 from cioctl.errors import CioctlError, ValidationFailedError
+from cioctl.kinds.address import Address
+from cioctl.kinds.registry import Kind
 from cioctl.model.workspace import Workspace
 from cioctl.pipeline import validate_workspace
 from cioctl.plan.build import (
@@ -33,9 +37,9 @@ from cioctl.plan.build import (
 )
 from cioctl.plan.change import Change, Flag
 from cioctl.plan.fields import keep_ignored
+from cioctl.plan.safety import Overrides, check_plan
 from cioctl.plan.value import Plan, plan_digest
 from cioctl.state.desired import desired_resources
-from cioctl.state.kinds import Kind
 from cioctl.state.live import LiveState, read_live
 from cioctl.state.resource import Resource
 
@@ -125,7 +129,7 @@ def _identity(workspace: str, environment: str, workspace_id: int | None) -> str
 
 
 def preflight(plan: Plan, workspace: Workspace, live: LiveState,
-              desired: dict[tuple[Kind, str], Resource] | None = None) -> None:
+              desired: dict[Address, Resource] | None = None) -> None:
     """Identity, credentials, then staleness — before anything is touched."""
     check_identity(plan, workspace)
     missing = sorted({c.credential for c in plan.changes if Flag.CREDENTIAL_MISSING in c.flags})
@@ -172,12 +176,12 @@ def _first_difference(saved: tuple[Change, ...], fresh: tuple[Change, ...]) -> s
     return "the ownership writes differ"
 
 
-def _with_real_values(change: Change, desired: dict[tuple[Kind, str], Resource],
+def _with_real_values(change: Change, desired: dict[Address, Resource],
                       live: LiveState) -> Change:
     """The change with its ``after`` from the definitions (plans hold ``${env:…}`` references
     in place of environment values; the checksum proves the definitions are the same), and
     ``ignore_changes`` paths at their live value (the fingerprint proves it unchanged)."""
-    resource = desired.get((change.kind, change.key))
+    resource = desired.get(change.ref)
     if resource is None or change.after is None:
         return change
     after = resource.fields
@@ -192,7 +196,7 @@ def _live_resource(change: Change, live: LiveState) -> Resource | None:
         for resource in live.resources.values():
             if resource.kind is change.kind and resource.live_id == change.live_id:
                 return resource
-    return live.resources.get((change.kind, change.key))
+    return live.resources.get(change.ref)
 
 
 @dataclass(frozen=True)
@@ -228,8 +232,13 @@ async def _record_before(client: ApiClient, changes: tuple[Change, ...],
 
 async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
                        audit: AuditLog, on_result: OnResult | None = None,
-                       concurrency: int = 8) -> ApplyOutcome:
-    """Preflight against a fresh read of the live workspace, then :func:`carry_out`."""
+                       concurrency: int = 8, safety: Overrides = Overrides(),
+                       contract: ContractMode | None = None,
+                       on_warning: Callable[[str], None] = lambda _note: None) -> ApplyOutcome:
+    """Preflight against a fresh read of the live workspace — identity, credentials,
+    staleness, the safety rules (``safety`` holds what the user explicitly allowed), the
+    vendor contract (``contract``; default: strict for a real region, off otherwise) — then
+    :func:`carry_out`."""
     desired = desired_resources(workspace)
     declare_types(client, workspace)
     live = await read_live(client, wanted_addresses(desired))
@@ -238,6 +247,10 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
     # (a plan file is only JSON; its changes and ledger are never trusted on their own).
     fresh = await plan_from_live(workspace, client, live, desired, targets=plan.targets)
     check_same_changes(plan, fresh)
+    check_plan(fresh, workspace.environment, desired.values(), safety)
+    mode = contract or default_mode(workspace.environment)
+    for note in await apply_preflight(fresh, workspace, live, mode):
+        on_warning(note)
 
     def record(result: ChangeResult) -> None:
         audit.record(result)
@@ -248,13 +261,13 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
                            concurrency=concurrency)
 
 
-async def carry_out(plan: Plan, desired: dict[tuple[Kind, str], Resource], live: LiveState,
+async def carry_out(plan: Plan, desired: dict[Address, Resource], live: LiveState,
                     client: ApiClient, *, on_result: OnResult,
                     on_ledger: Callable[[], None] = lambda: None,
                     concurrency: int = 8) -> ApplyOutcome:
     """Record ownership, run every change, finish replaces, then tidy the ledger (apply after
     its preflight; the contract dry run calls it too, so its requests are apply's own).
-    ``on_ledger`` is told after each ledger write."""
+    ``on_ledger`` is told after each write of cioctl's own records (ledger, descriptions)."""
     executable = tuple(_with_real_values(c, desired, live) for c in plan.changes
                        if c.executable)
     ledger, ledger_id, merge_error = await _record_before(client, plan.changes, live)
@@ -265,6 +278,7 @@ async def carry_out(plan: Plan, desired: dict[tuple[Kind, str], Resource], live:
     result = await finish_replaces(client, executable, result, ids, on_result)
     described = await record_descriptions(client, executable, result, live,
                                           {r.address for r in desired.values()})
+    on_ledger()
     warning = "; ".join(w for w in (merge_error, described) if w) or None
     after = ledger_after(ledger, live.ledger, executable, result)
     gone = released(plan.changes)

@@ -25,9 +25,8 @@ class Location(NamedTuple):
 
 
 class CioctlError(Exception):
-    """Root of every error cioctl reports to a user."""
-
-    exit_code: int = 1
+    """Root of every error cioctl reports to a user (its exit code is chosen only at the CLI
+    boundary, :func:`cioctl.cli.boundary.exit_code_of`)."""
 
     def __init__(
         self, message: str, *, location: Location | None = None, hint: str | None = None
@@ -83,5 +82,3 @@ class ValidationFailedError(CioctlError):
 
 class OperationInterruptedError(CioctlError):
     """Ctrl-C (SIGINT) stopped the command; the message says what was left as it was."""
-
-    exit_code = 130

@@ -22,6 +22,8 @@ from cioctl.importer.build import definition_data
 from cioctl.importer.conditions import UnrepresentableError, condition, duration
 from cioctl.importer.run import import_workspace
 from cioctl.importer.write import dump
+from cioctl.kinds.address import Address
+from cioctl.kinds.registry import Kind
 from cioctl.model.config import LOCAL, WorkspaceConfig
 from cioctl.model.flows import Flow
 from cioctl.model.segments import Segment
@@ -29,7 +31,6 @@ from cioctl.model.workspace import Workspace
 from cioctl.pipeline import validate_workspace
 from cioctl.plan.change import Action, Flag
 from cioctl.state.desired import desired_resources
-from cioctl.state.kinds import Kind
 from tests.conftest import EXAMPLE
 from tests.plan.engine_helpers import apply, plan
 from tests.served import KEYS, add_environments, served_environment
@@ -200,7 +201,7 @@ def test_cli_import(applied: Path, tmp_path: Path, capsys: pytest.CaptureFixture
     assert "not imported" in capsys.readouterr().out.lower()
 
 
-def _example_resources() -> dict[tuple[Kind, str], object]:
+def _example_resources() -> dict[Address, object]:
     return dict(desired_resources(load_valid_workspace(EXAMPLE, "local", {})))
 
 
@@ -211,11 +212,11 @@ def _one(model: Segment | Flow) -> Workspace:
 
 
 @pytest.mark.parametrize("address", sorted(
-    a for a in _example_resources() if a[0] in (Kind.SEGMENT, Kind.FLOW)))
-def test_round_trip_of_every_segment_and_flow(address: tuple[Kind, str]) -> None:
+    a for a in _example_resources() if a.kind in (Kind.SEGMENT, Kind.FLOW)))
+def test_round_trip_of_every_segment_and_flow(address: Address) -> None:
     resource = desired_resources(load_valid_workspace(EXAMPLE, "local", {}))[address]
     data = yaml.safe_load(dump(definition_data(resource)).replace("$${", "${"))
-    model = (Segment if address[0] is Kind.SEGMENT else Flow).model_validate(data)
+    model = (Segment if address.kind is Kind.SEGMENT else Flow).model_validate(data)
     assert desired_resources(_one(model))[address].fields == resource.fields
 
 

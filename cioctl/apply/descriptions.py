@@ -19,8 +19,8 @@ from cioctl.api import collections as api_collections
 from cioctl.api.http import ApiClient
 from cioctl.apply.runner import ApplyResult, Status
 from cioctl.errors import CioctlError
+from cioctl.kinds.registry import DESCRIPTIONS_COLLECTION, Kind
 from cioctl.plan.change import Action, Change
-from cioctl.state.kinds import DESCRIPTIONS_COLLECTION, Kind
 from cioctl.state.live import LiveState
 
 DESCRIBED_KINDS = frozenset({Kind.ATTRIBUTE, Kind.EVENT})
@@ -56,7 +56,8 @@ async def record_descriptions(client: ApiClient, changes: Sequence[Change],
     rows = [{"address": a, "description": record[a]} for a in sorted(record)]
     try:
         if live.descriptions_id is None:
-            await api_collections.create_collection(client, DESCRIPTIONS_COLLECTION, data=rows)
+            await api_collections.create_unique_collection(client, DESCRIPTIONS_COLLECTION,
+                                                          data=rows)
         else:
             await api_collections.update_collection(client, live.descriptions_id,
                                                     DESCRIPTIONS_COLLECTION, data=rows)

@@ -16,28 +16,17 @@ write. Two writes per apply keep well within the rate limit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from cioctl.api import collections as api_collections
 from cioctl.api.errors import ApiNotFound
 from cioctl.api.http import ApiClient
 from cioctl.apply.runner import ApplyResult, Status
-from cioctl.model.base import slugify
+from cioctl.kinds.registry import KINDS, LEDGER_COLLECTION, LEDGER_KINDS, Kind
 from cioctl.plan.change import Action, Change
-from cioctl.state.kinds import KINDS, LEDGER_COLLECTION, Kind
+from cioctl.plan.ownership import ledger_entry
 from cioctl.state.live import LiveState
 
-LEDGER_KINDS = frozenset({Kind.SNIPPET, Kind.COLLECTION, Kind.REPORTING_WEBHOOK,
-                          Kind.ATTRIBUTE, Kind.EVENT})
 _WRITES = (Action.CREATE, Action.UPDATE, Action.REPLACE)
-
-
-def ledger_address(change: Change, fields: dict[str, Any] | None) -> str:
-    """The address the ledger records: the one the live resource is read under (a reporting
-    webhook is read back by a slug of its name, whatever key the definition gives it)."""
-    if change.kind is Kind.REPORTING_WEBHOOK and fields and isinstance(fields.get("name"), str):
-        return f"{change.kind}:{slugify(fields['name'])}"
-    return change.address
 
 
 def released(changes: Sequence[Change]) -> tuple[str, ...]:
@@ -62,7 +51,7 @@ def ledger_before(changes: Sequence[Change], live: LiveState) -> frozenset[str]:
     ledger = {a for a in live.ledger if _exists(a, live, live_addresses)}
     for change in changes:
         if change.kind in LEDGER_KINDS and change.action in _WRITES and change.executable:
-            ledger.add(ledger_address(change, change.after))
+            ledger.add(ledger_entry(change, change.after))
     return frozenset(ledger - set(released(changes)))
 
 
@@ -81,11 +70,11 @@ def ledger_after(recorded: frozenset[str], original: frozenset[str],
         if outcome.status is Status.APPLIED and change.action is Action.DELETE:
             ledger.discard(change.address)
         elif outcome.status is Status.APPLIED and change.before is not None:
-            old, new = ledger_address(change, change.before), ledger_address(change, change.after)
+            old, new = ledger_entry(change, change.before), ledger_entry(change, change.after)
             if old != new:
                 ledger.discard(old)
         elif outcome.status in (Status.SKIPPED, Status.NOT_RUN) and change.action in _WRITES:
-            address = ledger_address(change, change.after)
+            address = ledger_entry(change, change.after)
             if address not in original:
                 ledger.discard(address)
     return frozenset(ledger)

@@ -17,8 +17,8 @@ from cioctl.apply.execute import delete_copy
 from cioctl.apply.runner import ApplyResult, ChangeResult, OnResult, Status
 from cioctl.apply.wire import IdBook
 from cioctl.errors import CioctlError
+from cioctl.kinds.registry import Kind
 from cioctl.plan.change import Change
-from cioctl.state.kinds import Kind
 
 
 async def finish_replaces(client: ApiClient, changes: tuple[Change, ...], result: ApplyResult,

@@ -18,8 +18,8 @@ from cioctl.api.http import ApiClient
 from cioctl.apply.execute import execute, write_data_index
 from cioctl.apply.wire import IdBook
 from cioctl.errors import CioctlError
+from cioctl.kinds.registry import Kind
 from cioctl.plan.change import Action, Change
-from cioctl.state.kinds import Kind
 
 BATCHED = frozenset({Kind.ATTRIBUTE, Kind.EVENT})
 MAX_BATCH = 100

@@ -11,8 +11,8 @@ from typing import Any
 
 from cioctl.api import journeys_modeled as jm
 from cioctl.errors import CioctlError
+from cioctl.kinds.registry import owner_tag
 from cioctl.state.canonical import JSON
-from cioctl.state.kinds import owner_tag
 
 
 class UnresolvedReferenceError(CioctlError):

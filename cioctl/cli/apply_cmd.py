@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from cioctl.cli.contract_option import ContractModeOption
 from cioctl.cli.options import (
     AllowDestroyOption,
     EnvOption,
@@ -32,12 +33,14 @@ def apply(
     force_unlock: Annotated[str | None, typer.Option(
         "--force-unlock", metavar="ID", help="First release the embedded workspace's apply "
         "lock with this ID, left by an apply that died.")] = None,
+    contract: ContractModeOption = None,
 ) -> None:
     """Make the live environment match the definitions, exactly as the plan shows.
 
     Re-plans (or loads PLAN_FILE), then a preflight checks credentials for every change,
     that neither the definitions nor the live workspace changed since the plan (stale plans
-    are refused), the safety rules, and the apply lock — before anything is touched. Changes
+    are refused), the safety rules, the apply lock and — for a real region — every request
+    body against Customer.io's published OpenAPI documents, before anything is touched. Changes
     run in dependency order, independent ones concurrently within the rate limit; a failed
     change skips what depends on it while the rest go on. Every change is appended to
     .cioctl/audit.jsonl. Re-running after any failure converges. Exit 0 when every change
@@ -47,6 +50,7 @@ def apply(
     from cioctl.cli.options import PlanFormat
     from cioctl.cli.plan_support import emit, safety_problem
     from cioctl.engine import load_valid_workspace
+    from cioctl.plan.safety import Overrides
 
     ws = load_valid_workspace(workspace, env, os.environ)
     planned = saved_or_fresh_plan(plan_file, ws, target or [])
@@ -63,4 +67,5 @@ def apply(
     if not planned.has_changes:
         return
     confirm(planned, auto_approve)
-    apply_and_report(planned, ws, force_unlock)
+    apply_and_report(planned, ws, force_unlock, contract=contract,
+                     safety=Overrides(allow_destroy=allow_destroy, force=force))

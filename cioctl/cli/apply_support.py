@@ -24,8 +24,10 @@ from rich.table import Table
 from cioctl.apply.runner import ApplyResult, ChangeResult, Status
 from cioctl.cli.console import stdout_console
 from cioctl.cli.progress import interactive
+from cioctl.contract.mode import ContractMode
 from cioctl.errors import ConfigError
 from cioctl.model.workspace import Workspace
+from cioctl.plan.safety import Overrides
 from cioctl.plan.value import Plan
 
 STATUS_STYLE = {Status.APPLIED: "green", Status.FAILED: "red", Status.SKIPPED: "yellow",
@@ -99,7 +101,9 @@ def _line(result: ChangeResult) -> None:
     typer.echo(f"{result.status:>8}  {result.action:<8} {result.address}{detail}")
 
 
-def apply_and_report(plan: Plan, ws: Workspace, force_unlock: str | None = None) -> None:
+def apply_and_report(plan: Plan, ws: Workspace, force_unlock: str | None = None, *,
+                     safety: Overrides = Overrides(),
+                     contract: ContractMode | None = None) -> None:
     """Lock, run, summarise; exit 1 unless every change applied."""
     from cioctl.apply.audit import AuditLog
     from cioctl.engine import execute_plan
@@ -118,7 +122,10 @@ def apply_and_report(plan: Plan, ws: Workspace, force_unlock: str | None = None)
 
     async def run() -> tuple[ApplyResult, str | None]:
         async with open_client(ws.root, ws.config, ws.environment_name, os.environ) as client:
-            outcome = await execute_plan(plan, ws, client, audit=audit, on_result=seen)
+            outcome = await execute_plan(
+                plan, ws, client, audit=audit, on_result=seen, safety=safety,
+                contract=contract,
+                on_warning=lambda note: typer.echo(f"warning: {note}", err=True))
             for address in outcome.released:
                 typer.echo(f"note: no API deletes data-index metadata; cioctl stopped managing "
                            f"{address}, delete it in the UI if it should go")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from rich.console import Console
 
-from cioctl.errors import CioctlError, ValidationFailedError
+from cioctl.errors import CioctlError, OperationInterruptedError, ValidationFailedError
 from cioctl.render.problems import github_annotations, render_problems_text
 
 EXIT_OK = 0
@@ -27,13 +27,21 @@ def error_console() -> Console:
     return Console(stderr=True, no_color="NO_COLOR" in os.environ, highlight=False, soft_wrap=True)
 
 
+def exit_code_of(error: CioctlError) -> int:
+    """The exit code of an error: 130 for an interruption (also when a refusal wraps one),
+    1 for everything else. The one place below the CLI where codes are chosen."""
+    interrupted = (isinstance(error, OperationInterruptedError)
+                   or isinstance(error.__cause__, OperationInterruptedError))
+    return EXIT_INTERRUPTED if interrupted else EXIT_ERROR
+
+
 def report(error: CioctlError, console: Console) -> int:
     """Print an error (and every problem it carries) and return its exit code."""
     problems = error.problems if isinstance(error, ValidationFailedError) else [error]
     console.print(render_problems_text(problems), end="")
     if os.environ.get("GITHUB_ACTIONS") == "true":
         sys.stdout.write(github_annotations(problems))
-    return error.exit_code
+    return exit_code_of(error)
 
 
 def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:

@@ -1,6 +1,6 @@
 """``apply --contract off|warn|strict``: the option, ready for ``apply`` to take.
 
-Not yet wired (apply's preflight was being changed concurrently); the hook is one call of
+Wired: apply passes it to :func:`cioctl.engine.execute_plan`, which calls
 :func:`cioctl.contract.preflight.apply_preflight` in :func:`cioctl.engine.execute_plan`, right
 after ``preflight(plan, workspace, live)`` and before ``run_changes``. Without the option
 (``None``) the mode is :func:`cioctl.contract.preflight.default_mode` of the environment.
@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from cioctl.contract.preflight import ContractMode
+from cioctl.contract.mode import ContractMode
 
 ContractModeOption = Annotated[
     ContractMode | None,

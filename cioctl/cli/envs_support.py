@@ -11,12 +11,12 @@ import typer
 from cioctl.cli.options import PlanFormat
 from cioctl.compare import EnvironmentDiff, compare, managed
 from cioctl.errors import CioctlError
+from cioctl.kinds.address import Address
 from cioctl.model.workspace import Workspace
 from cioctl.plan.value import Plan
-from cioctl.state.kinds import Kind
 from cioctl.state.resource import Resource
 
-Resources = dict[tuple[Kind, str], Resource]
+Resources = dict[Address, Resource]
 
 
 class DriftedError(CioctlError):

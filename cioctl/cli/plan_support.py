@@ -14,7 +14,7 @@ from cioctl.cli.progress import progress_reporter
 from cioctl.credential_gate import banner, require_credentials
 from cioctl.errors import OperationInterruptedError
 from cioctl.model.workspace import Workspace
-from cioctl.plan.safety import UnsafePlanError, check_safety
+from cioctl.plan.safety import Overrides, UnsafePlanError, check_plan
 from cioctl.plan.value import Plan
 from cioctl.state.desired import desired_resources
 
@@ -49,18 +49,13 @@ def plan_for(workspace: Workspace, targets: Sequence[str], *, allow_missing: boo
                    warnings=(banner(missing), *planned.warnings))
 
 
-def protected(workspace: Workspace) -> frozenset[str]:
-    """Addresses with ``prevent_destroy``."""
-    return frozenset(r.address for r in desired_resources(workspace).values()
-                     if r.prevent_destroy)
-
-
 def safety_problem(plan: Plan, workspace: Workspace, allow_destroy: bool,
                    force: bool) -> UnsafePlanError | None:
-    """Why this plan may not be applied as it is, if it may not."""
+    """Why this plan may not be applied as it is, if it may not (shown by ``plan``; ``apply``
+    refuses early with it, before asking, and the engine checks again before any change)."""
     try:
-        check_safety(plan, workspace.environment, allow_destroy=allow_destroy, force=force,
-                     protected_keys=protected(workspace))
+        check_plan(plan, workspace.environment, desired_resources(workspace).values(),
+                   Overrides(allow_destroy=allow_destroy, force=force))
     except UnsafePlanError as problem:
         return problem
     return None

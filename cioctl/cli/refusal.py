@@ -18,7 +18,6 @@ class NothingChangedError(CioctlError):
     def __init__(self, cause: CioctlError) -> None:
         super().__init__(f"{cause.message}; {NOTHING_CHANGED}", location=cause.location,
                          hint=cause.hint)
-        self.exit_code = cause.exit_code
 
 
 def refusals_change_nothing(command: Callable[Params, None]) -> Callable[Params, None]:

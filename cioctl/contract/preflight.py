@@ -9,7 +9,6 @@ adds one check per finding to its report (:func:`check_contract`).
 
 from __future__ import annotations
 
-import enum
 import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,9 +23,9 @@ from cioctl.contract.document import (
     load_contract,
 )
 from cioctl.contract.dryrun import DryRun, planned_requests
+from cioctl.contract.mode import ContractMode
 from cioctl.contract.validate import Contract, Finding, Severity
 from cioctl.errors import CioctlError
-from cioctl.model.config import Environment
 from cioctl.model.workspace import Workspace
 from cioctl.plan.value import Plan
 from cioctl.state.live import LiveState
@@ -34,20 +33,6 @@ from cioctl.state.live import LiveState
 DEFAULT_SOURCES = (JOURNEYS_URL, APP_URL)
 DOCUMENTS_ENV = "CIOCTL_CONTRACT_DOCUMENTS"
 MAX_LISTED = 40
-
-
-class ContractMode(enum.StrEnum):
-    """What apply does with the contract preflight."""
-
-    OFF = "off"
-    WARN = "warn"
-    STRICT = "strict"
-
-
-def default_mode(env: Environment) -> ContractMode:
-    """Strict against a real region; off for the embedded workspace or a served emulator."""
-    real = env.backend != "embedded" and not env.endpoint
-    return ContractMode.STRICT if real else ContractMode.OFF
 
 
 class ContractDisagreementError(CioctlError):

@@ -19,11 +19,12 @@ from pydantic import ValidationError
 from cioctl.importer.conditions import Data, UnrepresentableError, condition
 from cioctl.importer.flows import flow
 from cioctl.importer.infer import Usage, usage_of
+from cioctl.kinds.address import Address
+from cioctl.kinds.registry import KINDS, Kind
 from cioctl.model.base import Spec, slugify
 from cioctl.model.config import LOCAL, WorkspaceConfig
 from cioctl.model.workspace import KIND_MODELS, Workspace
 from cioctl.state.desired import desired_resources
-from cioctl.state.kinds import KINDS, Kind
 from cioctl.state.live import LiveState
 from cioctl.state.resource import Resource
 
@@ -236,7 +237,8 @@ def verify(imported: Imported, live: LiveState) -> list[str]:
             if entry.data is None:
                 continue
             key = _key_of(kind, entry.data)
-            resource, actual = live.resources.get((kind, key)), desired.get((kind, key))
+            address = Address(kind, key)
+            resource, actual = live.resources.get(address), desired.get(address)
             if resource is None or actual is None or resource.fields == actual.fields:
                 continue
             differing = sorted(f for f in resource.fields

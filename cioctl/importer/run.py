@@ -16,10 +16,10 @@ from cioctl.importer.build import Imported, import_live
 from cioctl.importer.secrets import Templates, templates_of, use_placeholders
 from cioctl.importer.state import check_state_overwrite, copy_embedded_state
 from cioctl.importer.write import check_overwrite, workspace_yaml, write_documents
-from cioctl.state.kinds import KINDS, Kind, Surface
+from cioctl.kinds.address import Address
+from cioctl.kinds.registry import KINDS, Kind, Surface
 from cioctl.state.live import LiveState, read_live
 
-Address = tuple[Kind, str]
 Progress = Callable[[str], None]
 
 

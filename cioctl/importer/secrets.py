@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cioctl.importer.build import Entry, Imported
+from cioctl.kinds.address import Address
+from cioctl.kinds.registry import Kind
 from cioctl.render.mask import SECRET_NAME
-from cioctl.state.kinds import Kind
 
 Slot = tuple[str, str]  # (field, header name): where a value sits in a resource
 _SCHEME = re.compile(r"^(Bearer|Basic|Token|Bot)(\s+)(\S.*)$", re.IGNORECASE | re.DOTALL)
@@ -44,14 +45,14 @@ class Template:
 class Templates:
     """Per resource and slot, the desired values the definitions fill from ``${env:…}``."""
 
-    by_resource: dict[tuple[Kind, str], dict[Slot, list[Template]]] = field(default_factory=dict)
+    by_resource: dict[Address, dict[Slot, list[Template]]] = field(default_factory=dict)
 
 
 def _dollars(text: str) -> str:
     return text.replace("${", "$${")
 
 
-def templates_of(fields_by_address: Mapping[tuple[Kind, str], dict[str, Any]],
+def templates_of(fields_by_address: Mapping[Address, dict[str, Any]],
                  secrets: Mapping[str, str]) -> Templates:
     """Templates from desired fields (real values) and the secret values → variable names."""
     usable = sorted((s for s in secrets if len(s) >= 4), key=len, reverse=True)
@@ -97,7 +98,7 @@ def use_placeholders(imported: Imported, templates: Templates) -> list[str]:
             if entry.data is None:
                 continue
             key = str(entry.data.get("key") or _key(kind, entry.data))
-            slots = templates.by_resource.get((kind, key), {})
+            slots = templates.by_resource.get(Address(kind, key), {})
             replaced: list[tuple[str, tuple[str, ...]]] = []
             entry.data = _walk(entry.data, "", key, slots, replaced, "")
             if replaced:

@@ -17,8 +17,8 @@ import yaml
 
 from cioctl.errors import ConfigError
 from cioctl.importer.build import Document, Entry, Imported
+from cioctl.kinds.registry import KINDS, Kind
 from cioctl.model.config import ENV_REFERENCE
-from cioctl.state.kinds import KINDS, Kind
 
 IMPORTED_DIR = "imported"
 SCHEMA_DIR = ".schema"

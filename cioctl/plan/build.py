@@ -17,6 +17,8 @@ from cioctl.checks.expressible import value_types
 from cioctl.checks.symbols import Symbols
 from cioctl.errors import ApiError, ConfigError
 from cioctl.graph import order_changes, prerequisites
+from cioctl.kinds.address import Address
+from cioctl.kinds.registry import LEDGER_COLLECTION, Kind, Surface
 from cioctl.model.base import slugify
 from cioctl.model.workspace import Workspace
 from cioctl.plan.change import Action, Change
@@ -25,11 +27,9 @@ from cioctl.plan.ownership import ownership_writes
 from cioctl.plan.redact import mask_rotated, redact_changes
 from cioctl.plan.value import Plan, Unmanaged
 from cioctl.state.desired import desired_resources
-from cioctl.state.kinds import LEDGER_COLLECTION, Kind, Surface
 from cioctl.state.live import LiveState, read_live
 from cioctl.state.resource import Resource
 
-Address = tuple[Kind, str]
 Progress = Callable[[str], None]
 
 
@@ -57,7 +57,7 @@ def wanted_addresses(desired: dict[Address, Resource]) -> set[Address]:
     """What to read in full: every definition, under its key and its previous names."""
     wanted = set(desired)
     for resource in desired.values():
-        wanted |= {(resource.kind, slugify(n)) for n in resource.previous_names}
+        wanted |= {Address(resource.kind, slugify(n)) for n in resource.previous_names}
     return wanted
 
 
@@ -199,6 +199,6 @@ def narrow(changes: list[Change], targets: Collection[str], desired: dict[Addres
         keep.add(address)
         resource = by_address.get(address)
         if resource is not None:
-            pending += [f"{k}:{v}" for k, v in resource.depends_on]
+            pending += [str(a) for a in resource.depends_on]
         pending += before.get(address, ())
     return [c for c in changes if c.address in keep]

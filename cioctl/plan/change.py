@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from cioctl.state.kinds import KIND_ORDER, Kind, Surface
+from cioctl.kinds.address import Address
+from cioctl.kinds.registry import KIND_ORDER, Kind, Surface
 
 
 class Action(StrEnum):
@@ -63,9 +64,14 @@ class Change:
     reason: str | None = None
 
     @property
+    def ref(self) -> Address:
+        """The resource's :class:`Address` (kind + key), how every lookup names it."""
+        return Address(self.kind, self.key)
+
+    @property
     def address(self) -> str:
-        """``kind:key``."""
-        return f"{self.kind}:{self.key}"
+        """``kind:key``, the string form plans, the ledger and ``--target`` use."""
+        return str(self.ref)
 
     @property
     def executable(self) -> bool:

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from cioctl.kinds.address import Address
+from cioctl.kinds.flow import APP_WRITABLE_CONTENT
+from cioctl.kinds.registry import CREDENTIAL_OF, KINDS, Kind, Surface, owner_tag
 from cioctl.model.base import slugify
 from cioctl.plan.change import Action, Change, FieldChange, Flag
 from cioctl.plan.fields import field_changes, keep_ignored
 from cioctl.state.canonical import segment_keys
 from cioctl.state.duplicates import prefer_finished_replace
-from cioctl.state.kinds import CREDENTIAL_OF, KINDS, Kind, Surface, owner_tag
 from cioctl.state.live import LiveState
 from cioctl.state.resource import Resource
 
-Address = tuple[Kind, str]
 IMMUTABLE = {Kind.SEGMENT: ("type",), Kind.FLOW: ("trigger.type",)}
-# What the App API's documented action PUT can write (push ``title``/``link``, email
-# ``from``/``reply_to`` are not among them: those edits go through Journeys).
-APP_WRITABLE_CONTENT = frozenset({"subject", "body", "preheader_text", "recipient",
-                                  "sending_state", "headers", "method", "url", "image_url"})
 
 
 @dataclass(frozen=True)
@@ -41,7 +38,7 @@ def diff(desired: dict[Address, Resource], live: LiveState,
     for want in desired.values():
         have = _match(want, live, matched)
         if have is not None:
-            matched.add((have.kind, have.key))
+            matched.add(have.ref)
             if want.ignore_changes:
                 want = replace(want, fields=keep_ignored(want.fields, have.fields,
                                                          want.ignore_changes))
@@ -59,22 +56,22 @@ def diff(desired: dict[Address, Resource], live: LiveState,
     unmanaged = [r for r in leftovers if not r.managed]
     changes += [_with_surface(_removal(r), credentials, live)
                 for r in leftovers if r.managed]
-    return DiffResult(changes, sorted(unmanaged, key=lambda r: (r.kind, r.key)))
+    return DiffResult(changes, sorted(unmanaged, key=lambda r: r.ref))
 
 
 def _match(want: Resource, live: LiveState, taken: set[Address]) -> Resource | None:
-    direct = live.resources.get((want.kind, want.key))
-    if direct is not None and (want.kind, want.key) not in taken:
+    direct = live.resources.get(want.ref)
+    if direct is not None and want.ref not in taken:
         return direct
     for name in want.previous_names:
         for key in (slugify(name), name):
-            found = live.resources.get((want.kind, key))
-            if found is not None and (found.kind, found.key) not in taken and \
+            found = live.resources.get(Address(want.kind, key))
+            if found is not None and found.ref not in taken and \
                     found.name == name:
                 return found
     if want.kind is Kind.REPORTING_WEBHOOK:  # live, a webhook is known by its name only
-        found = live.resources.get((want.kind, slugify(want.name)))
-        if found is not None and (found.kind, found.key) not in taken and \
+        found = live.resources.get(Address(want.kind, slugify(want.name)))
+        if found is not None and found.ref not in taken and \
                 found.name == want.name:
             return found
     return None
@@ -153,7 +150,7 @@ def _change(action: Action, want: Resource, have: Resource | None,
         surface=KINDS[want.kind].write_surface, credential="",
         live_id=have.live_id if have else None, fields=fields,
         before=have.fields if have else None, after=None if deleting else want.fields,
-        depends_on=() if deleting else tuple(f"{k}:{v}" for k, v in want.depends_on),
+        depends_on=() if deleting else tuple(str(a) for a in want.depends_on),
         flags=tuple(flags or ()), reason=reason,
     )
 
@@ -163,8 +160,8 @@ def _with_surface(change: Change, credentials: frozenset[Surface], live: LiveSta
     surface = KINDS[change.kind].write_surface if full else _surface_for(change)
     flags = list(change.flags)
     if change.kind is Kind.FLOW and change.action is not Action.CREATE and \
-            live.resources.get((Kind.FLOW, change.key)) is not None and \
-            live.resources[(Kind.FLOW, change.key)].extra.get("state") == "running":
+            live.resources.get(Address(Kind.FLOW, change.key)) is not None and \
+            live.resources[Address(Kind.FLOW, change.key)].extra.get("state") == "running":
         flags.append(Flag.RUNNING_FLOW)
     if surface is not Surface.NONE and surface not in credentials:
         flags.append(Flag.CREDENTIAL_MISSING)

@@ -13,15 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from cioctl.kinds.registry import KINDS, LEDGER_KINDS, Kind, owner_tag
 from cioctl.model.base import slugify
 from cioctl.plan.change import Action, Change
 from cioctl.plan.value import OwnershipWrite
-from cioctl.state.kinds import KINDS, Kind, owner_tag
 from cioctl.state.live import LiveState
 from cioctl.state.resource import Resource
-
-LEDGER_KINDS = frozenset({Kind.SNIPPET, Kind.COLLECTION, Kind.REPORTING_WEBHOOK,
-                          Kind.ATTRIBUTE, Kind.EVENT})
 
 
 def ledger_entry(change: Change, fields: dict[str, Any] | None) -> str:
@@ -48,7 +45,7 @@ def ownership_writes(changes: Iterable[Change], live: LiveState) -> tuple[Owners
         elif KINDS[change.kind].tagged:
             have = None if change.action is Action.CREATE else \
                 by_id.get((change.kind, change.live_id)) or \
-                live.resources.get((change.kind, change.key))
+                live.resources.get(change.ref)
             writes += _tag_writes(change, have)
     return tuple(writes)
 

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from cioctl.kinds.address import Address
 from cioctl.plan.change import Change, FieldChange
 from cioctl.plan.fields import value_at
-from cioctl.state.kinds import Kind
 from cioctl.state.resource import Resource
 
 MIN_SECRET_LENGTH = 4
@@ -49,7 +49,7 @@ def redact_changes(changes: list[Change], secrets: dict[str, str]) -> list[Chang
 MASK = "***"
 
 
-def mask_rotated(changes: list[Change], desired: Mapping[tuple[Kind, str], Resource],
+def mask_rotated(changes: list[Change], desired: Mapping[Address, Resource],
                  secrets: dict[str, str]) -> list[Change]:
     """Live values of fields the definitions fill from ``${env:…}``, masked.
 
@@ -61,7 +61,7 @@ def mask_rotated(changes: list[Change], desired: Mapping[tuple[Kind, str], Resou
         return changes
     masked: list[Change] = []
     for change in changes:
-        want = desired.get((change.kind, change.key))
+        want = desired.get(change.ref)
         before = change.before
         if want is None or before is None:
             masked.append(change)

@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from cioctl.errors import CioctlError
 from cioctl.model.config import Environment
 from cioctl.plan.change import Action
 from cioctl.plan.value import Plan
+from cioctl.state.resource import Resource
 
 
 class UnsafePlanError(CioctlError):
     """The plan would destroy more than the environment allows."""
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What a user explicitly allowed past the safety rules (``--allow-destroy``, ``--force``).
+
+    The engine checks every plan before applying it (:func:`cioctl.engine.execute_plan`), so
+    a caller that passes nothing gets the strict rules: safety is not the CLI's courtesy."""
+
+    allow_destroy: bool = False
+    force: bool = False
+
+
+def protected_addresses(desired: Iterable[Resource]) -> frozenset[str]:
+    """Addresses whose definitions say ``prevent_destroy``."""
+    return frozenset(r.address for r in desired if r.prevent_destroy)
+
+
+def check_plan(plan: Plan, env: Environment, desired: Iterable[Resource],
+               overrides: Overrides = Overrides()) -> None:
+    """:func:`check_safety` with the protected addresses taken from the definitions."""
+    check_safety(plan, env, allow_destroy=overrides.allow_destroy, force=overrides.force,
+                 protected_keys=protected_addresses(desired))
 
 
 def check_safety(plan: Plan, env: Environment, *, allow_destroy: bool, force: bool,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cioctl.kinds.registry import LEDGER_COLLECTION, Surface
 from cioctl.plan.change import Action, Change, FieldChange, Flag
 from cioctl.plan.value import OwnershipWrite, Plan
 from cioctl.render.mask import mask_value
-from cioctl.state.kinds import LEDGER_COLLECTION, Surface
 
 FLAG_TEXT = {
     Flag.RUNNING_FLOW: "changes a running flow",

@@ -1,112 +1,36 @@
-"""Desired state: the validated :class:`Workspace` as canonical resources."""
+"""Desired state: the validated :class:`Workspace` as canonical resources, each kind's through
+its own module's ``from_definition`` (:mod:`cioctl.kinds`)."""
 
 from __future__ import annotations
 
-from cioctl.api.journeys.campaign_codec import campaign_refusals, canonical_flow
-from cioctl.api.journeys.segment_conditions import refusals
-from cioctl.api.journeys.segment_json import desired_conditions
-from cioctl.api.journeys.wire_values import ValueTypes
 from cioctl.checks.expressible import value_types
-from cioctl.checks.liquid import SyntaxProblem, analyze_liquid
 from cioctl.checks.symbols import Symbols
-from cioctl.model.base import Keyed, Spec
-from cioctl.model.conditions import Condition
+from cioctl.kinds import attribute as attribute_kind
+from cioctl.kinds import collection as collection_kind
+from cioctl.kinds import event as event_kind
+from cioctl.kinds import flow as flow_kind
+from cioctl.kinds import reporting_webhook as webhook_kind
+from cioctl.kinds import segment as segment_kind
+from cioctl.kinds import snippet as snippet_kind
+from cioctl.kinds.address import Address
 from cioctl.model.workspace import Workspace
-from cioctl.state.canonical import condition_json, segment_keys, sort_unordered
-from cioctl.state.flows import flow_fields
-from cioctl.state.kinds import Kind
-from cioctl.state.resource import JSON, Resource
+from cioctl.state.references import globals_used, snippets_used, texts
+from cioctl.state.resource import Resource
 
-Address = tuple[Kind, str]
-
-
-def snippets_used(texts: list[str]) -> set[str]:
-    """Names of the snippets ``{{ snippets.x }}`` in ``texts`` render."""
-    return {parts[1] for parts in _variables(texts) if len(parts) > 1 and
-            parts[0] == "snippets"}
-
-
-def globals_used(texts: list[str]) -> set[str]:
-    """Top-level Liquid names ``texts`` read (a collection is read by its name)."""
-    return {parts[0] for parts in _variables(texts)}
-
-
-def _variables(texts: list[str]) -> set[tuple[str, ...]]:
-    found: set[tuple[str, ...]] = set()
-    for text in texts:
-        analysis = analyze_liquid(text) if "{" in text else None
-        if analysis is not None and not isinstance(analysis, SyntaxProblem):
-            found |= {parts for parts, _ in analysis.variables}
-    return found
-
-
-def texts(value: object) -> list[str]:
-    """Every string inside a JSON value."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in texts(v)]
-    if isinstance(value, list):
-        return [t for v in value for t in texts(v)]
-    return []
-
-
-def _expressible(condition: Condition, types: ValueTypes) -> bool:
-    """Whether the codec writes ``condition`` exactly (validation refuses it otherwise; a
-    desired state is also built for workspaces that did not validate, e.g. in tests)."""
-    return not refusals(condition, types)
-
-
-def _resource(kind: Kind, spec: Spec, key: str, name: str, fields: JSON,
-              depends_on: set[Address] | None = None) -> Resource:
-    lifecycle = getattr(spec, "lifecycle", None)
-    return Resource(
-        kind=kind, key=key, name=name, fields=fields,
-        previous_names=tuple(spec.previous_names) if isinstance(spec, Keyed) else (),
-        ignore_changes=tuple(lifecycle.ignore_changes) if lifecycle else (),
-        prevent_destroy=bool(lifecycle and lifecycle.prevent_destroy),
-        depends_on=tuple(sorted(depends_on or set())),
-    )
+__all__ = ["desired_resources", "globals_used", "snippets_used", "texts"]
 
 
 def desired_resources(ws: Workspace) -> dict[Address, Resource]:
-    """Every definition as a canonical resource, keyed by (kind, key)."""
-    resources: list[Resource] = []
-    resources += [_resource(Kind.ATTRIBUTE, a, a.name, a.name, {
-        "description": a.description or "", "privacy_level": 1 if a.sensitive else 0})
-        for a in ws.attributes]
-    resources += [_resource(Kind.EVENT, e, e.name, e.name, {"description": e.description or ""})
-                  for e in ws.events]
+    """Every definition as a canonical resource, keyed by its address."""
     collections = {c.name for c in ws.collections}
-    resources += [_resource(Kind.SNIPPET, s, s.name, s.name, {"value": s.value.strip()},
-                            {(Kind.SNIPPET, u) for u in snippets_used([s.value])} |
-                            {(Kind.COLLECTION, c) for c in globals_used([s.value]) & collections})
-                  for s in ws.snippets]
-    resources += [_resource(Kind.COLLECTION, c, c.name, c.name, {"data": c.data or []})
-                  for c in ws.collections]
-    resources += [_resource(Kind.REPORTING_WEBHOOK, w, w.key, w.name, {
-        "name": w.name, "endpoint": w.endpoint, "events": sorted(str(e) for e in w.events),
-        "disabled": w.disabled, "full_resolution": w.full_resolution,
-        "with_content": w.with_content}) for w in ws.reporting_webhooks]
-    types = value_types(Symbols.of(ws))
-    for segment in ws.segments:
-        # Canonicalized by the Journeys codec, as a live read of it decodes (segment_json).
-        conditions = desired_conditions(segment.conditions, types) if \
-            segment.conditions and _expressible(segment.conditions, types) else \
-            (sort_unordered(condition_json(segment.conditions)) if segment.conditions else None)
-        resources.append(_resource(Kind.SEGMENT, segment, segment.key, segment.name, {
-            "name": segment.name, "description": segment.description or "",
-            "type": "manual" if segment.manual else "dynamic", "conditions": conditions,
-            "tags": sorted(set(segment.tags))},
-            {(Kind.SEGMENT, k) for k in segment_keys(conditions)}))
-    for flow in ws.flows:
-        fields = flow_fields(flow)
-        if not campaign_refusals(fields, types):
-            # Canonicalized by the campaign codec, as a live read of it decodes.
-            fields = canonical_flow(fields, types)
-        needs = {(Kind.SEGMENT, k) for k in segment_keys(fields)}
-        needs |= {(Kind.SEGMENT, k) for k in fields["trigger"].get("segment_keys", [])}
-        needs |= {(Kind.SNIPPET, s) for s in snippets_used(texts(fields["steps"]))}
-        needs |= {(Kind.COLLECTION, c) for c in globals_used(texts(fields["steps"])) & collections}
-        resources.append(_resource(Kind.FLOW, flow, flow.key, flow.name, fields, needs))
-    return {(r.kind, r.key): r for r in resources}
+    types = value_types(Symbols.of(ws))  # the Journeys codecs canonicalize with them
+    resources = [
+        *(attribute_kind.from_definition(a) for a in ws.attributes),
+        *(event_kind.from_definition(e) for e in ws.events),
+        *(snippet_kind.from_definition(s, collections) for s in ws.snippets),
+        *(collection_kind.from_definition(c) for c in ws.collections),
+        *(webhook_kind.from_definition(w) for w in ws.reporting_webhooks),
+        *(segment_kind.from_definition(s, types) for s in ws.segments),
+        *(flow_kind.from_definition(f, collections, types) for f in ws.flows),
+    ]
+    return {r.ref: r for r in resources}

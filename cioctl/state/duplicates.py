@@ -19,10 +19,9 @@ from typing import Any
 
 from cioctl.api.campaigns import JourneysCampaign
 from cioctl.api.segments import JourneysSegment
-from cioctl.state.kinds import Kind, key_from_tags
+from cioctl.kinds.address import Address
+from cioctl.kinds.registry import key_from_tags
 from cioctl.state.resource import Resource
-
-Address = tuple[Kind, str]
 
 
 def segment_ids_in(node: Any) -> list[int]:
@@ -86,18 +85,18 @@ def prefer_finished_replace(resources: dict[Address, Resource], want: Resource,
     copy already has the wanted values (a replace whose old copy was not deleted), swap their
     keys in ``resources``: the leftover is kept and the stale copy becomes the one deleted, so
     re-running apply finishes the replace instead of replacing again."""
-    keeper = resources.get((want.kind, want.key))
+    keeper = resources.get(want.ref)
     if keeper is None or not immutable or keeper.extra.get("referenced") or \
             _same(keeper, want, immutable):
         return
     prefix = f"{want.key}#"
     for address, copy in list(resources.items()):
-        if address[0] is want.kind and address[1].startswith(prefix) and copy.managed and \
+        if address.kind is want.kind and address.key.startswith(prefix) and copy.managed and \
                 not copy.extra.get("referenced") and _same(copy, want, immutable):
-            resources[(want.kind, want.key)] = replace(copy, key=want.key)
+            resources[want.ref] = replace(copy, key=want.key)
             stale = f"{want.key}#{keeper.live_id}"
             del resources[address]
-            resources[(want.kind, stale)] = replace(keeper, key=stale)
+            resources[Address(want.kind, stale)] = replace(keeper, key=stale)
             return
 
 

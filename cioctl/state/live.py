@@ -27,18 +27,25 @@ from cioctl.api.endpoints import Surface as ApiSurface
 from cioctl.api.http import ApiClient
 from cioctl.api.journeys import campaign_client
 from cioctl.api.journeys.campaign_types import CampaignRead
-from cioctl.state import live_normalize as norm
-from cioctl.state.duplicates import leftover_keys, rekeyed, segment_references
-from cioctl.state.kinds import (
+from cioctl.kinds import attribute as attribute_kind
+from cioctl.kinds import collection as collection_kind
+from cioctl.kinds import event as event_kind
+from cioctl.kinds import flow as flow_kind
+from cioctl.kinds import reporting_webhook as webhook_kind
+from cioctl.kinds import segment as segment_kind
+from cioctl.kinds import snippet as snippet_kind
+from cioctl.kinds.address import Address
+from cioctl.kinds.registry import (
     DESCRIPTIONS_COLLECTION,
     KINDS,
     LEDGER_COLLECTION,
     Kind,
     Surface,
 )
+from cioctl.kinds.tags import segment_key
+from cioctl.state.duplicates import leftover_keys, rekeyed, segment_references
 from cioctl.state.resource import Resource
 
-Address = tuple[Kind, str]
 Progress = Callable[[str], None]
 
 
@@ -156,13 +163,14 @@ async def _resources(client: ApiClient, lists: dict[str, Any], wanted: Collectio
     live_segments, live_campaigns = lists.get("segments", []), lists.get("campaigns", [])
     references = segment_references(live_segments, live_campaigns)
     moved = leftover_keys(live_segments, references)
-    id_to_key = {s.id: moved.get(s.id) or norm.segment_key(s)[0] for s in live_segments}
-    found += [rekeyed(norm.live_segment(s, id_to_key, client.value_types), moved, references)
+    id_to_key = {s.id: moved.get(s.id) or segment_key(s)[0] for s in live_segments}
+    found += [rekeyed(segment_kind.from_live(s, id_to_key, client.value_types), moved,
+                      references)
               for s in live_segments]
-    found += [norm.live_attribute(a, ledger, written) for a in lists.get("attributes", [])]
-    found += [norm.live_event(e, ledger, written) for e in lists.get("events", [])]
-    found += [norm.live_snippet(s, ledger) for s in lists.get("snippets", [])]
-    found += [norm.live_webhook(w, ledger) for w in lists.get("webhooks", [])]
+    found += [attribute_kind.from_live(a, ledger, written) for a in lists.get("attributes", [])]
+    found += [event_kind.from_live(e, ledger, written) for e in lists.get("events", [])]
+    found += [snippet_kind.from_live(s, ledger) for s in lists.get("snippets", [])]
+    found += [webhook_kind.from_live(w, ledger) for w in lists.get("webhooks", [])]
     found += await _collections(client, lists.get("collections", []), wanted, ledger)
     if Kind.FLOW not in _readable(client)[0]:
         flows = await _flows(client, live_campaigns, wanted, id_to_key, note)
@@ -178,7 +186,7 @@ def index_by_key(found: list[Resource]) -> dict[Address, Resource]:
     duplicate to delete."""
     result: dict[Address, Resource] = {}
     for resource in found:
-        address = (resource.kind, resource.key)
+        address = resource.ref
         other = result.get(address)
         if other is None:
             result[address] = resource
@@ -187,7 +195,7 @@ def index_by_key(found: list[Resource]) -> dict[Address, Resource]:
             (other, resource)
         result[address] = keep
         moved = replace(move, key=f"{move.key}#{move.live_id}")
-        result[(moved.kind, moved.key)] = moved
+        result[moved.ref] = moved
     return result
 
 
@@ -197,24 +205,24 @@ async def _collections(client: ApiClient, live: list[Any], wanted: Collection[Ad
 
     async def read(collection: Any) -> None:
         data = await api_collections.get_collection_content(client, collection.id)
-        result.append(norm.live_collection(collection, data, ledger))
+        result.append(collection_kind.from_live(collection, data, ledger))
 
     async with anyio.create_task_group() as group:
         for collection in live:
             if collection.name in (LEDGER_COLLECTION, DESCRIPTIONS_COLLECTION):
                 continue
-            if (Kind.COLLECTION, collection.name) in wanted or \
+            if Address(Kind.COLLECTION, collection.name) in wanted or \
                     f"collection:{collection.name}" in ledger:
                 group.start_soon(read, collection)
             else:
-                result.append(norm.live_collection(collection, None, ledger))
+                result.append(collection_kind.from_live(collection, None, ledger))
     return result
 
 
 async def _flows(client: ApiClient, live: list[Any], wanted: Collection[Address],
                  id_to_key: dict[int, str], note: Progress) -> list[Resource]:
     """Each flow cioctl owns or is asked about: its Journeys read (``{campaign, actions,
-    edges}``) and its App API actions (the content), concurrently."""
+    edges}``, evidence §5) and its App API actions (the content), concurrently."""
     actions: dict[int, Action] = {}
     reads: dict[int, CampaignRead] = {}
 
@@ -223,11 +231,11 @@ async def _flows(client: ApiClient, live: list[Any], wanted: Collection[Address]
         for action in await campaigns.list_actions(client, campaign_id):
             actions[action.id] = action
 
-    relevant = [c for c in live if norm.segment_key(c)[1] or
-                (Kind.FLOW, norm.segment_key(c)[0]) in wanted]
+    relevant = [c for c in live if segment_key(c)[1] or
+                Address(Kind.FLOW, segment_key(c)[0]) in wanted]
     async with anyio.create_task_group() as group:
         for campaign in relevant:
             group.start_soon(read, campaign.id)
     note(f"read actions of {len(relevant)} flows")
-    return [norm.live_flow(c, reads.get(c.id), actions, id_to_key, client.value_types)
+    return [flow_kind.from_live(c, reads.get(c.id), actions, id_to_key, client.value_types)
             for c in live]

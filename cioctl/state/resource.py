@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cioctl.state.kinds import Kind
+from cioctl.kinds.address import Address
+from cioctl.kinds.registry import Kind
 
 JSON = dict[str, Any]
 
@@ -23,10 +24,15 @@ class Resource:
     previous_names: tuple[str, ...] = ()
     ignore_changes: tuple[str, ...] = ()
     prevent_destroy: bool = False
-    depends_on: tuple[tuple[Kind, str], ...] = ()
+    depends_on: tuple[Address, ...] = ()
     extra: JSON = field(default_factory=dict, compare=False)
 
     @property
+    def ref(self) -> Address:
+        """The resource's :class:`Address` (kind + key), how every lookup names it."""
+        return Address(self.kind, self.key)
+
+    @property
     def address(self) -> str:
-        """``kind:key``, how plans and ``--target`` name a resource."""
-        return f"{self.kind}:{self.key}"
+        """``kind:key``, the string form plans, the ledger and ``--target`` use."""
+        return str(self.ref)

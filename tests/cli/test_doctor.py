@@ -17,7 +17,7 @@ from cioctl.emulator import LOCAL_APP_API_KEY, LOCAL_SERVICE_ACCOUNT, running_em
 from tests.cli.conftest import Cli
 from tests.conftest import WriteWorkspace
 
-# A committed copy of shared/reference/customerio-app-openapi.partial.json: never skipped.
+# A committed copy of Customer.io's App API OpenAPI excerpt: never skipped.
 SPEC = Path(__file__).parents[1] / "fixtures/contracts/customerio-app-openapi.partial.json"
 CANARY = "canary-doctor-secret-9876"
 STAGING_KEY = "CIO_STAGING_APP_API_KEY"

@@ -1,6 +1,7 @@
 """A small Journeys OpenAPI document written from the evidence page, for the contract tests.
 
-Source: ``shared/reference/customerio-journeys-evidence.md`` (section numbers below). It is
+Source: the Customer.io Journeys evidence page, the collected public accounts of the live
+Journeys routes (its section numbers below). It is
 OpenAPI **3.0** on purpose (``nullable``), with the server URL carrying the ``/v1`` prefix the
 path templates omit, as a published document may. Only what the page shows is constrained.
 """

@@ -10,12 +10,8 @@ import httpx
 import pytest
 
 from cioctl.contract.document import ContractUnavailableError
-from cioctl.contract.preflight import (
-    ContractDisagreementError,
-    ContractMode,
-    apply_preflight,
-    default_mode,
-)
+from cioctl.contract.mode import ContractMode, default_mode
+from cioctl.contract.preflight import ContractDisagreementError, apply_preflight
 from cioctl.engine import load_valid_workspace, make_plan
 from cioctl.environments import open_client
 from cioctl.model.config import Environment
@@ -109,3 +105,41 @@ def test_apply_sources() -> None:
     assert apply_sources({"CIOCTL_CONTRACT_DOCUMENTS": " a.json, https://x.test/o.json ,"}) == [
         "a.json", "https://x.test/o.json"]
     assert apply_sources({"CIOCTL_CONTRACT_DOCUMENTS": "default"}) == [JOURNEYS_URL, APP_URL]
+
+
+def _apply(root: Path, *args: str, documents: Path,
+           monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    from cioctl.cli import app
+    from cioctl.cli.boundary import run_cli
+
+    monkeypatch.setenv("CIOCTL_CONTRACT_DOCUMENTS", str(documents))
+    code = run_cli(lambda: app(["apply", "-w", str(root), "--auto-approve", *args],
+                               prog_name="cioctl"), False)
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_apply_contract_strict_refuses_before_any_write(
+        example_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``apply --contract strict`` runs the check in the engine's preflight: a body the
+    document disagrees with stops the apply with the field-level report, nothing written."""
+    document = app_variant(tmp_path, "integer")
+    code, text = _apply(example_copy, "--contract", "strict", documents=document,
+                        monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 1
+    assert "POST /v1/snippets /value: expected type integer" in text
+    assert "nothing was changed" in text
+    plan = planned(example_copy)[1]
+    assert len(plan.changes) == 63  # still every create: nothing was applied
+
+
+def test_apply_contract_warn_reports_and_applies(
+        example_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    document = app_variant(tmp_path, "integer")
+    code, text = _apply(example_copy, "--contract", "warn", documents=document,
+                        monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, text
+    assert "warning: error: POST /v1/snippets /value" in text
+    assert planned(example_copy)[1].changes == ()

@@ -10,7 +10,7 @@ import pytest
 from emu_helpers import Api, build_flow
 from jsonschema import Draft202012Validator
 
-# A committed copy of shared/reference/customerio-app-openapi.partial.json: never skipped.
+# A committed copy of Customer.io's App API OpenAPI excerpt: never skipped.
 SPEC_PATH = Path(__file__).parents[1] / "fixtures/contracts/customerio-app-openapi.partial.json"
 
 

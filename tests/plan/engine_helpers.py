@@ -10,6 +10,7 @@ import anyio
 from cioctl.apply.audit import AuditLog
 from cioctl.engine import ApplyOutcome, execute_plan, load_valid_workspace, make_plan
 from cioctl.environments import open_client
+from cioctl.plan.safety import Overrides
 from cioctl.plan.value import Plan
 
 
@@ -27,7 +28,8 @@ def plan(root: Path, env: str = "local", targets: tuple[str, ...] = (),
 
 
 def apply(root: Path, saved: Plan | None = None, env: str = "local",
-          environ: dict[str, str] | None = None, concurrency: int = 8) -> ApplyOutcome:
+          environ: dict[str, str] | None = None, concurrency: int = 8,
+          safety: Overrides = Overrides()) -> ApplyOutcome:
     """Plan (unless given) and apply ``env``."""
     environ = {**os.environ, **(environ or {})}
     ws = load_valid_workspace(root, env, environ)
@@ -37,7 +39,7 @@ def apply(root: Path, saved: Plan | None = None, env: str = "local",
         async with open_client(root, ws.config, env, environ, throttle=False) as client:
             audit = AuditLog(root / ".cioctl" / "audit.jsonl", env, 1)
             return await execute_plan(the_plan, ws, client, audit=audit,
-                                      concurrency=concurrency)
+                                      concurrency=concurrency, safety=safety)
 
     return anyio.run(run)
 

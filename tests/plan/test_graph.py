@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from cioctl.graph import DependencyCycleError, order_changes
+from cioctl.kinds.registry import Kind, Surface
 from cioctl.plan.change import Action, Change
-from cioctl.state.kinds import Kind, Surface
 from cioctl.state.resource import Resource
 
 

@@ -15,10 +15,10 @@ from cioctl.api.journeys import campaign_client
 from cioctl.api.journeys.campaign_encoding import decode_field, encode_field
 from cioctl.api.journeys.campaign_recipients import RECIPIENT_FIELDS
 from cioctl.environments import open_client
+from cioctl.kinds.registry import LEDGER_COLLECTION, owner_tag
 from cioctl.model.config import LOCAL, WorkspaceConfig
 from cioctl.plan.change import Action, Flag
 from cioctl.state.duplicates import segment_ids_in
-from cioctl.state.kinds import LEDGER_COLLECTION, owner_tag
 from tests.plan.engine_helpers import apply, plan
 
 

@@ -144,8 +144,8 @@ def test_audit_log_has_every_change_and_no_secret(example_copy: Path) -> None:
 
 def test_data_index_writes_are_batched_up_to_100() -> None:
     from cioctl.apply.runner import batches
+    from cioctl.kinds.registry import Kind, Surface
     from cioctl.plan.change import Change
-    from cioctl.state.kinds import Kind, Surface
 
     def change(kind: Kind, key: str) -> Change:
         return Change(Action.CREATE, kind, key, key, Surface.APP, "app_api_key",
@@ -164,8 +164,8 @@ def test_live_resources_sharing_a_key_are_all_seen(example_copy: Path) -> None:
 
     from cioctl.api import segments
     from cioctl.environments import open_client
+    from cioctl.kinds.registry import owner_tag
     from cioctl.model.config import LOCAL, WorkspaceConfig
-    from cioctl.state.kinds import owner_tag
 
     apply(example_copy)
 
@@ -191,8 +191,8 @@ def test_an_unexpected_error_in_one_change_fails_only_that_change(
 
     from cioctl.apply import runner
     from cioctl.apply.wire import IdBook
+    from cioctl.kinds.registry import Kind, Surface
     from cioctl.plan.change import Change
-    from cioctl.state.kinds import Kind, Surface
 
     def change(key: str) -> Change:
         return Change(Action.CREATE, Kind.SNIPPET, key, key, Surface.APP, "app_api_key",

@@ -15,7 +15,7 @@ from cioctl.api.connect import connect, credentials
 from cioctl.emulator import LOCAL_APP_API_KEY, LOCAL_SERVICE_ACCOUNT, running_emulator
 from cioctl.engine import MissingCredentialsError, load_valid_workspace
 from cioctl.plan.change import Action, Flag
-from cioctl.plan.safety import UnsafePlanError, check_safety
+from cioctl.plan.safety import Overrides, UnsafePlanError, check_safety
 from tests.api.emulator_target import create_flow, flow_json
 from tests.conftest import REPO
 from tests.plan.engine_helpers import apply, edit, plan
@@ -60,6 +60,11 @@ def test_mass_delete_needs_force(example_copy: Path) -> None:
     with pytest.raises(UnsafePlanError, match="max_destroy_percent"):
         check_safety(result, ws.environment, allow_destroy=False, force=False)
     check_safety(result, ws.environment, allow_destroy=False, force=True)
+    # The engine checks too: a caller of apply other than the CLI cannot skip the rules.
+    with pytest.raises(UnsafePlanError, match="max_destroy_percent"):
+        apply(example_copy, result)
+    assert plan(example_copy).changes == result.changes  # refused before any change
+    assert apply(example_copy, result, safety=Overrides(force=True)).result.ok
 
 
 def test_prevent_destroy_refuses_even_with_force(example_copy: Path) -> None:
@@ -71,6 +76,9 @@ def test_prevent_destroy_refuses_even_with_force(example_copy: Path) -> None:
     with pytest.raises(UnsafePlanError, match="prevent_destroy"):
         check_safety(result, ws.environment, allow_destroy=True, force=True,
                      protected_keys=frozenset({"flow:trial_conversion"}))
+    # The engine reads prevent_destroy from the definitions itself; no override passes it.
+    with pytest.raises(UnsafePlanError, match="prevent_destroy"):
+        apply(example_copy, result, safety=Overrides(allow_destroy=True, force=True))
 
 
 def test_missing_service_account_is_marked_and_refused(served_example: Path) -> None:
@@ -104,8 +112,8 @@ def _foreign_campaign_on_promoters(served_example: Path) -> None:
 
             ids = {s.name: s.id for s in await list_journeys_segments(client)}
             await create_flow(client, flow_json(
-                    "Made in the UI", [{"wait": "1d"}], trigger={"segment": "promoters"},
-                    state="draft"), segment_ids={"promoters": ids["Promoters"]})
+                "Made in the UI", [{"wait": "1d"}], trigger={"segment": "promoters"},
+                state="draft"), segment_ids={"promoters": ids["Promoters"]})
 
     anyio.run(foreign_campaign)
 

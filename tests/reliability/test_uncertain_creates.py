@@ -25,7 +25,7 @@ from cioctl.api.connect import EMBEDDED_ORIGIN, connect, credentials
 from cioctl.apply.audit import AuditLog
 from cioctl.emulator import LOCAL_APP_API_KEY, LOCAL_SERVICE_ACCOUNT, create_app
 from cioctl.engine import execute_plan, load_valid_workspace, make_plan
-from cioctl.state.kinds import LEDGER_COLLECTION
+from cioctl.kinds.registry import LEDGER_COLLECTION
 from tests.conftest import EXAMPLE
 from tests.served import KEYS, add_environments, served_environment
 

@@ -1,4 +1,9 @@
-"""The kinds cioctl manages: their order, identity and which API surface writes them."""
+"""The kinds cioctl manages: their order, identity and which API surface writes them.
+
+Everything that used to be a hand-copied kind list (plan order, credentials per kind, ledger
+kinds, reading surfaces) is derived from :data:`KINDS` here. What each kind *does* (its
+create/update/delete/recover over the client) lives in its own module of :mod:`cioctl.kinds`.
+"""
 
 from __future__ import annotations
 
@@ -58,6 +63,19 @@ KINDS: dict[Kind, KindInfo] = {
     )
 }
 KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}
+# Kinds with no tag to carry ownership are recorded in the ``cioctl_managed`` ledger
+# collection instead (see :mod:`cioctl.apply.ledger`): derived, so a new kind cannot be missed.
+LEDGER_KINDS = frozenset(k for k, info in KINDS.items() if not info.tagged)
+
+
+def kinds_on(surface: Surface) -> tuple[Kind, ...]:
+    """The kinds written through ``surface``, in plan order."""
+    return tuple(k for k in Kind if KINDS[k].write_surface is surface)
+
+
+def credential_of(kind: Kind) -> str:
+    """The credential field (``app_api_key`` / ``service_account``) that writes ``kind``."""
+    return CREDENTIAL_OF[KINDS[kind].write_surface]
 OWNER_TAG_PREFIX = "cioctl:"
 LEDGER_COLLECTION = "cioctl_managed"
 DESCRIPTIONS_COLLECTION = "cioctl_descriptions"

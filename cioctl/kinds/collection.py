@@ -1,0 +1,60 @@
+"""Kind ``collection``: a named data collection and its rows (App API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cioctl.api import collections as api_collections
+from cioctl.api.collections import Collection as LiveCollection
+from cioctl.api.http import ApiClient
+from cioctl.apply.wire import IdBook
+from cioctl.kinds.ops import KindOps, after, live_id
+from cioctl.kinds.registry import Kind
+from cioctl.model.resources import Collection as CollectionSpec
+from cioctl.plan.change import Change
+from cioctl.state.references import definition_resource
+from cioctl.state.resource import Resource
+
+
+async def create(client: ApiClient, change: Change, ids: IdBook) -> int | None:
+    """Create the collection with its data."""
+    created = await api_collections.create_collection(client, change.key,
+                                                      data=after(change)["data"])
+    ids.collections[change.key] = created.id
+    return created.id
+
+
+async def update(client: ApiClient, change: Change, _ids: IdBook) -> int | None:
+    """Replace the collection's data."""
+    await api_collections.update_collection(client, live_id(change), change.key,
+                                            data=after(change)["data"])
+    return change.live_id
+
+
+async def delete(client: ApiClient, change: Change) -> None:
+    """Delete the collection by id."""
+    await api_collections.delete_collection(client, live_id(change))
+
+
+async def recover(client: ApiClient, change: Change, ids: IdBook) -> int | None:
+    """A lost create landed if a collection of that name exists."""
+    found = [c.id for c in await api_collections.list_collections(client)
+             if c.name == change.key]
+    if found:
+        ids.collections[change.key] = found[0]
+        return found[0]
+    return None
+
+
+def from_live(collection: LiveCollection, data: Any, ledger: frozenset[str]) -> Resource:
+    """A collection with its content (None when the content was not read)."""
+    return Resource(Kind.COLLECTION, collection.name, collection.name, {"data": data},
+                    live_id=collection.id, managed=f"collection:{collection.name}" in ledger)
+
+
+def from_definition(c: CollectionSpec) -> Resource:
+    """A collection definition as a canonical resource."""
+    return definition_resource(Kind.COLLECTION, c, c.name, c.name, {"data": c.data or []})
+
+
+OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

@@ -1,0 +1,167 @@
+"""Kind ``flow``: a Journeys campaign and its workflow, owned through its tag.
+
+Live write functions: :func:`create`, :func:`update` (the campaign through Journeys, one
+``update_type`` per concern, or content-only edits through the documented App API action PUT),
+:func:`delete`, :func:`recover`; live read: :func:`from_live` (the ``{campaign, actions, edges}``
+read decoded by the campaign codec, message content from App API actions — the same templates,
+D11). Bodies and reads: :mod:`cioctl.api.journeys.campaign_client` (evidence §5,
+docs/journeys-wire.md D4-D14). Both sides of a diff are the codec's canonical form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from cioctl.api import campaigns, workspace
+from cioctl.api.campaigns import (
+    Action,
+    JourneysCampaign,
+    message_action_ids,
+    sender_texts,
+    template_of,
+)
+from cioctl.api.http import ApiClient
+from cioctl.api.journeys import campaign_client
+from cioctl.api.journeys.campaign_codec import (
+    Context,
+    campaign_refusals,
+    canonical_flow,
+    decode_flow,
+)
+from cioctl.api.journeys.campaign_types import CampaignRead
+from cioctl.api.journeys.wire_values import ValueTypes
+from cioctl.apply.wire import IdBook, message_steps, tags_with_owner
+from cioctl.errors import CioctlError
+from cioctl.kinds.address import Address
+from cioctl.kinds.ops import KindOps, after, live_id
+from cioctl.kinds.registry import Kind, Surface, owner_tag
+from cioctl.kinds.tags import segment_key, user_tags
+from cioctl.model.flows import Flow
+from cioctl.plan.change import Change
+from cioctl.state.canonical import JSON, segment_keys
+from cioctl.state.flows import flow_fields
+from cioctl.state.references import definition_resource, liquid_needs, texts
+from cioctl.state.resource import Resource
+
+# What the App API's documented action PUT can write (push ``title``/``link``, email
+# ``from``/``reply_to`` are not among them: those edits go through Journeys).
+APP_WRITABLE_CONTENT = frozenset({"subject", "body", "preheader_text", "recipient",
+                                  "sending_state", "headers", "method", "url", "image_url"})
+
+
+async def _context(client: ApiClient, f: JSON, ids: IdBook) -> Context:
+    """The campaign codec's context; sender identities are read only when an email names one
+    (D11: ``from_identity_id``; App API ``GET /v1/sender_identities``)."""
+    senders: dict[str, int] = {}
+    if any(s["content"].get("from") for s in message_steps(f.get("steps", [])).values()):
+        for identity in await workspace.list_sender_identities(client):
+            senders |= {t: identity.id for t in (identity.email, identity.address) if t}
+    return campaign_client.context(ids.segment_id, client.value_types, senders,
+                                   known=dict(ids.segments))
+
+
+async def create(client: ApiClient, change: Change, ids: IdBook) -> int | None:
+    """Create ``type: none``, then one write per concern, verified by a re-read (§5)."""
+    f = after(change)
+    read = await campaign_client.create_flow(
+        client, f, tags_with_owner(f, change.key), await _context(client, f, ids))
+    campaign_id = int(read.campaign["id"])
+    ids.flows[change.key] = campaign_id
+    ids.action_ids[change.key] = message_action_ids(read)
+    return campaign_id
+
+
+async def update(client: ApiClient, change: Change, ids: IdBook) -> int | None:
+    """Content-only edits through the App API; anything else per concern through Journeys."""
+    if change.surface is Surface.APP:
+        await _update_contents(client, change, ids)
+    else:
+        f = after(change)
+        contents = {a.id: template_of(a)
+                    for a in await campaigns.list_actions(client, live_id(change))}
+        read = await campaign_client.update_flow(
+            client, live_id(change), f, tags_with_owner(f, change.key),
+            await _context(client, f, ids), contents)
+        ids.action_ids[change.key] = message_action_ids(read)
+    return change.live_id
+
+
+async def _update_contents(client: ApiClient, change: Change, ids: IdBook) -> None:
+    """Content-only edits of existing messages, through the documented App API action PUT."""
+    before = message_steps((change.before or {}).get("steps", []))
+    action_ids = ids.action_ids.get(change.key, {})
+    for name, step in message_steps(after(change).get("steps", [])).items():
+        old = before.get(name, {}).get("content", {})
+        edits = {k: v for k, v in step["content"].items()
+                 if k in APP_WRITABLE_CONTENT and old.get(k) != v}
+        if edits:
+            await campaigns.update_action(client, live_id(change), action_ids[name], edits)
+
+
+async def delete(client: ApiClient, change: Change) -> None:
+    """Delete the campaign by id (D14: its actions and templates go with it)."""
+    await campaigns.delete_journeys_campaign(client, live_id(change))
+
+
+async def recover(client: ApiClient, change: Change, ids: IdBook) -> int | None:
+    """A create whose outcome was unknown left a tagged campaign: kept when it reads back
+    complete, otherwise deleted so the create runs again (never two copies)."""
+    found = [c for c in await campaigns.list_journeys_campaigns(client)
+             if owner_tag(change.key) in c.tags and c.id != change.live_id]
+    if not found:
+        return None
+    f = after(change)
+    try:
+        read = await campaign_client.verify(client, found[0].id, f,
+                                            await _context(client, f, ids))
+    except CioctlError:
+        await campaign_client.delete_campaign(client, found[0].id)
+        return None
+    ids.flows[change.key] = found[0].id
+    ids.action_ids[change.key] = message_action_ids(read)
+    return found[0].id
+
+
+def from_live(campaign: JourneysCampaign, read: CampaignRead | None,
+              actions: dict[int, Action], id_to_key: dict[int, str],
+              types: ValueTypes | None = None) -> Resource:
+    """A live campaign: the Journeys read decoded by the campaign codec, message content from
+    the App API actions. One cioctl neither owns nor is asked about is not read in full
+    (``read`` None): name and tags only. A shape the definitions cannot say reads as
+    ``{"unreadable": why}``, which a plan shows."""
+    key, managed = segment_key(campaign)
+    base: JSON = {"name": campaign.name, "description": campaign.description or "",
+                  "state": "running" if campaign.state == "running" else "draft",
+                  "tags": user_tags(campaign.tags, key)}
+    if read is None:
+        return Resource(Kind.FLOW, key, campaign.name, base, live_id=campaign.id,
+                        managed=managed, extra={"state": campaign.state, "action_ids": {}})
+    mine = {a["id"] for a in read.actions if isinstance(a, dict)}
+    own = {i: a for i, a in actions.items() if i in mine}
+    ctx = Context({k: i for i, k in id_to_key.items()}, types or ValueTypes(),
+                  sender_texts(own))
+    try:
+        fields = decode_flow(replace(read, contents={i: template_of(a)
+                                                     for i, a in own.items()}), ctx)
+    except CioctlError as problem:
+        fields = {**base, "unreadable": problem.message}
+    return Resource(Kind.FLOW, key, campaign.name, fields, live_id=campaign.id,
+                    managed=managed, extra={"state": campaign.state,
+                                            "action_ids": message_action_ids(read)})
+
+
+def from_definition(flow: Flow, collections: set[str],
+                    types: ValueTypes | None = None) -> Resource:
+    """A flow definition, depending on the segments, snippets and collections it uses; in the
+    campaign codec's canonical form unless the codec refuses it (validation reports that)."""
+    fields = flow_fields(flow)
+    known = types or ValueTypes()
+    if not campaign_refusals(fields, known):
+        fields = canonical_flow(fields, known)
+    needs = {Address(Kind.SEGMENT, k) for k in segment_keys(fields)}
+    needs |= {Address(Kind.SEGMENT, k) for k in fields["trigger"].get("segment_keys", [])}
+    needs |= liquid_needs(texts(fields["steps"]), collections)
+    return definition_resource(Kind.FLOW, flow, flow.key, flow.name, fields, needs)
+
+
+OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

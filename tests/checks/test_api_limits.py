@@ -60,7 +60,9 @@ def test_too_deep_in_a_flow_branch(write_workspace: WriteWorkspace) -> None:
                   if: {_nested(MAX_CONDITION_DEPTH + 1)}
                   then: [{{wait: 1d}}]
         """)
-    assert [(line, "deeper than 10" in m) for line, m, _ in found] == [(6, True)]
+    # the flat flow-condition wire also cannot say a `not` over a `not` (exact or refused)
+    assert [(line, "deeper than 10" in m) for line, m, _ in found
+            if "cannot be written in a flow condition" not in m] == [(6, True)]
 
 
 def test_snippet_that_uses_itself(write_workspace: WriteWorkspace) -> None:

@@ -101,6 +101,9 @@ DOCUMENT: dict[str, Any] = {
         SEGMENT: {"get": _op(), "put": _op("SegmentWrite"), "delete": _op()},
         CAMPAIGNS: {"get": _op(), "post": _op("CampaignCreate")},
         CAMPAIGN: {"get": _op(), "put": _op("CampaignUpdate"), "delete": _op()},
+        # D12 (route names from the App API reference §10): tags by id, created by name
+        "/environments/{environment_id}/tags": {"get": _op(), "post": _op()},
+        SEGMENT + "/status": {"get": _op()},
     },
     "components": {"schemas": SCHEMAS},
 }

@@ -1,15 +1,13 @@
 """What apply keeps about live ids while it runs, and small helpers over canonical fields.
 
-Bodies themselves are built by :mod:`cioctl.api.journeys_modeled` (the one module that knows
-the modeled Journeys shapes); apply only resolves keys to the ids live now or just created.
+Bodies themselves are built by the codecs of :mod:`cioctl.api.journeys`; apply only resolves
+keys to the ids live now or just created.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from cioctl.api import journeys_modeled as jm
 from cioctl.errors import CioctlError
 from cioctl.kinds.registry import owner_tag
 from cioctl.state.canonical import JSON
@@ -41,9 +39,6 @@ class IdBook:
                 hint="apply the segment first (it may have failed), or check the definitions")
         return self.segments[key]
 
-    def conditions(self, node: Any) -> Any:
-        """A canonical condition with segment keys resolved to ids."""
-        return jm.resolve_condition(node, self.segment_id)
 
 
 def tags_with_owner(fields: JSON, key: str) -> list[str]:

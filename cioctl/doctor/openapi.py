@@ -110,7 +110,7 @@ def check_document(report: Report, path: Path) -> None:
             report.add(str(use), Status.INFO, "modeled, not in the vendor document", group=GROUP)
         else:
             report.add(str(use), Status.WARN, "modeled, but now in the vendor document",
-                       hint="check docs/journeys-modeled.md against the document", group=GROUP)
+                       hint="check docs/journeys-wire.md against the document", group=GROUP)
     present = sum(1 for use in documented if use.key in document.operations)
     report.add(path.name, Status.OK if present == len(documented) else Status.FAIL,
                f"{present} of {len(documented)} documented routes cioctl uses are in it; "

@@ -21,6 +21,7 @@ from cioctl.api import collections as api_collections
 from cioctl.api.connect import credentials
 from cioctl.api.endpoints import resolve
 from cioctl.api.http import ApiClient
+from cioctl.api.journeys import campaign_client
 from cioctl.api.ratelimit import RateLimiter
 from cioctl.api.retry import RetryPolicy
 from cioctl.apply.audit import AuditLog
@@ -38,7 +39,11 @@ FAULTS = {
     "5xx": "5xx=0.08",
     "drop": "drop=0.05",
     "lost": "lost=0.08",
-    "mixed": "latency=0-5ms,429=0.03,5xx=0.03,drop=0.02,lost=0.03",
+    "mixed": "latency=0-5ms,429=0.03,5xx=0.03,drop=0.02,lost=0.03,add_actions_500=0.2,"
+             "build_delay=2",
+    # evidence §5: add_actions commits and answers 500 (re-read, never duplicated); §4: a
+    # written segment stays in build for a few status reads
+    "journeys": "add_actions_500=0.5,build_delay=3",
 }
 MAX_ROUNDS = 8
 
@@ -80,6 +85,10 @@ async def _assert_no_duplicates(url: str) -> None:
         names.update(f"collection:{c.name}"
                      for c in await api_collections.list_collections(client))
         names.update(f"webhook:{w.name}" for w in await reporting_webhooks.list_webhooks(client))
+        for campaign in await campaigns.list_journeys_campaigns(client):  # §5: a retried
+            read = await campaign_client.read_campaign(client, campaign.id)  # add_actions
+            names.update(f"action:{campaign.name}:{a['name']}" for a in read.actions
+                         if a.get("name"))  # never adds a message twice
         assert [n for n, count in names.items() if count > 1] == []
 
 

@@ -1,13 +1,11 @@
-"""Paths, shared types and the token exchange of the modeled Journeys routes."""
+"""Paths and the token exchange of the Journeys routes."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from cioctl.api._wire import (
-    JSON,
     as_object,
     opt_int,
     req_int,
@@ -19,39 +17,15 @@ from cioctl.api.secret import Secret
 TOKEN_PATH = "/v1/service_accounts/oauth/token"
 ACCOUNT_PATH = "/v1/accounts/current"
 
-Condition = dict[str, Any]
-"""One node of the modeled condition grammar (an object with exactly one key)."""
 MAX_CONDITION_DEPTH = 10
-"""docs/journeys-modeled.md: "Nesting depth is at most 10" (the root is level 1; each
-``and``/``or`` item and each ``not`` is one level more). Validation checks it up front."""
-
-AttrOp = Literal[
-    "eq", "neq", "exists", "not_exists", "gt", "gte", "lt", "lte", "contains",
-    "not_contains", "starts_with", "in", "not_in",
-]
-CountOp = Literal["at_least", "at_most", "exactly"]
-StepType = Literal["email", "sms", "push", "webhook", "in_app", "slack"]
-
-
-_NO_VALUE: Any = object()
-SEGMENT_UPDATE_FIELDS = frozenset({"name", "description", "conditions", "tags"})
-CAMPAIGN_UPDATE_FIELDS = frozenset({
-    "name", "description", "tags", "trigger", "filter", "goal", "frequency", "workflow", "state",
-})
+"""The nesting depth validation allows (the root is level 1; each ``and``/``or`` item and each
+``not`` is one level more): the definitions' limit, checked up front."""
 
 
 def env_path(workspace_id: int, *parts: str | int) -> str:
     """``/v1/environments/{workspace_id}/<parts...>``."""
     tail = "".join(f"/{part}" for part in parts)
     return f"/v1/environments/{workspace_id}{tail}"
-
-
-def _partial(fields: Mapping[str, Any], allowed: frozenset[str]) -> JSON:
-    """A partial-update object: given fields only (None = explicit null), lists copied."""
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValueError(f"not updatable: {sorted(unknown)}")
-    return {k: list(v) if isinstance(v, tuple | list) else v for k, v in fields.items()}
 
 
 # -- auth ------------------------------------------------------------------------------------

@@ -24,5 +24,6 @@ def test_the_plan_minimum_counts_pages_until_a_short_one() -> None:
 
     assert [pages_needed(n, 20) for n in (0, 19, 20, 40, 41)] == [1, 1, 2, 3, 3]
     # L: 1000 segments (51), 300 flows (16), 5000 attributes (101), 2000 events (41),
-    # 3 App API lists, the ledger and the description record, 300 pages of actions
-    assert minimum_read_requests(Size()) == 51 + 16 + 101 + 41 + 3 + 2 + 300
+    # 3 App API lists, the ledger and the description record, 1300 ownership tags (66 pages),
+    # per flow its Journeys read and one page of actions
+    assert minimum_read_requests(Size()) == 51 + 16 + 101 + 41 + 3 + 2 + 66 + 600

@@ -45,15 +45,18 @@ def minimum_read_requests(size: Size, messages_per_flow: int = 5) -> int:
     """What reading that state needs at least: every page of each Journeys list at the sizes
     the client asks for (a page shorter than asked ends a list, and no count is trusted), one
     request per App API list, the contents of the ownership ledger and of the record of
-    data-index descriptions, one per page of campaign actions."""
+    data-index descriptions, the tag names (one page: cioctl's ownership tags and a few more),
+    and per flow its Journeys read (``{campaign, actions, edges}``, evidence §5) and one per
+    page of its App API actions (the content)."""
     lists = (pages_needed(size.segments, PAGE_SIZES["segments"])
              + pages_needed(size.flows, PAGE_SIZES["campaigns"])
              + pages_needed(size.attributes, PAGE_SIZES["attributes"])
              + pages_needed(size.events, PAGE_SIZES["event_names"])
              + 3)  # snippets, collections, reporting webhooks (App API)
     ledger = 2  # cioctl_managed, cioctl_descriptions
-    action_pages = size.flows * math.ceil(messages_per_flow / 10)
-    return lists + ledger + action_pages
+    tags = pages_needed(size.segments + size.flows, PAGE_SIZES["tags"])
+    flow_reads = size.flows * (1 + math.ceil(messages_per_flow / 10))
+    return lists + ledger + tags + flow_reads
 
 
 async def _apply_all(root: Path, throttle: bool, endpoint_env: str = "local") -> dict[str, float]:

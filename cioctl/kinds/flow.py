@@ -75,6 +75,11 @@ async def update(client: ApiClient, change: Change, ids: IdBook) -> int | None:
     """Content-only edits through the App API; anything else per concern through Journeys."""
     if change.surface is Surface.APP:
         await _update_contents(client, change, ids)
+    elif "unreadable" in (change.before or {}):
+        # A campaign the codec cannot read (a half-written create, a UI edit it cannot say)
+        # cannot be diffed: it is written again from scratch.
+        await campaign_client.delete_campaign(client, live_id(change))
+        return await create(client, change, ids)
     else:
         f = after(change)
         contents = {a.id: template_of(a)
@@ -105,9 +110,15 @@ async def delete(client: ApiClient, change: Change) -> None:
 
 async def recover(client: ApiClient, change: Change, ids: IdBook) -> int | None:
     """A create whose outcome was unknown left a tagged campaign: kept when it reads back
-    complete, otherwise deleted so the create runs again (never two copies)."""
-    found = [c for c in await campaigns.list_journeys_campaigns(client)
-             if owner_tag(change.key) in c.tags and c.id != change.live_id]
+    complete, otherwise deleted so the create runs again (never two copies). A create whose
+    answer was lost leaves an untagged ``type: none`` campaign of the same name (the tags come
+    after the POST): removed too."""
+    live = await campaigns.list_journeys_campaigns(client)
+    for orphan in live:
+        if orphan.name == after(change)["name"] and orphan.type in (None, "none") and \
+                not orphan.tags and orphan.id != change.live_id:
+            await campaign_client.delete_campaign(client, orphan.id)
+    found = [c for c in live if owner_tag(change.key) in c.tags and c.id != change.live_id]
     if not found:
         return None
     f = after(change)

@@ -17,14 +17,18 @@ module only sends them and checks what the service kept:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
+
+import anyio
 
 from cioctl.api.errors import ApiConnectionError, ApiForbiddenError, ApiServerError
 from cioctl.api.http import ApiClient
 from cioctl.api.journeys import tags as api_tags
 from cioctl.api.journeys.campaign_codec import (
     Context,
+    FlowWrites,
     SystemActions,
     canonical_flow,
     decode_flow,
@@ -213,6 +217,19 @@ async def create_flow(client: ApiClient, flow: JSON, tag_names: Sequence[str],
     campaign_id = campaign.get("id") if isinstance(campaign, dict) else None
     if not isinstance(campaign_id, int):
         raise CampaignWriteError(f"POST campaigns answered no campaign id: {body!r}")
+    try:
+        return await _complete(client, campaign_id, writes, tag_names, flow, ctx)
+    except BaseException:
+        # A half-written campaign is worth nothing and would be a second copy on the next
+        # try: remove it (best effort; a tagged leftover is found and removed by recovery).
+        with anyio.CancelScope(shield=True):
+            with contextlib.suppress(CioctlError):
+                await delete_campaign(client, campaign_id)
+        raise
+
+
+async def _complete(client: ApiClient, campaign_id: int, writes: FlowWrites,
+                    tag_names: Sequence[str], flow: JSON, ctx: Context) -> CampaignRead:
     await _tags(client, campaign_id, tag_names, [])
     await _put(client, campaign_id, writes.recipients)
     read = await read_campaign(client, campaign_id)

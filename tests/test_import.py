@@ -6,12 +6,15 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
 import yaml
 
 from cioctl.api import segments, snippets
+from cioctl.api.journeys.segment_json import wire_conditions
+from cioctl.api.journeys.wire_values import ValueTypes
 from cioctl.cli import app
 from cioctl.cli.boundary import run_cli
 from cioctl.emulator import LOCAL_APP_API_KEY, LOCAL_SERVICE_ACCOUNT, running_emulator
@@ -27,6 +30,7 @@ from cioctl.kinds.registry import Kind
 from cioctl.model.config import LOCAL, WorkspaceConfig
 from cioctl.model.flows import Flow
 from cioctl.model.segments import Segment
+from cioctl.model.types import ValueType
 from cioctl.model.workspace import Workspace
 from cioctl.pipeline import validate_workspace
 from cioctl.plan.change import Action, Flag
@@ -113,12 +117,14 @@ def _create_unmanaged(root: Path) -> None:
         async with open_client(root, ws.config, "local", {}, throttle=False) as client:
             await segments.create_journeys_segment(
                 client, "VIP accounts", description="Made in the UI",
-                conditions={"and": [
+                conditions=wire_conditions({"and": [
                     {"attribute": {"field": "mrr", "operator": "gt", "value": 1000}},
                     {"event": {"name": "invoice_paid", "count_operator": "at_least",
                                "count": 3, "within_seconds": 7776000,
-                               "filters": [{"field": "amount", "operator": "gte",
-                                            "value": 500}]}}]})
+                               "filters": [{"field": "amount", "operator": "gt",
+                                            "value": 500}]}}]}, {}.__getitem__, ValueTypes(
+                    attributes={"mrr": ValueType.NUMBER},
+                    properties={"invoice_paid": {"amount": ValueType.NUMBER}})))
             await snippets.create_snippet(client, "price_note",
                                           "Price: ${price} {{ customer.email }}")
 
@@ -206,9 +212,13 @@ def _example_resources() -> dict[Address, object]:
 
 
 def _one(model: Segment | Flow) -> Workspace:
+    """A workspace of ``model`` and the example's attributes and events (their declared types
+    are how the Journeys codecs canonicalize condition values)."""
     kind = "segments" if isinstance(model, Segment) else "flows"
+    example = load_valid_workspace(EXAMPLE, "local", {})
     return Workspace(root=Path(), config=WorkspaceConfig(workspace="t"),
-                     environment_name="local", environment=LOCAL, **{kind: (model,)})
+                     environment_name="local", environment=LOCAL, attributes=example.attributes,
+                     events=example.events, **{kind: (model,)})
 
 
 @pytest.mark.parametrize("address", sorted(
@@ -303,7 +313,10 @@ def test_import_writes_placeholders_for_live_secrets(
     for secret in (OLD_TOKEN, NEW_TOKEN, LITERAL_TOKEN, LITERAL_KEY):
         assert secret not in written + text, secret
     flows = yaml.safe_load((out / "imported" / "flows.yaml").read_text())["flows"]
-    hook = next(s["webhook"] for f in flows for s in f["steps"] if "webhook" in s)
+    def steps(items: list[Any]) -> list[Any]:  # branches included: the campaign codec writes
+        return [x for s in items for x in [s, *steps(s.get("branch", {}).get("then", [])),
+                                           *steps(s.get("branch", {}).get("else", []))]]
+    hook = next(s["webhook"] for f in flows for s in steps(f["steps"]) if "webhook" in s)
     assert hook["headers"] == {
         "Authorization": "Bearer ${env:CRM_TOKEN}", "Content-Type": "application/json",
         "X-Api-Token": "${env:CANCELLATION_WIN_BACK_X_API_TOKEN}",

@@ -8,6 +8,7 @@ Whatever has no definitions form raises :class:`UnrepresentableError` with the r
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from cioctl.model.types import VALUELESS_OPERATORS
@@ -38,8 +39,25 @@ def _comparison(name_key: str, node: Any) -> Data:
     operator = node.get("operator")
     result = {name_key: node["field"], "operator": operator}
     if operator not in _VALUELESS:
-        result["value"] = node.get("value")
+        result["value"] = _typed(node.get("value"))
     return result
+
+
+def _typed(value: Any) -> Any:
+    """A value read back without a declared type is the wire's string (evidence §4: values are
+    strings): ``"true"``/``"false"`` and decimal numbers are imported as what they spell, so
+    the inferred type fits and writing them again gives the same strings."""
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    if not isinstance(value, str):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    if re.fullmatch(r"-?(0|[1-9][0-9]{0,15})", value):
+        return int(value)
+    if re.fullmatch(r"-?(0|[1-9][0-9]*)\.[0-9]*[1-9]", value):
+        return float(value)
+    return value
 
 
 def property_filters(filters: Any) -> list[Data]:

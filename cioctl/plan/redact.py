@@ -84,9 +84,11 @@ def _mask_like(live: Any, want: Any, secrets: dict[str, str]) -> Any:
         return {k: _mask_like(v, want[k], secrets) if k in want else v for k, v in live.items()}
     if isinstance(live, list) and isinstance(want, list):
         named = {w["name"]: w for w in want if isinstance(w, dict) and "name" in w}
-        if named:  # headers: {name, value} pairs, matched by name rather than position
-            return [_mask_like(item, named.get(item.get("name")), secrets)
-                    if isinstance(item, dict) else item for item in live]
+        if named:  # headers, message steps: matched by name rather than position; an item
+            # without a name (a branch holding messages) by position
+            return [_mask_like(item, named.get(item["name"]) if "name" in item else
+                               (want[i] if i < len(want) else None), secrets)
+                    if isinstance(item, dict) else item for i, item in enumerate(live)]
         return [_mask_like(item, want[i], secrets) if i < len(want) else item
                 for i, item in enumerate(live)]
     if isinstance(live, str) and isinstance(want, str):

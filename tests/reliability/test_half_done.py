@@ -14,6 +14,7 @@ import anyio
 import pytest
 
 from cioctl.api import campaigns, segments
+from cioctl.api.journeys import campaign_client
 from cioctl.apply.audit import AuditLog
 from cioctl.apply.runner import Status
 from cioctl.emulator import FaultSpec, running_emulator
@@ -104,8 +105,9 @@ def test_failed_ledger_write_before_the_changes_changes_nothing(root: Path,
 async def _dangling(url: str) -> list[int]:
     async with _client(url, 0) as client:
         live = await segments.list_journeys_segments(client)
-        flows = await campaigns.list_journeys_campaigns(client)
-    used = [i for c in flows for i in segment_ids_in([c.trigger, c.filter, list(c.workflow)])]
+        flows = [await campaign_client.read_campaign(client, c.id)
+                 for c in await campaigns.list_journeys_campaigns(client)]
+    used = [i for read in flows for i in campaign_client.segment_ids_in(read)]
     used += [i for s in live for i in segment_ids_in(s.conditions)]
     return sorted(set(used) - {s.id for s in live})
 

@@ -137,10 +137,31 @@ async def read_campaign(client: ApiClient, campaign_id: int,
 
 
 async def _put(client: ApiClient, campaign_id: int, call: UpdateCall) -> None:
+    if call.concern == "state":
+        await _state(client, campaign_id, call)
+        return
     try:
         await client.journeys.put(client.env_path("campaigns", campaign_id), call.body())
     except ApiForbiddenError as error:
         raise _live_data(error, f"campaign {campaign_id}") from None
+
+
+async def _state(client: ApiClient, campaign_id: int, call: UpdateCall) -> None:
+    """A state change is not idempotent (D8 refuses a transition to the current state): sent
+    once, and an unknown outcome (5xx, lost answer) is settled by reading the state back."""
+    path = client.env_path("campaigns", campaign_id)
+    for attempt in (1, 2):
+        try:
+            await client.journeys.put(path, call.body(), idempotent=False)
+            return
+        except (ApiServerError, ApiConnectionError):
+            now = (await read_campaign(client, campaign_id)).campaign.get("state")
+            if now == call.fields.get("state"):
+                return
+            if attempt == 2:
+                raise
+        except ApiForbiddenError as error:
+            raise _live_data(error, f"campaign {campaign_id}") from None
 
 
 def _live_data(error: ApiError, what: str) -> CioctlError:
@@ -276,7 +297,11 @@ async def update_flow(client: ApiClient, campaign_id: int, flow: JSON,
         read = await read_campaign(client, campaign_id)
         await _contents(client, writes.contents, template_ids(read), campaign_id)
     for call in state:
-        await _put(client, campaign_id, call)
+        # D8 refuses a transition to the state a campaign is in: the writes above may have
+        # taken longer than a concurrent start, so the state is read again first.
+        now = (await read_campaign(client, campaign_id)).campaign.get("state")
+        if now != call.fields.get("state"):
+            await _put(client, campaign_id, call)
     return await verify(client, campaign_id, flow, ctx)
 
 

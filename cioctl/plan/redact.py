@@ -92,7 +92,10 @@ def _mask_like(live: Any, want: Any, secrets: dict[str, str]) -> Any:
         return [_mask_like(item, want[i], secrets) if i < len(want) else item
                 for i, item in enumerate(live)]
     if isinstance(live, str) and isinstance(want, str):
-        used = [s for s in secrets if len(s) >= MIN_SECRET_LENGTH and s in want]
+        # only a secret the live text no longer holds rotated; one it holds is redacted as
+        # ${env:NAME} later, and the rest of the text stays readable
+        used = [s for s in secrets if len(s) >= MIN_SECRET_LENGTH and s in want
+                and s not in live]
         return _mask_text(live, want, used) if used else live
     return live
 

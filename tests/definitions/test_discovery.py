@@ -75,6 +75,21 @@ def test_validate_and_plan_refuse_a_dangling_link(
         assert "more.yaml" in output and "does not exist" in output
 
 
+def test_validate_and_plan_report_a_looping_link_without_a_traceback(
+    write_workspace: WriteWorkspace, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Rendering the problem's path must not resolve the loop it reports (RuntimeError once).
+    root = write_workspace({"ok.yaml": SEGMENTS})
+    (root / "a.yaml").symlink_to("b.yaml")
+    (root / "b.yaml").symlink_to("a.yaml")
+    for command in ("validate", "plan"):
+        code = run_cli(lambda c=command: app([c, "-w", str(root)], prog_name="cioctl"), False)
+        output = "".join(capsys.readouterr())
+        assert code == 1, output
+        assert "Traceback" not in output and "internal error" not in output, output
+        assert "a.yaml:1:1: error:" in output and "b.yaml:1:1: error:" in output, output
+
+
 def test_missing_env_in_snippet_is_the_root_cause_not_a_cascade(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -43,6 +43,21 @@ def test_loop_between_two_links_reports_both(write_workspace: WriteWorkspace) ->
     assert "loop" in found["a.yaml"] and "loop" in found["b.yml"]
 
 
+def test_dangling_or_looping_linked_folder_is_an_error(write_workspace: WriteWorkspace,
+                                                       tmp_path: Path) -> None:
+    # A linked folder of definitions whose target is gone (e.g. not checked out in CI) would
+    # otherwise drop out of validate, and apply would delete what it defined.
+    root = write_workspace({"ok.yaml": SEGMENTS})
+    (root / "shared").symlink_to(tmp_path / "gone")
+    (tmp_path / "l1").symlink_to(tmp_path / "l2")
+    (tmp_path / "l2").symlink_to(tmp_path / "l1")
+    (root / "looped").symlink_to(tmp_path / "l1")
+    (root / "notes.md").symlink_to(tmp_path / "gone.md")  # a file that is not definitions
+    found = _problems(root)
+    assert "does not exist" in found["shared"] and "loop" in found["looped"], found
+    assert "notes.md" not in found, found
+
+
 def test_folder_named_yaml_is_an_error(write_workspace: WriteWorkspace) -> None:
     root = write_workspace({"ok.yaml": SEGMENTS})
     (root / "flows.yaml").mkdir()

@@ -6,12 +6,16 @@ differ between them once both match the definitions (the per-environment variabl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 
 from cioctl.kinds.address import Address
 from cioctl.kinds.registry import KIND_ORDER, Kind
 from cioctl.plan.change import FieldChange
-from cioctl.plan.fields import field_changes
+from cioctl.plan.fields import field_changes, value_at
+from cioctl.plan.redact import mask_like_desired, redact_value
+from cioctl.render.mask import mask_value
 from cioctl.state.resource import Resource
 
 
@@ -53,10 +57,32 @@ def compare(source: str, source_resources: dict[Address, Resource], target: str,
         elif one is None:
             found.append(Difference(address.kind, address.key, "only_in_to"))
         elif fields := field_changes(one.fields, two.fields):
-            found.append(Difference(address.kind, address.key, "differs",
-                                    tuple(FieldChange(f.path, f.after, f.before)
-                                          for f in fields)))
+            # secret-looking values (an Authorization header, say) masked where they show
+            shown = mask_value(one.fields), mask_value(two.fields)
+            found.append(Difference(address.kind, address.key, "differs", tuple(
+                FieldChange(f.path, _shown(shown[0], f.path, f.before),
+                            _shown(shown[1], f.path, f.after)) for f in fields)))
     return EnvironmentDiff(source, target, tuple(found), unreadable)
+
+
+def _shown(masked: Any, path: str, value: Any) -> Any:
+    found, at = value_at(masked, path)
+    return at if found else value
+
+
+def hide_secrets(resources: Mapping[Address, Resource], desired: Mapping[Address, Resource],
+                 secrets: dict[str, str]) -> dict[Address, Resource]:
+    """Resources as a comparison may show them (its output is a PR comment or an artifact):
+    the environment's ``${env:…}`` values shown as references, and the live (old) value of a
+    field the definitions fill from one, after it rotated, masked — as in a plan. A stale
+    secret still differs from the current one; :func:`compare` masks what it shows."""
+    hidden: dict[Address, Resource] = {}
+    for address, resource in resources.items():
+        fields = resource.fields
+        if address in desired:
+            fields = mask_like_desired(fields, desired[address].fields, secrets)
+        hidden[address] = replace(resource, fields=redact_value(fields, secrets))
+    return hidden
 
 
 def managed(resources: dict[Address, Resource]) -> dict[Address, Resource]:

@@ -8,8 +8,10 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -67,11 +69,23 @@ def test_secrets_never_leak(staging: tuple[Path, str], tmp_path: Path) -> None:
     assert _webhook_header(url) == f"Bearer {CRM_TOKEN}"
 
 
+def _get(url: str, headers: dict[str, str]) -> Any:
+    """A read that waits out the emulator's 10 req/s limit (a 429 right after the commands
+    above, on a loaded machine, made this test flaky)."""
+    for _ in range(10):
+        response = httpx.get(url, headers=headers)
+        if response.status_code != 429:
+            break
+        time.sleep(float(response.headers.get("Retry-After", "1")))
+    response.raise_for_status()
+    return response.json()
+
+
 def _webhook_header(url: str) -> str:
     auth = {"Authorization": f"Bearer {APP_KEY}"}
-    campaigns = httpx.get(f"{url}/v1/campaigns", headers=auth).json()["campaigns"]
+    campaigns = _get(f"{url}/v1/campaigns", auth)["campaigns"]
     winback = next(c for c in campaigns if c["name"] == "Cancellation win-back")
-    actions = httpx.get(f"{url}/v1/campaigns/{winback['id']}/actions", headers=auth).json()
+    actions = _get(f"{url}/v1/campaigns/{winback['id']}/actions", auth)
     hook = next(a for a in actions["actions"] if a["type"] == "webhook")
     import json
 

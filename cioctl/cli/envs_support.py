@@ -9,7 +9,7 @@ import anyio
 import typer
 
 from cioctl.cli.options import PlanFormat
-from cioctl.compare import EnvironmentDiff, compare, managed
+from cioctl.compare import EnvironmentDiff, compare, hide_secrets, managed
 from cioctl.errors import CioctlError
 from cioctl.kinds.address import Address
 from cioctl.model.workspace import Workspace
@@ -50,10 +50,13 @@ def live_diff(root: Path, source: str, target: str, *,
               allow_missing: bool = False) -> EnvironmentDiff:
     """Compare what two environments hold now (managed resources, attributes and events)."""
     from cioctl.engine import load_valid_workspace
+    from cioctl.state.desired import desired_resources
 
-    one, one_unread = _live(load_valid_workspace(root, source, os.environ), allow_missing)
-    two, two_unread = _live(load_valid_workspace(root, target, os.environ), allow_missing)
-    return compare(source, managed(one), target, managed(two), one_unread + two_unread)
+    sides = [load_valid_workspace(root, env, os.environ) for env in (source, target)]
+    (one, one_unread), (two, two_unread) = (_live(ws, allow_missing) for ws in sides)
+    one, two = (hide_secrets(managed(live), desired_resources(ws), ws.env_values)
+                for live, ws in zip((one, two), sides, strict=True))
+    return compare(source, one, target, two, one_unread + two_unread)
 
 
 def emit_diff(result: EnvironmentDiff, output: PlanFormat) -> None:
@@ -95,8 +98,10 @@ def promotion(root: Path, source: str, target: str, output: PlanFormat,
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(target_plan.to_json(), encoding="utf-8")
     emit(target_plan, output)
-    after = compare(source, desired_resources(source_ws), target,
-                    desired_resources(target_ws))
+    after = compare(source, hide_secrets(desired_resources(source_ws), {},
+                                         source_ws.env_values),
+                    target, hide_secrets(desired_resources(target_ws), {},
+                                         target_ws.env_values))
     typer.echo("")
     emit_diff(after, output)
     return target_plan

@@ -73,7 +73,15 @@ def scan_definitions(root: Path) -> Discovery:
                                          "read as definitions files"))
         for name in sorted(names):
             path = here / name
-            if name.startswith(".") or not name.endswith(SUFFIXES):
+            if name.startswith("."):
+                continue
+            if not name.endswith(SUFFIXES):
+                # A link without a suffix may have been a linked folder of definitions: if it
+                # no longer resolves, what it held would drop out silently (and be deleted).
+                dangling = not path.suffix and path.is_symlink() and not path.exists()
+                problem = _unreadable(path) if dangling else None
+                if problem is not None:
+                    problems.append(problem)
                 continue
             if path.relative_to(root) == Path(WORKSPACE_FILE):
                 continue

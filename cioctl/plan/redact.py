@@ -78,6 +78,11 @@ def mask_rotated(changes: list[Change], desired: Mapping[Address, Resource],
     return masked
 
 
+def mask_like_desired(live: Any, want: Any, secrets: dict[str, str]) -> Any:
+    """``live`` with the (rotated) values of what ``want`` fills from a secret masked."""
+    return _mask_like(live, want, secrets) if secrets else live
+
+
 def _mask_like(live: Any, want: Any, secrets: dict[str, str]) -> Any:
     """``live`` with every string masked whose desired counterpart holds a secret."""
     if isinstance(live, dict) and isinstance(want, dict):

@@ -16,6 +16,11 @@ def display_path(path: Path) -> str:
     """A path relative to the working directory when it is inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (OSError, RuntimeError):
+        # A symlink loop (the very problem being reported) cannot be resolved: show the link
+        # itself, relative to the working directory through its resolvable folder.
+        return display_path(path.parent) + os.sep + path.name if path.parent != path \
+            else str(path)
     except ValueError:
         return str(path)
 

@@ -43,6 +43,21 @@ def test_loop_between_two_links_reports_both(write_workspace: WriteWorkspace) ->
     assert "loop" in found["a.yaml"] and "loop" in found["b.yml"]
 
 
+def test_dangling_or_looping_linked_folder_is_an_error(write_workspace: WriteWorkspace,
+                                                       tmp_path: Path) -> None:
+    # A linked folder of definitions whose target is gone (e.g. not checked out in CI) would
+    # otherwise drop out of validate, and apply would delete what it defined.
+    root = write_workspace({"ok.yaml": SEGMENTS})
+    (root / "shared").symlink_to(tmp_path / "gone")
+    (tmp_path / "l1").symlink_to(tmp_path / "l2")
+    (tmp_path / "l2").symlink_to(tmp_path / "l1")
+    (root / "looped").symlink_to(tmp_path / "l1")
+    (root / "notes.md").symlink_to(tmp_path / "gone.md")  # a file that is not definitions
+    found = _problems(root)
+    assert "does not exist" in found["shared"] and "loop" in found["looped"], found
+    assert "notes.md" not in found, found
+
+
 def test_folder_named_yaml_is_an_error(write_workspace: WriteWorkspace) -> None:
     root = write_workspace({"ok.yaml": SEGMENTS})
     (root / "flows.yaml").mkdir()
@@ -73,6 +88,21 @@ def test_validate_and_plan_refuse_a_dangling_link(
         output = "".join(capsys.readouterr())
         assert code == 1, output
         assert "more.yaml" in output and "does not exist" in output
+
+
+def test_validate_and_plan_report_a_looping_link_without_a_traceback(
+    write_workspace: WriteWorkspace, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Rendering the problem's path must not resolve the loop it reports (RuntimeError once).
+    root = write_workspace({"ok.yaml": SEGMENTS})
+    (root / "a.yaml").symlink_to("b.yaml")
+    (root / "b.yaml").symlink_to("a.yaml")
+    for command in ("validate", "plan"):
+        code = run_cli(lambda c=command: app([c, "-w", str(root)], prog_name="cioctl"), False)
+        output = "".join(capsys.readouterr())
+        assert code == 1, output
+        assert "Traceback" not in output and "internal error" not in output, output
+        assert "a.yaml:1:1: error:" in output and "b.yaml:1:1: error:" in output, output
 
 
 def test_missing_env_in_snippet_is_the_root_cause_not_a_cascade(

@@ -27,12 +27,14 @@ SEED_OBJECT_TYPES: list[Doc] = [
      "singular_slug": "company", "icon": "building", "enabled": True},
 ]
 # A real workspace has its own sender identities and a message template names one by id
-# (docs/journeys-wire.md D11). These let the bundled example, `cioctl init`'s scaffold and the
-# test workspaces apply as written; each is "Name <email>", as the App API lists them.
+# (docs/journeys-wire.md D11). These let the bundled example, `cioctl init`'s scaffold, the
+# bench's generated workspaces and the test workspaces apply as written; each is
+# "Name <email>", as the App API lists them.
 EXTRA_SENDERS = (
     ("Acme (local)", "hello@local.acme.test"), ("Acme Staging", "hello@staging.acme.test"),
     ("Acme", "hello@acme.test"), ("My Product", "hello@example.com"),
     ("Local", "l@example.test"), ("Staging", "s@example.test"),
+    ("Bench", "bench@example.test"),
 )
 IP_ADDRESSES = ["192.0.2.10", "192.0.2.11", "198.51.100.20"]
 

@@ -155,8 +155,9 @@ def test_privacy_level_feature_off(make_app: Callable[..., Starlette]) -> None:
 
 def test_read_only_resources_are_seeded(api: Api) -> None:
     senders = api("GET", "/v1/sender_identities").json()
-    # the embedded identity and those the example, the scaffold and test workspaces name
-    assert len(senders["sender_identities"]) == 7 and senders["next"] == ""
+    # the embedded identity and those the example, the scaffold, the bench and test
+    # workspaces name
+    assert len(senders["sender_identities"]) == 8 and senders["next"] == ""
     sid = senders["sender_identities"][0]["id"]
     assert api("GET", f"/v1/sender_identities/{sid}").json()["sender_identity"]["id"] == sid
     assert api("GET", f"/v1/sender_identities/{sid}/used_by").json()["campaigns"] == []

@@ -168,3 +168,14 @@ def test_a_new_shape_keeps_the_message_actions_and_their_templates() -> None:
     apply_diff(sim, plan)  # each call leaves a graph the simulator accepts (D6)
     assert {a["name"]: a["id"] for a in sim.actions.values() if a.get("name")} == ids
     assert decode_flow(sim.read(), context) == canonical_flow(edited, context.types)
+
+
+def test_an_action_whose_type_is_not_a_string_is_a_clear_error() -> None:
+    """Found by the fuzz test above: ``{"id": False, "type": []}`` raised a TypeError."""
+    read = _read()
+    for index in range(len(read.actions)):
+        actions = copy.deepcopy(read.actions)
+        actions[index] = {"id": False, "type": []}
+        damaged = CampaignRead(read.campaign, actions, read.edges, read.tags, read.contents)
+        with contextlib.suppress(CampaignWireError):
+            decode_flow(damaged, CONTEXT)

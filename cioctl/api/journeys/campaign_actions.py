@@ -64,6 +64,8 @@ def step_of_action(action: Mapping[str, Any], keys: Mapping[int, str], types: Va
     """The step an action decodes to (a branch without its paths); None for an exit."""
     kind, ident = action.get("type"), action.get("id")
     what = f"action {ident} ({kind})"
+    if not isinstance(kind, str):  # a damaged read: never a TypeError from the lookups below
+        raise CampaignWireError(f"{what} has no action type (a string is expected)")
     if kind == EXIT:
         return None
     if kind in MESSAGE_KINDS:

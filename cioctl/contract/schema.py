@@ -27,6 +27,10 @@ from jsonschema.exceptions import (  # type: ignore[import-untyped]
 )
 from referencing.exceptions import Unresolvable, Unretrievable
 
+from cioctl.events.schema import json_type
+
+__all__ = ["json_type"]
+
 Validator = Any  # jsonschema ships no type information
 
 
@@ -112,21 +116,6 @@ def _focus(error: ValidationError) -> list[ValidationError]:
     if len(meant) == 1:
         return [focused for sub in meant[0] for focused in _focus(sub)]
     return [best_match([error]) or error]
-
-
-def json_type(value: Any) -> str:
-    """The JSON type name of ``value`` (what a finding reports instead of the value)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def pointer_of(parts: Any) -> str:

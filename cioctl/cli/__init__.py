@@ -20,6 +20,7 @@ from cioctl.cli import (
     plan_cmd,
     schema_cmd,
     show_cmd,
+    test_cmd,
     unlock_cmd,
     validate_cmd,
 )
@@ -93,6 +94,7 @@ app.command("promote", cls=CioctlCommand)(envs_cmd.promote)
 app.command("doctor", cls=CioctlCommand)(doctor_cmd.doctor)
 app.command("import", cls=CioctlCommand)(import_cmd.import_)
 app.command("unlock", cls=CioctlCommand)(unlock_cmd.unlock)
+app.command("test", cls=CioctlCommand)(test_cmd.test)
 app.add_typer(emulator_cmd.emulator_app, name="emulator")
 app.add_typer(events_cmd.events_app, name="events")
 

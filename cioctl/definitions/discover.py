@@ -51,7 +51,8 @@ def definition_files(root: Path) -> list[Path]:
 
 def scan_definitions(root: Path) -> Discovery:
     """Walk ``root`` (hidden folders such as ``.cioctl`` and ``.git``, and the top-level
-    ``scenarios`` folder, are skipped; linked folders are followed once) and sort what is found into files and problems."""
+    ``scenarios`` folder, are skipped; linked folders are followed once) and sort what is
+    found into files and problems."""
     files: list[Path] = []
     problems: list[DefinitionError] = []
     seen_dirs: set[tuple[int, int]] = set()

@@ -113,9 +113,9 @@ def _timeline_problems(scenario: Scenario, workspace: Workspace,
                                           f"{finding.message}", location=_at(entry, key, path),
                                           hint=finding.hint or "fix the payload to match the "
                                           "declared event (as 'cioctl events check' does)")
-        for key in (entry.add_to_segment, entry.remove_from_segment):
-            if key is not None:
-                field = "add_to_segment" if key == entry.add_to_segment else "remove_from_segment"
+        for field in ("add_to_segment", "remove_from_segment"):
+            key = getattr(entry, field)
+            if isinstance(key, str):
                 problem = _segment_problem(key, workspace, _at(entry, field, path), True)
                 if problem is not None:
                     yield problem

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from cioctl.definitions.discover import SCENARIO_DIR
 from cioctl.definitions.located import LocatedDict
 from cioctl.definitions.problems import problems_from_validation
 from cioctl.definitions.yaml_loader import load_yaml, read_text
@@ -19,7 +20,6 @@ from cioctl.model.workspace import Workspace
 from cioctl.scenarios.checks import scenario_problems
 from cioctl.scenarios.model import Scenario
 
-SCENARIO_DIR = "scenarios"
 SUFFIXES = (".yaml", ".yml")
 
 

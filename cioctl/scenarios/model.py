@@ -154,6 +154,9 @@ class Expectation(Spec):
                              + f" (found {len(given)})")
         if self.at is not None and self.between is not None:
             raise ValueError("give 'at' or 'between', not both")
+        if self.between is not None and given[0] in ("in_segment", "not_in_segment",
+                                                       "attribute"):
+            raise ValueError(f"'{given[0]}' is checked at one instant: give 'at', not 'between'")
         if self.attribute is not None and len(self.attribute) != 1:
             raise ValueError("'attribute' names exactly one attribute: {name: value}")
         return self

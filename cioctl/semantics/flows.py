@@ -116,8 +116,8 @@ class Simulation(JourneyRunner):
         for person in people:
             self.state.people[person.id] = person
             self.state.members[person.id] = frozenset()
-        for number, item in enumerate(inputs):
-            self.push(item.at, INPUT, (number,), item)
+        for number, entry in enumerate(inputs):
+            self.push(entry.at, INPUT, (number,), entry)
         for person in people:  # members at start join at start (semantics §5.1)
             self.settle(person.id, start, "data")
             self.schedule_dates(person.id, start)
@@ -175,7 +175,8 @@ class Simulation(JourneyRunner):
         self.set_history(person.with_event(event))
         detail: tuple[tuple[str, str], ...] = (("name", event.name),)
         if event.timestamp != at:
-            detail += (("timestamp", iso(event.timestamp)), ("late", _duration(at - event.timestamp)))
+            detail += (("timestamp", iso(event.timestamp)),
+                       ("late", _duration(at - event.timestamp)))
         self.note(at, person.id, "event", detail=detail)
         if event.name in self.goal_flows:
             self.goal_reached(person.id, event, at)

@@ -334,7 +334,7 @@ class JourneyRunner:
         if isinstance(value, str) and "{" in value:
             try:
                 value = render_text(value, self.scope(journey, at))
-            except Exception as error:  # noqa: BLE001 — any Liquid failure skips the update
+            except Exception as error:  # any Liquid failure skips the update, like a message
                 self.note(at, journey.person, "failed", journey.flow, node.label, journey,
                           (("reason", str(error)),))
                 return

@@ -42,7 +42,7 @@ class _Nil(list[Any]):
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
 
 class FailingUndefined(Undefined):

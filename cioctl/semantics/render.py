@@ -11,6 +11,7 @@ tests and ``== blank`` an undefined value is nil and nothing fails.
 from __future__ import annotations
 
 import contextvars
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -52,8 +53,7 @@ class FailingUndefined(Undefined):
     __slots__ = ()
 
     def _fail(self) -> Any:
-        path = self.hint or self.name
-        raise UndefinedError(f"'{path}' is undefined")
+        raise UndefinedError(f"'{variable_path(self)}' is undefined")
 
     def __liquid__(self) -> _Nil:
         return _Nil()
@@ -74,13 +74,20 @@ class FailingUndefined(Undefined):
         return int(self._fail())
 
 
+def variable_path(value: Undefined) -> str:
+    """``customer.first_name`` from python-liquid's hint ``key error: '…', customer[first_name]``."""
+    hint = value.hint or ""
+    path = hint.rsplit(", ", 1)[-1] if ", " in hint else value.name
+    return re.sub(r"\[([^\]]+)\]", r".\1", path)
+
+
 def _strict(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     """A filter that fails when given an undefined value (``default`` is the exception)."""
 
     def call(*args: Any, **kwargs: Any) -> Any:
         for value in (*args, *kwargs.values()):
             if isinstance(value, Undefined):
-                path = value.hint or value.name
+                path = variable_path(value)
                 raise UndefinedError(f"'{path}' is undefined (passed to filter '{name}')")
         return function(*args, **kwargs)
 

@@ -75,7 +75,7 @@ class FailingUndefined(Undefined):
 
 
 def variable_path(value: Undefined) -> str:
-    """``customer.first_name`` from python-liquid's hint ``key error: '…', customer[first_name]``."""
+    """``customer.first_name`` from python-liquid's hint ``key error: …, customer[first_name]``."""
     hint = value.hint or ""
     path = hint.rsplit(", ", 1)[-1] if ", " in hint else value.name
     return re.sub(r"\[([^\]]+)\]", r".\1", path)

@@ -17,11 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from cioctl.errors import CioctlError
 from cioctl.model.flows import DateTrigger, EventTrigger, Flow, SegmentTrigger
 from cioctl.model.workspace import Workspace
 from cioctl.semantics.flows_dates import after, next_fire
-from cioctl.semantics.flows_journey import Journey, JourneyRunner
+from cioctl.semantics.flows_journey import Journey, JourneyRunner, SimulationError
 from cioctl.semantics.flows_program import compile_flow
 from cioctl.semantics.flows_trace import TraceEntry, iso
 from cioctl.semantics.people import (
@@ -39,10 +38,6 @@ MAX_SPAN = timedelta(days=400)
 DATE_KEYS = ("timezone", "cio_timezone")
 
 INPUT, MEMBERSHIP, DATE, JOURNEY = range(4)
-
-
-class SimulationError(CioctlError):
-    """A scenario the engine refuses to run on (a loop of flows updating attributes)."""
 
 
 @dataclass(frozen=True)
@@ -267,4 +262,10 @@ def simulate(workspace: Workspace, start: datetime, until: datetime | None,
              world: SegmentWorld | None = None, explain: bool = False) -> Outcome:
     """Run ``people`` and ``inputs`` through the workspace's segments and flows."""
     world = world if world is not None else SegmentWorld.from_model(workspace)
-    return Simulation(workspace, world, explain=explain).run(start, until, people, inputs)
+    try:
+        return Simulation(workspace, world, explain=explain).run(start, until, people, inputs)
+    except RecursionError:  # cascades nest calls; a deep one is the same loop as MAX_CASCADE
+        raise SimulationError(
+            "flows update attributes that start each other in a loop (too many cascaded "
+            "changes at one instant)",
+            hint="break the loop: a flow's update_attribute should not re-trigger it") from None

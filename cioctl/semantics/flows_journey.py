@@ -34,6 +34,11 @@ from cioctl.semantics.render import RenderFailure, RenderScope, render_message, 
 from cioctl.semantics.segments import SegmentWorld, condition_truth, explain, is_member
 
 MAX_CASCADE = 100
+
+
+class SimulationError(CioctlError):
+    """A scenario the engine refuses to run on (a loop of flows updating attributes)."""
+
 JOURNEY_PHASE = 3
 
 
@@ -106,8 +111,8 @@ class JourneyRunner:
     def cascade(self, person_id: str, at: datetime) -> None:
         key = (person_id, at)
         self.cascades[key] += 1
-        if self.cascades[key] > MAX_CASCADE * 4:
-            raise CioctlError(
+        if self.cascades[key] > MAX_CASCADE:
+            raise SimulationError(
                 f"more than {MAX_CASCADE} cascaded changes for person '{person_id}' at the "
                 "same instant: flows update attributes that start each other in a loop",
                 hint="break the loop: a flow's update_attribute should not re-trigger it")

@@ -6,11 +6,15 @@ import os
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cioctl.cli.options import EnvOption, WorkspaceOption
+
+if TYPE_CHECKING:
+    from cioctl.scenarios.coverage import Coverage
+    from cioctl.scenarios.run import ScenarioResult
 
 
 class TestFormat(StrEnum):
@@ -39,6 +43,12 @@ def test(
     min_branch_coverage: Annotated[float | None, typer.Option(
         "--min-branch-coverage", metavar="P", min=0, max=100,
         help="Fail when fewer than P percent of the flows' branch arms are reached.")] = None,
+    plan: Annotated[Path | None, typer.Option(
+        "--plan", metavar="FILE", help="A plan saved with 'cioctl plan --out': the summary "
+        "line lists the arms not reached in the flows it changes.")] = None,
+    summary_line: Annotated[Path | None, typer.Option(
+        "--summary-line", metavar="FILE", help="Write one Markdown line (scenarios passed, "
+        "branch coverage, arms not reached in changed flows) for a PR comment.")] = None,
 ) -> None:
     """Run scenarios: people, a timeline and expectations, offline and deterministic.
 
@@ -82,12 +92,27 @@ def test(
     else:
         typer.echo(render_text(results, coverage, explain=explain), nl=False)
     _annotate(results)
+    _github_reports(results, coverage, plan, summary_line)
     below = min_branch_coverage is not None and coverage.percent < min_branch_coverage
     if below:
         typer.echo(f"branch coverage {coverage.percent:g}% is below the minimum "
                    f"{min_branch_coverage:g}%", err=True)
     if below or not all(r.passed for r in results):
         raise typer.Exit(EXIT_ERROR)
+
+
+def _github_reports(results: Sequence[ScenarioResult], coverage: Coverage, plan: Path | None,
+                    line_file: Path | None) -> None:
+    """The summary line file, and the job summary under GitHub Actions."""
+    from cioctl.scenarios import github
+
+    if line_file is not None:
+        changed = github.changed_flows(plan) if plan is not None else None
+        line_file.write_text(github.summary_line(results, coverage, changed), encoding="utf-8")
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if os.environ.get("GITHUB_ACTIONS") == "true" and summary:
+        with Path(summary).open("a", encoding="utf-8") as out:
+            out.write(github.summary_markdown(results, coverage))
 
 
 def _annotate(results: Sequence[object]) -> None:

@@ -2,8 +2,9 @@
 
 Validate the example, plan and apply it to a fresh embedded workspace, plan again (zero
 changes), then edit a copy — change a subject, add a segment, remove a snippet — and show that
-plan. Every step runs the real ``cioctl`` command line; nothing touches the repository's files
-(the demo works on a copy in a temporary folder).
+plan; last, run the example's scenarios with ``cioctl test``. Every step runs the real
+``cioctl`` command line; nothing touches the repository's files (the demo works on a copy in a
+temporary folder).
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ def main() -> None:
                  "--detailed-exitcode", expect=(2,))
         demo.run("6. The same plan as the Markdown of a pull-request comment", "plan", "-w",
                  ws, "--format", "markdown", expect=(0,))
+        demo.say("what the flows do: people on a virtual clock through the segments and flows")
+        demo.run("7. Run the example's scenarios (offline, deterministic)", "test", "-w", ws)
     console.print(Rule("[bold]done"))
     console.print(f"Finished in {time.monotonic() - started:.0f} s. Next: 'make test', or try "
                   "'cioctl --help' on your own copy of workspaces/example.")

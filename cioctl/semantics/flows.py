@@ -13,13 +13,14 @@ comes from :mod:`cioctl.semantics.segments`; this module never decides it.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from cioctl.model.flows import DateTrigger, EventTrigger, Flow, SegmentTrigger
 from cioctl.model.workspace import Workspace
 from cioctl.semantics.flows_dates import after, next_fire
+from cioctl.semantics.flows_index import SegmentIndex
 from cioctl.semantics.flows_journey import Journey, JourneyRunner, SimulationError
 from cioctl.semantics.flows_program import compile_flow
 from cioctl.semantics.flows_trace import TraceEntry, iso
@@ -30,7 +31,7 @@ from cioctl.semantics.people import (
     PersonHistory,
     TimedEvent,
 )
-from cioctl.semantics.segments import SegmentWorld, is_member, next_time_change
+from cioctl.semantics.segments import SegmentWorld, next_time_change
 
 LATE_CUTOFF = timedelta(hours=72)
 """A backdated event triggers event-triggered flows only within 72 h (docs/semantics.md §4)."""
@@ -38,6 +39,9 @@ MAX_SPAN = timedelta(days=400)
 DATE_KEYS = ("timezone", "cio_timezone")
 
 INPUT, MEMBERSHIP, DATE, JOURNEY = range(4)
+PROFILE_AGE = "profile-age"
+"""A changed name meaning: a backdated event moved the profile-age origin (every windowed
+segment may change)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class _State:
     members: dict[str, frozenset[str]] = field(default_factory=dict)
     agenda: list[tuple[object, ...]] = field(default_factory=list)
     recheck_at: dict[str, datetime] = field(default_factory=dict)
+    recheck_keys: dict[str, frozenset[str]] = field(default_factory=dict)
     date_at: dict[tuple[str, str], datetime] = field(default_factory=dict)
     seq: int = 0
 
@@ -81,7 +86,7 @@ class Simulation(JourneyRunner):
         super().__init__(workspace, world, {f.key: compile_flow(f) for f in running},
                          explain=explain)
         self.state = _State()
-        self.segment_keys = tuple(sorted(world.segments))
+        self.index = SegmentIndex(world)
         self.event_flows: dict[str, list[Flow]] = {}
         self.segment_flows: dict[str, list[Flow]] = {}
         self.date_flows: list[Flow] = []
@@ -145,24 +150,31 @@ class Simulation(JourneyRunner):
         self.state.people[person.id] = person
 
     def apply_input(self, at: datetime, item: Input) -> None:
-        if item.person not in self.state.people:
+        new = item.person not in self.state.people
+        if new:  # a person not listed exists from their first timeline entry (semantics §1)
             self.state.people[item.person] = PersonHistory(id=item.person, added_at=at)
             self.state.members[item.person] = frozenset()
         person = self.history(item.person)
+        changed: set[str] = set()
         if item.event is not None:
+            changed.add(f"e:{item.event.name}")
+            if item.event.timestamp < person.data_starts(at):
+                changed.add(PROFILE_AGE)
             self.apply_event(person, item.event, at)
         elif item.attributes is not None:
+            changed |= {f"a:{name}" for name in item.attributes}
             for name, value in item.attributes.items():
                 person = person.with_change(AttributeChange(at=at, name=name, value=value))
             self.set_history(person)
             self.note(at, item.person, "identify",
                       detail=tuple((k, _show(v)) for k, v in item.attributes.items()))
         elif item.manual is not None:
+            changed.add(f"m:{item.manual.segment}")
             self.set_history(person.with_manual(item.manual))
             self.note(at, item.person, "manual_segment",
                       detail=(("segment", item.manual.segment),
                               ("member", str(item.manual.member).lower())))
-        self.settle(item.person, at, "data")
+        self.settle(item.person, at, "data", None if new else frozenset(changed))
         if item.attributes is not None:
             self.schedule_dates(item.person, at)
 
@@ -182,13 +194,24 @@ class Simulation(JourneyRunner):
             elif self.trigger_matches(flow, person.id, event, at):
                 self.try_enter(flow, person.id, at, dict(event.data))
 
-    def settle(self, person_id: str, at: datetime, cause: str) -> None:
-        """Membership after new data or time passing: entered/left, segment triggers,
-        ``wait_until`` re-checks, and the next instant time alone can change anything."""
+    def settle(self, person_id: str, at: datetime, cause: str,
+               changed: frozenset[str] | None = None) -> None:
+        """Membership after new data (``changed``: what changed, None for everything) or time
+        passing: entered/left, segment triggers, ``wait_until`` re-checks, and the next
+        instant time alone can change anything."""
         self.cascade(person_id, at)
         person = self.history(person_id)
-        now = frozenset(k for k in self.segment_keys if is_member(k, person, at, self.world))
+        keys: Collection[str]
+        if cause == "time":
+            keys = self.state.recheck_keys.pop(person_id, frozenset())
+        elif changed is None:
+            keys = self.index.keys
+        else:
+            keys = self.index.affected(changed)
+            if PROFILE_AGE in changed:
+                keys |= set(self.index.windowed)
         before = self.state.members.get(person_id, frozenset())
+        now = frozenset((before - set(keys)) | self.index.members(person, at, keys))
         self.state.members[person_id] = now
         for key in sorted(now - before):
             self.note(at, person_id, "segment_entered", detail=(("segment", key),))
@@ -203,16 +226,22 @@ class Simulation(JourneyRunner):
 
     def schedule_recheck(self, person_id: str, at: datetime) -> None:
         person = self.history(person_id)
-        times = [next_time_change(k, person, at, self.world) for k in self.segment_keys]
-        times += [next_time_change(c, person, at, self.world) for c in self.wait_conditions(
+        segments = self.index.next_time(person, at)
+        times = [next_time_change(c, person, at, self.world) for c in self.wait_conditions(
             person_id)]
+        times.append(segments[0] if segments else None)
         upcoming = min((t for t in times if t is not None), default=None)
         if upcoming is None:
             return
+        keys = segments[1] if segments and segments[0] == upcoming else frozenset()
         pending = self.state.recheck_at.get(person_id)
         if pending is not None and at < pending <= upcoming:
+            if pending == upcoming:
+                self.state.recheck_keys[person_id] = self.state.recheck_keys.get(
+                    person_id, frozenset()) | keys
             return
         self.state.recheck_at[person_id] = upcoming
+        self.state.recheck_keys[person_id] = keys
         self.push(upcoming, MEMBERSHIP, (person_id,), ("recheck", person_id))
 
     # --- date triggers ----------------------------------------------------------------------

@@ -83,7 +83,8 @@ class JourneyRunner:
     def set_history(self, person: PersonHistory) -> None:
         raise NotImplementedError
 
-    def settle(self, person_id: str, at: datetime, cause: str) -> None:
+    def settle(self, person_id: str, at: datetime, cause: str,
+               changed: frozenset[str] | None = None) -> None:
         raise NotImplementedError
 
     def push(self, at: datetime, phase: int, order: tuple[object, ...], item: object) -> None:
@@ -350,7 +351,7 @@ class JourneyRunner:
             value, bool) else str(value)
         self.note(at, journey.person, "attribute_updated", journey.flow, node.label, journey,
                   ((name, shown),))
-        self.settle(journey.person, at, "data")
+        self.settle(journey.person, at, "data", frozenset({f"a:{name}"}))
         self.schedule_dates(journey.person, at)
 
 

@@ -14,7 +14,7 @@ from cioctl.model.workspace import Workspace
 from cioctl.semantics.flows import Input, Outcome, simulate
 from cioctl.semantics.flows_trace import iso
 from cioctl.semantics.people import PersonHistory, TimedEvent
-from cioctl.semantics.segments import SegmentWorld
+from cioctl.semantics.segments import SegmentWorld, is_member
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 PEOPLE = ("p1", "p2")
@@ -95,3 +95,24 @@ def test_shifting_the_scenario_in_time_shifts_the_trace(
     plain, shifted = run(example, world, timeline), run(example, world, timeline, shift)
     assert relative(plain, START) == relative(shifted, START + shift)
     assert iso(shifted.end) == iso(plain.end + shift)
+
+
+@settings(max_examples=25, deadline=None)
+@given(timeline=timelines(), probes=st.lists(st.integers(0, 30 * 24 * 3600), max_size=6))
+def test_traced_membership_is_the_segment_engines(
+        example: Workspace, world: SegmentWorld, timeline: list[tuple[int, str, object, int]],
+        probes: list[int]) -> None:
+    # The engine asks only about segments an input can change, and only at the instants time
+    # can change one (flows_index); the entered/left trace must still be exactly is_member.
+    outcome = run(example, world, timeline)
+    for second in probes:
+        at = START + timedelta(seconds=second)
+        for person in PEOPLE:
+            traced: set[str] = set()
+            for entry in outcome.trace:
+                if entry.person == person and entry.at <= at and entry.kind in (
+                        "segment_entered", "segment_left"):
+                    segment = entry.get("segment") or ""
+                    (traced.add if entry.kind == "segment_entered" else traced.discard)(segment)
+            history = outcome.people[person]
+            assert traced == {k for k in world.segments if is_member(k, history, at, world)}

@@ -62,6 +62,7 @@ def test(
     Example: cioctl test -w workspaces/example --min-branch-coverage 100
     """
     from cioctl.cli.boundary import EXIT_ERROR
+    from cioctl.cli.progress import progress_reporter
     from cioctl.engine import load_valid_workspace
     from cioctl.errors import ConfigError, ValidationFailedError
     from cioctl.scenarios.coverage import branch_coverage
@@ -79,7 +80,11 @@ def test(
         raise ConfigError(f"no scenarios found in {ws.root / 'scenarios'}",
                           hint="write DIR/scenarios/NAME.yaml (see workspaces/example/scenarios)")
     world = SegmentWorld.from_model(ws)
-    results = [run_scenario(f, ws, world, explain=True) for f in loaded.files]
+    results = []
+    with progress_reporter("running scenarios") as progress:
+        for number, file in enumerate(loaded.files, 1):
+            progress(f"{number}/{len(loaded.files)} {file.path.name}")
+            results.append(run_scenario(file, ws, world, explain=True))
     coverage = branch_coverage(ws, {arm for r in results for arm in r.outcome.arms_reached})
     if update:
         for result in results:

@@ -240,7 +240,7 @@ def test_groups_and_negation(condition: dict[str, Any], expected: Truth) -> None
 
 # --- segment references and manual segments -------------------------------------------------
 
-SEGMENTS = {
+SEGMENTS: dict[str, dict[str, Any] | None] = {
     "pro": KNOWN_TRUE,
     "verified": UNKNOWN,
     "pro_not_verified": {"all": [{"segment": "pro"}, {"not": {"segment": "verified"}}]},

@@ -7,6 +7,7 @@ Pure functions over the validated model: no I/O, no API, no clock but the one pa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,7 +26,7 @@ from cioctl.model.conditions import (
     SegmentCondition,
 )
 from cioctl.model.segments import Segment
-from cioctl.model.types import ValueType
+from cioctl.model.types import Operator, ValueType
 from cioctl.model.workspace import Workspace
 from cioctl.semantics.people import JsonValue, PersonHistory, TimedEvent, Truth
 from cioctl.semantics.values import compare, infer_type
@@ -116,6 +117,7 @@ class Snapshot:
     world: SegmentWorld
     visiting: list[str] = field(default_factory=list)
     """The segment references being evaluated, innermost last (a cycle guard)."""
+    _counted: dict[int, list[TimedEvent]] = field(default_factory=dict)
 
     @cached_property
     def attributes(self) -> dict[str, JsonValue]:
@@ -139,30 +141,57 @@ class Snapshot:
         return self.at - timedelta(seconds=duration_seconds(leaf.within))
 
     def counted(self, leaf: EventCondition) -> list[TimedEvent]:
-        """The events a leaf counts: its name, inside its window, every ``where`` TRUE."""
-        start = self.window_start(leaf)
-        return [e for e in self.known_events if e.name == leaf.event
-                and (start is None or e.timestamp > start)
-                and all(self.filter_truth(leaf.event, f, e) is Truth.TRUE for f in leaf.where)]
+        """The events a leaf counts: its name, inside its window, every ``where`` TRUE (kept
+        per leaf: ``exactly`` reads the count twice)."""
+        found = self._counted.get(id(leaf))
+        if found is None:
+            start = self.window_start(leaf)
+            found = [e for e in self.known_events if e.name == leaf.event
+                     and (start is None or e.timestamp > start)
+                     and all(self.filter_truth(leaf.event, f, e) is Truth.TRUE
+                             for f in leaf.where)]
+            self._counted[id(leaf)] = found
+        return found
 
     def filter_truth(self, event: str, where: PropertyFilter, occurrence: TimedEvent) -> Truth:
         """One ``where`` filter on one event's properties (section 3.2)."""
-        stored = property_value(occurrence.data, where.property)
         value_type = self.world.property_type(event, where.property, where.value)
-        return compare(stored, where.operator, where.value, value_type)
+        return compare_at(occurrence.data, where.property, where.operator, where.value,
+                          value_type)
 
 
-def property_value(data: Mapping[str, JsonValue], name: str) -> JsonValue:
-    """A property by name; a dotted name reaches into nested objects when no property has the
-    whole name (**[assumed]**, like Liquid's ``event.a.b``)."""
+def path_values(data: Mapping[str, JsonValue], name: str) -> list[JsonValue]:
+    """The values a name points to in nested JSON: the key itself when present, else JSON dot
+    notation — ``a.b`` into objects, ``a[0]`` one item, ``a[]`` every item [doc, 25]. Empty when
+    nothing is there."""
     if name in data:
-        return data[name]
-    value: JsonValue = dict(data)
-    for part in name.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return None
-        value = value[part]
-    return value
+        return [data[name]]
+    values: list[JsonValue] = [dict(data)]
+    for part in _PATH_PART.findall(name):
+        values = [v for value in values for v in _step(value, part)]
+    return values
+
+
+_PATH_PART = re.compile(r"[^.\[\]]+|\[\d*\]")
+
+
+def _step(value: JsonValue, part: str) -> list[JsonValue]:
+    if part == "[]":
+        return list(value) if isinstance(value, list) else []
+    if part.startswith("["):
+        index = int(part[1:-1])
+        return [value[index]] if isinstance(value, list) and index < len(value) else []
+    return [value[part]] if isinstance(value, dict) and part in value else []
+
+
+def compare_at(data: Mapping[str, JsonValue], name: str, operator: Operator,
+               expected: JsonValue, value_type: ValueType) -> Truth:
+    """A leaf on a possibly nested name: Kleene OR over the values it points to (``a[]``
+    matches when any item does), absent when it points to nothing."""
+    found = path_values(data, name)
+    if not found:
+        return compare(None, operator, expected, value_type)
+    return kleene_any(compare(v, operator, expected, value_type) for v in found)
 
 
 def truth_in(condition: Condition, snap: Snapshot) -> Truth:
@@ -183,7 +212,7 @@ def truth_in(condition: Condition, snap: Snapshot) -> Truth:
 def attribute_truth(leaf: AttributeCondition, snap: Snapshot) -> Truth:
     """Section 2's table for one attribute leaf."""
     value_type = snap.world.attribute_type(leaf.attribute, leaf.value)
-    return compare(snap.attributes.get(leaf.attribute), leaf.operator, leaf.value, value_type)
+    return compare_at(snap.attributes, leaf.attribute, leaf.operator, leaf.value, value_type)
 
 
 def at_least(leaf: EventCondition, n: int, snap: Snapshot) -> Truth:

@@ -16,8 +16,7 @@ from cioctl.model.conditions import (
     SegmentCondition,
 )
 from cioctl.model.types import VALUELESS_OPERATORS
-from cioctl.semantics.people import JsonValue, PersonHistory, Truth
-from cioctl.semantics.segments import (
+from cioctl.semantics.evaluate import (
     SegmentWorld,
     Snapshot,
     attribute_truth,
@@ -26,6 +25,7 @@ from cioctl.semantics.segments import (
     path_values,
     truth_in,
 )
+from cioctl.semantics.people import JsonValue, PersonHistory, Truth
 from cioctl.semantics.values import parse
 
 

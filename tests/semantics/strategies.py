@@ -110,7 +110,7 @@ _VALUES = {name: st.sampled_from(values) for name, values in ATTRIBUTE_VALUES.it
 _CHANGE = st.tuples(GRID, st.sampled_from(sorted(ATTRIBUTE_VALUES))).flatmap(
     lambda pair: _VALUES[pair[1]].map(lambda v: AttributeChange(pair[0], pair[1], v)))
 _MANUAL = st.builds(ManualMembership, GRID, st.just("beta"), st.booleans())
-_DELAYS = st.sampled_from([0, 0, 0, 1, 4, 12, -1])  # mostly on time, late, rarely early
+_DELAYS = st.sampled_from([0, 0, 0, 1, 4, 12, 40, -1])  # mostly on time, late, rarely early
 _DATA: st.SearchStrategy[dict[str, JsonValue]] = st.sampled_from(
     [{}, {"amount": 5}, {"amount": 20}, {"amount": "x"}])
 EVENTS = st.builds(

@@ -141,7 +141,7 @@ def test_next_time_change_is_the_first_change(target: Condition | str, person: P
             return is_member(target, person, at, WORLD)
         return condition_truth(target, person, at, WORLD)
 
-    horizon = T0 + (SPAN + 13) * STEP + LONGEST  # past every instant + window + delay
+    horizon = T0 + (SPAN + 41) * STEP + LONGEST  # past every instant + window + delay
     expected = _brute_next_change(probe(after), probe, after, horizon)
     found = next_time_change(target, person, after, WORLD)
     assert found == expected

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cioctl.model.conditions import Condition, Not
+from cioctl.model.conditions import AllOf, AnyOf, Condition, Not
 from cioctl.semantics.people import AttributeChange, PersonHistory, TimedEvent, Truth
 from cioctl.semantics.segments import condition_truth, explain, is_member, next_time_change
 from tests.semantics.helpers import T0
@@ -40,6 +40,7 @@ def test_determinism(condition: Condition, person: PersonHistory, at: datetime) 
     again = (condition_truth(condition, person, at, WORLD),
              next_time_change(condition, person, at, WORLD), explain(condition, person, at, WORLD))
     assert first == again
+    assert first[2][-1] == f"condition → {first[0].name}"  # explain agrees with the truth
     # Input order within one instant is kept; across instants it does not matter.
     same_instants = len({c.at for c in person.changes}) == len(person.changes)
     if same_instants:
@@ -96,12 +97,17 @@ def test_an_event_outside_every_window_changes_nothing(
 
 
 @EXAMPLES
-@given(CONDITIONS, PEOPLE, GRID)
-def test_not_is_the_kleene_complement(condition: Condition, person: PersonHistory,
-                                      at: datetime) -> None:
+@given(CONDITIONS, CONDITIONS, PEOPLE, GRID)
+def test_not_is_the_kleene_complement(condition: Condition, other: Condition,
+                                      person: PersonHistory, at: datetime) -> None:
     negated = Not.model_validate({"not": condition})
-    assert condition_truth(negated, person, at, WORLD) is \
-        condition_truth(condition, person, at, WORLD).negate()
+    truth = condition_truth(condition, person, at, WORLD)
+    assert condition_truth(negated, person, at, WORLD) is truth.negate()
+    # ... so De Morgan holds (section 2: consumers may push `not` to the leaves)
+    both = AllOf.model_validate({"all": [condition, other]})
+    either_not = AnyOf.model_validate({"any": [{"not": condition}, {"not": other}]})
+    assert condition_truth(Not.model_validate({"not": both}), person, at, WORLD) is \
+        condition_truth(either_not, person, at, WORLD)
 
 
 @EXAMPLES

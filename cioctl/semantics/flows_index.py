@@ -21,8 +21,8 @@ from datetime import datetime, timedelta
 
 from cioctl.model.base import duration_seconds
 from cioctl.model.conditions import AllOf, AnyOf, AttributeCondition, Condition, EventCondition, Not
+from cioctl.semantics.evaluate import SegmentWorld, Snapshot, member_in
 from cioctl.semantics.people import PersonHistory
-from cioctl.semantics.segments import SegmentWorld, Snapshot, member_in
 
 
 @dataclass

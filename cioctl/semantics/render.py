@@ -14,7 +14,7 @@ import contextvars
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -100,7 +100,7 @@ def _strict(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
 def _virtual_date(builtin: Callable[..., Any]) -> Callable[..., Any]:
     def date(value: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(value, str) and value.strip().lower() in ("now", "today"):
-            value = _NOW.get(datetime.now(UTC))
+            value = _NOW.get()  # set by render_text: the virtual clock, never the wall clock
         return builtin(value, *args, **kwargs)
 
     date.with_environment = True  # type: ignore[attr-defined]

@@ -28,7 +28,7 @@ class TestFormat(StrEnum):
 
 def test(
     scenarios: Annotated[list[Path] | None, typer.Argument(
-        metavar="[SCENARIO]...", help="Scenario files (default: every DIR/scenarios/*.yaml).")
+        metavar="SCENARIO", help="Scenario files (default: every DIR/scenarios/*.yaml).")
     ] = None,
     workspace: WorkspaceOption = Path(),
     env: EnvOption = "local",
@@ -59,7 +59,7 @@ def test(
     expectations are shown with the trace around them; the run ends with 'N passed, M failed'
     and branch coverage. Exit 0 when every scenario passes, 1 otherwise.
 
-    Example: cioctl test -w workspaces/example --min-branch-coverage 100
+    Example: cioctl test -w workspaces/example --min-branch-coverage 75
     """
     from cioctl.cli.boundary import EXIT_ERROR
     from cioctl.cli.progress import progress_reporter

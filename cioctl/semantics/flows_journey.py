@@ -93,6 +93,9 @@ class JourneyRunner:
     def schedule_dates(self, person_id: str, at: datetime, *, fired: bool = False) -> None:
         raise NotImplementedError
 
+    def schedule_recheck(self, person_id: str, at: datetime) -> None:
+        raise NotImplementedError
+
     # --- recording --------------------------------------------------------------------------
 
     def note(self, at: datetime, person: str, kind: str, flow: str | None = None,
@@ -245,6 +248,7 @@ class JourneyRunner:
         journey.token += 1
         if limit is not None:
             self.schedule(journey, at + timedelta(seconds=duration_seconds(limit)))
+        self.schedule_recheck(journey.person, at)  # the condition may turn TRUE with time alone
         return False
 
     def wait_conditions(self, person_id: str) -> list[Condition]:

@@ -118,6 +118,18 @@ def test_wait_until_met_early_by_identify(write_workspace: WriteWorkspace) -> No
     assert not result.results[1].passed  # no longer at +1d: the failure is reported, not hidden
 
 
+def test_a_wait_until_that_time_alone_makes_true(write_workspace: WriteWorkspace) -> None:
+    quiet = DEFINITIONS.replace("""      - wait_until:
+          condition: {attribute: verified, operator: eq, value: true}
+          max: 1d""", """      - wait: 5m
+      - wait_until:
+          condition: {event: ping, exactly: 0, within: 1h}""")  # reached from a wait, not an input
+    scenario = SCENARIO.split("expect:")[0] + (
+        "expect:\n  - {person: a, sent: {flow: first, step: after_wait}, at: +1h}\n")
+    result = run(write_workspace, scenario, quiet)
+    assert result.passed, [e.describe() for e in result.outcome.trace]
+
+
 @pytest.mark.parametrize(("late", "enters"), [("+3d", True), ("+3d1s", False)])
 def test_the_72_hour_cut_off_is_inclusive(write_workspace: WriteWorkspace, late: str,
                                           enters: bool) -> None:

@@ -190,7 +190,7 @@ def python_methods(model: CodegenModel) -> list[str]:
 def render_python(model: CodegenModel) -> str:
     """The whole generated module."""
     methods = python_methods(model)
-    types = unique_identifiers((pascal(e.name) + "Data" for e in model.events),
+    types = unique_identifiers((pascal(m) + "Data" for m in methods),
                                frozenset({"Attributes", "Tracker", "RecordingTracker", "Call"}))
     runtime = (rt.RUNTIME.replace("@@DATE_TIME@@", _pattern(_DATE_TIME.pattern))
                .replace("@@URI@@", _pattern(_URI.pattern)))

@@ -96,7 +96,7 @@ def typescript_methods(model: CodegenModel) -> list[str]:
 def render_typescript(model: CodegenModel) -> str:
     """The whole generated module."""
     methods = typescript_methods(model)
-    types = unique_identifiers((pascal(e.name) + "Data" for e in model.events), TYPE_NAMES)
+    types = unique_identifiers((pascal(m) + "Data" for m in methods), TYPE_NAMES)
     runtime = (rt.RUNTIME.replace("@@DATE_TIME@@", json.dumps(_DATE_TIME.pattern))
                .replace("@@URI@@", "  " + json.dumps(_URI.pattern)))
     out = [*header(model, "//"),

@@ -141,15 +141,17 @@ def pascal(name: str) -> str:
     return "".join(p.capitalize() for p in snake(name).split("_"))
 
 
-def unique_identifiers(bases: Iterable[str], reserved: frozenset[str]) -> list[str]:
-    """Each base made unique, in order: a reserved word gets ``_``, a repeat ``_2``, ``_3``…"""
+def unique_identifiers(bases: Iterable[str], reserved: frozenset[str],
+                       sep: str = "_") -> list[str]:
+    """Each base made unique, in order: a reserved word gets ``_``, a repeat ``_2``, ``_3``…
+    (``2``, ``3``… with ``sep=""``, for camelCase)."""
     taken = set(reserved)
     chosen = []
     for base in bases:
         candidate = f"{base}_" if base in reserved else base
         number = 2
         while candidate in taken:
-            candidate = f"{base}_{number}"
+            candidate = f"{base}{sep}{number}"
             number += 1
         taken.add(candidate)
         chosen.append(candidate)

@@ -90,7 +90,7 @@ def _table(fields: Sequence[Field], indent: str) -> list[str]:
 def typescript_methods(model: CodegenModel) -> list[str]:
     """The tracker's method for each event, in the model's order."""
     return unique_identifiers((camel(e.name) for e in model.events),
-                              TRACKER_MEMBERS | TYPESCRIPT_RESERVED)
+                              TRACKER_MEMBERS | TYPESCRIPT_RESERVED, sep="")
 
 
 def render_typescript(model: CodegenModel) -> str:

@@ -4,10 +4,10 @@ events that are not (or no longer) declared.
 Python files are read with :mod:`ast`; TypeScript and JavaScript files with the TypeScript
 compiler's own parser, in one ``node`` process for all of them. A call counts when it is a
 method call on a receiver whose name contains ``track`` (``tracker.signed_up(…)``,
-``this.tracking.signedUp(…)``): the method is the generated one of an event, or ``track`` with
-the event's name as a string (``track(person, "signed_up", …)`` in Python and the generated
-trackers, ``track(person, {name: "signed_up"})`` in customerio-node). Generated files are
-skipped.
+``this.tracking.signedUp(…)``) naming a generated method, or any ``.track`` call naming the
+event in a string (``cio.track(person, "signed_up", …)`` with the Python client and the
+generated trackers, ``cio.track(person, {name: "signed_up"})`` with customerio-node). Names
+computed at run time are not counted. Generated files are skipped.
 """
 
 from __future__ import annotations
@@ -112,13 +112,13 @@ class _Resolver:
 
     def site(self, methods: dict[str, str], file: str, line: int, receiver: str, method: str,
              name: str | None) -> Site | None:
-        if not _tracking(receiver) or method in NOT_EVENTS:
-            return None
-        if method == "track":
+        if method == "track":  # any client's track(person, "name") or track(person, {name})
             if name is None:
                 return None  # a name computed at run time: nothing to say
             return Site(file, line, f'{receiver}.track("{name}")',
                         name if name in self.names else None, name)
+        if not _tracking(receiver) or method in NOT_EVENTS:
+            return None
         return Site(file, line, f"{receiver}.{method}", methods.get(method), method)
 
 

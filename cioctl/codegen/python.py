@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import keyword
+import re
 import textwrap
 from collections.abc import Sequence
 
@@ -37,9 +38,14 @@ TRACKER_MEMBERS = frozenset({"track", "identify", "validation", "calls", "events
 PARAMS_RESERVED = frozenset({"self", "person_id", "timestamp"})
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9 _.:\-]*")
+
+
 def literal(value: object) -> str:
     """A Python literal for a JSON scalar (strings in double quotes)."""
     if isinstance(value, str):
+        if _PLAIN.fullmatch(value):  # most names: nothing to escape (json.dumps is slower)
+            return f'"{value}"'
         return json.dumps(value, ensure_ascii=False)
     return repr(value)
 

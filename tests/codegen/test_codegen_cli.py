@@ -104,3 +104,12 @@ def test_help_shows_the_workflow() -> None:
     assert code == 0
     for piece in ("--check", "--usage", "--lang", "codegen: [{lang: python"):
         assert piece in text
+
+
+def test_a_bad_codegen_target_in_workspace_yaml_is_reported_at_its_line(
+        write_workspace, tmp_path: Path) -> None:
+    root = write_workspace({"data/events.yaml": AWKWARD}, workspace=(
+        "workspace: t\ncodegen:\n  - {lang: python, out: a.py}\n  - {lang: ruby, out: a.rb}\n"))
+    code, text = cli("codegen", "-w", str(root))
+    assert code == 1 and "workspace.yaml:4" in text and "'python' or 'typescript'" in text
+    assert "Traceback" not in text and not (root / "a.py").exists()

@@ -47,9 +47,15 @@ def definition_files(root: Path) -> list[Path]:
     return list(scan_definitions(root).files)
 
 
+NOT_DEFINITIONS = frozenset({"node_modules"})
+"""Folders never read: an app kept beside the definitions (``codegen`` targets, e.g. the
+example's ``apps/web``) installs packages whose own YAML files are not definitions."""
+
+
 def scan_definitions(root: Path) -> Discovery:
-    """Walk ``root`` (hidden folders such as ``.cioctl`` and ``.git`` are skipped; linked
-    folders are followed once) and sort what is found into files and problems."""
+    """Walk ``root`` (hidden folders such as ``.cioctl`` and ``.git``, and ``node_modules``,
+    are skipped; linked folders are followed once) and sort what is found into files and
+    problems."""
     files: list[Path] = []
     problems: list[DefinitionError] = []
     seen_dirs: set[tuple[int, int]] = set()
@@ -65,7 +71,7 @@ def scan_definitions(root: Path) -> Discovery:
             dirs[:] = []
             continue
         seen_dirs.add((stat.st_dev, stat.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in NOT_DEFINITIONS)
         for name in dirs:
             if name.endswith(SUFFIXES):
                 problems.append(_problem(here / name, "is a folder, not a definitions file",

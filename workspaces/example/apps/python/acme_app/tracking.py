@@ -236,8 +236,8 @@ def _client_sender(client: TrackClient) -> Send:
     def send(call: Call) -> None:
         if call.kind == "track" and call.name is not None:
             client.track(call.person_id, call.name, dict(call.data), timestamp=call.timestamp)
-        else:
-            client.identify(call.person_id, **call.data)
+        else:  # a declared "id" attribute is the person's id: customerio takes it as one
+            client.identify(**{**call.data, "id": call.person_id})
 
     return send
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cioctl.cli.options import EnvOption, WorkspaceOption
+
+if TYPE_CHECKING:  # the command imports its heavy modules only when it runs
+    from cioctl.codegen.model import CodegenModel
+    from cioctl.model.config import WorkspaceConfig
 
 
 class Lang(StrEnum):
@@ -77,14 +81,11 @@ def codegen(
     _generate(root, config, model, lang, out, check)
 
 
-def _generate(root: Path, config: object, model: object, lang: Lang | None, out: Path | None,
-              check: bool) -> None:
-    from cioctl.codegen.model import CodegenModel
+def _generate(root: Path, config: WorkspaceConfig, model: CodegenModel, lang: Lang | None,
+              out: Path | None, check: bool) -> None:
     from cioctl.codegen.run import generate, resolve_targets
     from cioctl.errors import ConfigError
-    from cioctl.model.config import WorkspaceConfig
 
-    assert isinstance(config, WorkspaceConfig) and isinstance(model, CodegenModel)
     targets = resolve_targets(root, config, lang.value if lang else None, out)
     outcomes = generate(model, targets, check=check)
     for outcome in outcomes:
@@ -96,14 +97,12 @@ def _generate(root: Path, config: object, model: object, lang: Lang | None, out:
                           hint="run 'cioctl codegen' and commit the result")
 
 
-def _usage(model: object, sources: list[Path], output: UsageFormat) -> None:
+def _usage(model: CodegenModel, sources: list[Path], output: UsageFormat) -> None:
     from cioctl.cli.boundary import EXIT_ERROR
-    from cioctl.codegen.model import CodegenModel
     from cioctl.codegen.report import render_json, render_markdown, render_text
     from cioctl.codegen.usage import usage_report
     from cioctl.errors import ConfigError
 
-    assert isinstance(model, CodegenModel)
     if not sources:
         raise ConfigError("--usage needs the source files or folders to read",
                           hint="cioctl codegen --usage app/ web/src/")

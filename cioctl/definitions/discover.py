@@ -49,10 +49,15 @@ def definition_files(root: Path) -> list[Path]:
     return list(scan_definitions(root).files)
 
 
+NOT_DEFINITIONS = frozenset({"node_modules"})
+"""Folders never read: an app kept beside the definitions (``codegen`` targets, e.g. the
+example's ``apps/web``) installs packages whose own YAML files are not definitions."""
+
+
 def scan_definitions(root: Path) -> Discovery:
-    """Walk ``root`` (hidden folders such as ``.cioctl`` and ``.git``, and the top-level
-    ``scenarios`` folder, are skipped; linked folders are followed once) and sort what is
-    found into files and problems."""
+    """Walk ``root`` (hidden folders such as ``.cioctl`` and ``.git``, ``node_modules``, and the
+    top-level ``scenarios`` folder, are skipped; linked folders are followed once) and sort what
+    is found into files and problems."""
     files: list[Path] = []
     problems: list[DefinitionError] = []
     seen_dirs: set[tuple[int, int]] = set()
@@ -68,7 +73,7 @@ def scan_definitions(root: Path) -> Discovery:
             dirs[:] = []
             continue
         seen_dirs.add((stat.st_dev, stat.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in NOT_DEFINITIONS
                          and not (here == root and d == SCENARIO_DIR))
         for name in dirs:
             if name.endswith(SUFFIXES):

@@ -45,6 +45,14 @@ class Environment(Spec):
 LOCAL = Environment(backend="embedded", workspace_id=1)
 
 
+class CodegenTarget(Spec):
+    """A file ``cioctl codegen`` writes: typed tracking code in one language."""
+
+    lang: Literal["python", "typescript"]
+    out: str = Field(min_length=1, description="The file to write, relative to the workspace "
+                     "folder (e.g. apps/web/src/tracking.ts)")
+
+
 class WorkspaceConfig(Spec):
     """The content of ``workspace.yaml``."""
 
@@ -54,6 +62,8 @@ class WorkspaceConfig(Spec):
         default_factory=dict, description="Defaults for every environment"
     )
     environments: dict[str, Environment] = Field(default_factory=dict)
+    codegen: list[CodegenTarget] = Field(
+        default_factory=list, description="Typed tracking code 'cioctl codegen' writes")
 
     def environment(self, name: str) -> Environment | None:
         """The named environment; ``local`` exists even when not written."""

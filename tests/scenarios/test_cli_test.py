@@ -32,12 +32,26 @@ def copy_example(tmp_path: Path) -> Path:
     return target
 
 
-def test_example_scenarios_pass_and_report_coverage() -> None:
+def without_the_winback_branch_scenario(tmp_path: Path) -> Path:
+    """The example minus the only scenario that takes the win-back branch's ``then`` arm."""
+    workspace = copy_example(tmp_path)
+    for name in ("winback_returns.yaml", "winback_returns.trace.json"):
+        (workspace / "scenarios" / name).unlink()
+    return workspace
+
+
+def test_example_scenarios_pass_and_cover_every_branch() -> None:
     code, out = run("-w", str(EXAMPLE))
     assert code == 0, out
+    assert out.rstrip().endswith("7 passed, 0 failed")
+    assert "branch coverage: 4/4 arms (100%)" in out
+    assert "not reached" not in out
+
+
+def test_an_arm_no_scenario_reaches_is_listed(tmp_path: Path) -> None:
+    code, out = run("-w", str(without_the_winback_branch_scenario(tmp_path)))
+    assert code == 0, out
     assert out.rstrip().endswith("6 passed, 0 failed")
-    # The win-back branch's "then: exit" arm cannot be reached: its condition is the flow's own
-    # goal event, and a goal event ends the journey before the branch (semantics §7.2).
     assert "branch coverage: 3/4 arms (75%)" in out
     assert "not reached: cancellation_win_back steps[3]:then" in out
 
@@ -74,20 +88,22 @@ def test_junit_and_json_formats() -> None:
     assert code == 0
     suites = ET.fromstring(out)
     assert suites.get("failures") == "0"
-    assert len(suites.findall("testsuite")) == 6
+    assert len(suites.findall("testsuite")) == 7
     cases = suites.findall("testsuite/testcase")
     assert int(suites.get("tests") or 0) == len(cases) > 30
     code, out = run("-w", str(EXAMPLE), "--format", "json")
     data = json.loads(out)
-    assert (data["passed"], data["failed"]) == (6, 0)
-    assert data["branch_coverage"]["not_reached"] == ["cancellation_win_back steps[3]:then"]
+    assert (data["passed"], data["failed"]) == (7, 0)
+    assert data["branch_coverage"]["not_reached"] == []
 
 
 def test_min_branch_coverage_fails_below(tmp_path: Path) -> None:
-    code, out = run("-w", str(EXAMPLE), "--min-branch-coverage", "100")
+    workspace = without_the_winback_branch_scenario(tmp_path)
+    code, out = run("-w", str(workspace), "--min-branch-coverage", "100")
     assert code == 1
     assert "branch coverage 75% is below the minimum 100%" in out
-    assert run("-w", str(EXAMPLE), "--min-branch-coverage", "75")[0] == 0
+    assert run("-w", str(workspace), "--min-branch-coverage", "75")[0] == 0
+    assert run("-w", str(EXAMPLE), "--min-branch-coverage", "100")[0] == 0
 
 
 def test_scenario_errors_name_file_and_line(tmp_path: Path,

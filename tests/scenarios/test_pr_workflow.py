@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,11 @@ def test_summary_line_and_job_summary(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     line = tmp_path / "line.md"
-    result = CliRunner().invoke(app, ["test", "-w", str(EXAMPLE), "--format", "junit",
+    # The example without the scenario that reaches the win-back branch's `then` arm.
+    workspace = tmp_path / "example"
+    shutil.copytree(EXAMPLE, workspace)
+    (workspace / "scenarios" / "winback_returns.yaml").unlink()
+    result = CliRunner().invoke(app, ["test", "-w", str(workspace), "--format", "junit",
                                       "--plan", str(plan), "--summary-line", str(line)])
     assert result.exit_code == 0, result.output
     assert line.read_text() == (

@@ -98,11 +98,16 @@ def _ignore_changes(workspace: Workspace) -> Iterator[CioctlError]:
                          if s.lifecycle.ignore_changes]
     if not specs:
         return
+    from cioctl.kinds.flow_words import FlowFields
+    from cioctl.kinds.segment import SegmentFields
     from cioctl.state.desired import desired_resources  # the plan's own field names
 
-    fields: dict[str, list[str]] = {}
+    # Segments and flows leave defaults out of their fields: their names come from the types.
+    fields: dict[str, list[str]] = {"segment": list(SegmentFields.__annotations__),
+                                    "flow": list(FlowFields.__annotations__)}
     for resource in desired_resources(workspace).values():
-        fields.setdefault(resource.kind.value, list(resource.fields))
+        known = fields.setdefault(resource.kind.value, [])
+        known += [name for name in resource.fields if name not in known]
     for spec in specs:
         kind = spec.kind_label.replace(" ", "_")
         yield from _check_paths(spec, kind, fields.get(kind, []))
@@ -117,7 +122,7 @@ def _check_paths(spec: Spec, kind: str, valid: list[str]) -> Iterator[CioctlErro
             continue
         where = child_location(items, index) or lifecycle.field_source("ignore_changes")
         form = (f"paths start with one of: {', '.join(valid)}; deeper parts are written as "
-                "plans print them (e.g. steps[2].content.body)")
+                "plan -v prints them (e.g. steps[2].email.body)")
         if first in valid:
             yield DefinitionError(f"ignore_changes: '{path}' is not a valid path",
                                   location=where or spec.source, hint=form)

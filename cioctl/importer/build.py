@@ -9,17 +9,18 @@ naming the fields.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
-from cioctl.importer.conditions import Data, UnrepresentableError, condition
-from cioctl.importer.flows import flow
 from cioctl.importer.infer import Usage, usage_of
 from cioctl.kinds.address import Address
+from cioctl.kinds.condition_words import Data, UnrepresentableError
 from cioctl.kinds.registry import KINDS, Kind
 from cioctl.model.base import Spec, slugify
 from cioctl.model.config import LOCAL, WorkspaceConfig
@@ -88,22 +89,75 @@ def _entry(kind: Kind, resource: Resource, make: Callable[[], Data]) -> Entry:
     return Entry(data, [] if resource.managed else [_ADOPT[KINDS[kind].tagged]])
 
 
-def _segment(resource: Resource) -> Data:
-    fields = resource.fields
+def _keyed(resource: Resource) -> Data:
+    """A segment's or flow's canonical fields — already the definitions' words (the kind
+    modules say them so) — with its key where it is not the name's slug, and its values
+    typed where the wire gave them as strings."""
+    unreadable = _unreadable(resource.fields)
+    if unreadable is not None:
+        raise UnrepresentableError(str(unreadable))
     data: Data = {"name": resource.name}
     if resource.key != slugify(resource.name):
         data["key"] = resource.key
-    if fields.get("description"):
-        data["description"] = fields["description"]
-    if fields.get("type") == "manual":
-        data["manual"] = True
-    elif fields.get("conditions") is None:
-        raise UnrepresentableError("a dynamic segment without conditions")
-    else:
-        data["conditions"] = condition(fields["conditions"])
-    if fields.get("tags"):
-        data["tags"] = list(fields["tags"])
+    data |= {k: typed_values(v) for k, v in resource.fields.items() if k != "name"}
     return data
+
+
+def _unreadable(node: object) -> object | None:
+    if isinstance(node, dict):
+        if "unreadable" in node:
+            found: object = node["unreadable"]
+            return found
+        node = list(node.values())
+    if isinstance(node, list):
+        for item in node:
+            found = _unreadable(item)
+            if found is not None:
+                return found
+    return None
+
+
+def _segment(resource: Resource) -> Data:
+    data = _keyed(resource)
+    if not data.get("manual") and data.get("conditions") is None:
+        raise UnrepresentableError("a dynamic segment without conditions")
+    return data
+
+
+def _flow(resource: Resource) -> Data:
+    data = _keyed(resource)
+    for name, default in (("state", "running"), ("frequency", "once")):
+        if data.get(name) == default:
+            del data[name]  # the definitions' default
+    return data
+
+
+def typed_values(node: Any) -> Any:
+    """Comparison values read back without a declared type are the wire's strings (evidence
+    §4: values are strings): ``"true"``/``"false"`` and decimal numbers are imported as what
+    they spell, so the inferred type fits and writing them again gives the same strings."""
+    if isinstance(node, list):
+        return [typed_values(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: typed_values(v) for k, v in node.items()}
+    if "operator" in node and "value" in node:
+        out["value"] = _typed(node["value"])
+    return out
+
+
+def _typed(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    if not isinstance(value, str):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    if re.fullmatch(r"-?(0|[1-9][0-9]{0,15})", value):
+        return int(value)
+    if re.fullmatch(r"-?(0|[1-9][0-9]*)\.[0-9]*[1-9]", value):
+        return float(value)
+    return value
 
 
 def _snippet(resource: Resource) -> Data:
@@ -130,7 +184,7 @@ def _webhook(resource: Resource) -> Data:
 
 _MAKERS: dict[Kind, Callable[[Resource], Data]] = {
     Kind.SNIPPET: _snippet, Kind.COLLECTION: _collection, Kind.REPORTING_WEBHOOK: _webhook,
-    Kind.SEGMENT: _segment, Kind.FLOW: lambda r: flow(r.name, r.key, r.fields),
+    Kind.SEGMENT: _segment, Kind.FLOW: _flow,
 }
 
 

@@ -31,7 +31,7 @@ class Difference:
     @property
     def address(self) -> str:
         """``kind:key``."""
-        return f"{self.kind}:{self.key}"
+        return str(Address(self.kind, self.key))
 
 
 @dataclass(frozen=True)

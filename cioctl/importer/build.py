@@ -19,6 +19,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from cioctl.importer.infer import Usage, usage_of
+from cioctl.kinds import collection as collection_kind
+from cioctl.kinds import flow as flow_kind
+from cioctl.kinds import reporting_webhook as webhook_kind
+from cioctl.kinds import segment as segment_kind
+from cioctl.kinds import snippet as snippet_kind
 from cioctl.kinds.address import Address
 from cioctl.kinds.condition_words import Data, UnrepresentableError
 from cioctl.kinds.registry import KINDS, Kind
@@ -89,49 +94,6 @@ def _entry(kind: Kind, resource: Resource, make: Callable[[], Data]) -> Entry:
     return Entry(data, [] if resource.managed else [_ADOPT[KINDS[kind].tagged]])
 
 
-def _keyed(resource: Resource) -> Data:
-    """A segment's or flow's canonical fields — already the definitions' words (the kind
-    modules say them so) — with its key where it is not the name's slug, and its values
-    typed where the wire gave them as strings."""
-    unreadable = _unreadable(resource.fields)
-    if unreadable is not None:
-        raise UnrepresentableError(str(unreadable))
-    data: Data = {"name": resource.name}
-    if resource.key != slugify(resource.name):
-        data["key"] = resource.key
-    data |= {k: typed_values(v) for k, v in resource.fields.items() if k != "name"}
-    return data
-
-
-def _unreadable(node: object) -> object | None:
-    if isinstance(node, dict):
-        if "unreadable" in node:
-            found: object = node["unreadable"]
-            return found
-        node = list(node.values())
-    if isinstance(node, list):
-        for item in node:
-            found = _unreadable(item)
-            if found is not None:
-                return found
-    return None
-
-
-def _segment(resource: Resource) -> Data:
-    data = _keyed(resource)
-    if not data.get("manual") and data.get("conditions") is None:
-        raise UnrepresentableError("a dynamic segment without conditions")
-    return data
-
-
-def _flow(resource: Resource) -> Data:
-    data = _keyed(resource)
-    for name, default in (("state", "running"), ("frequency", "once")):
-        if data.get(name) == default:
-            del data[name]  # the definitions' default
-    return data
-
-
 def typed_values(node: Any) -> Any:
     """Comparison values read back without a declared type are the wire's strings (evidence
     §4: values are strings): ``"true"``/``"false"`` and decimal numbers are imported as what
@@ -160,31 +122,12 @@ def _typed(value: Any) -> Any:
     return value
 
 
-def _snippet(resource: Resource) -> Data:
-    return {"name": resource.name, "value": resource.fields["value"]}
-
-
-def _collection(resource: Resource) -> Data:
-    if resource.fields.get("data") is None:
-        raise UnrepresentableError("its content could not be read")
-    return {"name": resource.name, "data": resource.fields["data"]}
-
-
-def _webhook(resource: Resource) -> Data:
-    fields = resource.fields
-    data: Data = {"name": fields["name"]}
-    if resource.key != slugify(fields["name"]):
-        data["key"] = resource.key
-    data |= {"endpoint": fields["endpoint"], "events": list(fields["events"])}
-    for flag in ("disabled", "full_resolution", "with_content"):
-        if fields.get(flag):
-            data[flag] = True
-    return data
-
-
+# What each kind's module writes back; conditions' values typed (the wire's strings).
 _MAKERS: dict[Kind, Callable[[Resource], Data]] = {
-    Kind.SNIPPET: _snippet, Kind.COLLECTION: _collection, Kind.REPORTING_WEBHOOK: _webhook,
-    Kind.SEGMENT: _segment, Kind.FLOW: _flow,
+    Kind.SNIPPET: snippet_kind.to_definition, Kind.COLLECTION: collection_kind.to_definition,
+    Kind.REPORTING_WEBHOOK: webhook_kind.to_definition,
+    Kind.SEGMENT: lambda r: typed_values(segment_kind.to_definition(r)),
+    Kind.FLOW: lambda r: typed_values(flow_kind.to_definition(r)),
 }
 
 

@@ -202,4 +202,4 @@ def _comment(entry: Entry, kind: Kind, key: str, replaced: list[tuple[str, tuple
             f"{where}: the live value was replaced by ${{env:{names[0]}}}"
             + (" (and more)" if len(names) > 1 else "") + " — cioctl never writes credentials "
             f"into definitions; export {variables} with the live value before planning")
-        exports.append(f"{kind}:{key} {where}: export {variables}")
+        exports.append(f"{Address(kind, key)} {where}: export {variables}")

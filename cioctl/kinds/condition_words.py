@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from cioctl.model.base import slugify
 from cioctl.model.conditions import Condition
 from cioctl.model.types import VALUELESS_OPERATORS
 from cioctl.state.canonical import condition_json
@@ -133,6 +134,33 @@ def condition_words(node: Any) -> Data:
     if tag == "unreadable":
         return dict(node)
     raise UnrepresentableError(f"condition type '{tag}' is not supported by cioctl")
+
+
+def keyed_definition(name: str, key: str, fields: Data) -> Data:
+    """A segment's or flow's definitions mapping from its canonical fields (already the
+    definitions' words): the key only where it is not the name's slug. A field the live
+    read could not say (``unreadable``) has no definition."""
+    unreadable = _unreadable(fields)
+    if unreadable is not None:
+        raise UnrepresentableError(str(unreadable))
+    data: Data = {"name": name}
+    if key != slugify(name):
+        data["key"] = key
+    return data | {k: v for k, v in fields.items() if k != "name"}
+
+
+def _unreadable(node: object) -> object | None:
+    if isinstance(node, dict):
+        if "unreadable" in node:
+            found: object = node["unreadable"]
+            return found
+        node = list(node.values())
+    if isinstance(node, list):
+        for item in node:
+            inner = _unreadable(item)
+            if inner is not None:
+                return inner
+    return None
 
 
 def condition_codec(words: Data) -> Data:

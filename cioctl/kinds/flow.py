@@ -33,7 +33,7 @@ from cioctl.api.journeys.wire_values import ValueTypes
 from cioctl.apply.wire import IdBook, message_steps, tags_with_owner
 from cioctl.errors import CioctlError
 from cioctl.kinds.address import Address
-from cioctl.kinds.condition_words import UnrepresentableError
+from cioctl.kinds.condition_words import UnrepresentableError, keyed_definition
 from cioctl.kinds.flow_words import flow_codec, flow_words
 from cioctl.kinds.ops import KindOps, after, live_id
 from cioctl.kinds.registry import Kind, Surface, owner_tag
@@ -201,6 +201,16 @@ def from_definition(flow: Flow, collections: set[str],
     needs = {Address(Kind.SEGMENT, k) for k in segment_keys(fields)}  # the trigger's too
     needs |= liquid_needs(texts(fields["steps"]), collections)
     return definition_resource(Kind.FLOW, flow, flow.key, flow.name, fields, needs)
+
+
+def to_definition(resource: Resource) -> JSON:
+    """What the importer writes for a live flow: its canonical fields (the definitions'
+    words), the definitions' defaults left out."""
+    data = keyed_definition(resource.name, resource.key, resource.fields)
+    for name, default in (("state", "running"), ("frequency", "once")):
+        if data.get(name) == default:
+            del data[name]
+    return data
 
 
 OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

@@ -19,7 +19,12 @@ from cioctl.api.journeys.wire_values import ValueTypes
 from cioctl.api.segments import JourneysSegment
 from cioctl.apply.wire import IdBook, tags_with_owner
 from cioctl.kinds.address import Address
-from cioctl.kinds.condition_words import UnrepresentableError, condition_codec, condition_words
+from cioctl.kinds.condition_words import (
+    UnrepresentableError,
+    condition_codec,
+    condition_words,
+    keyed_definition,
+)
 from cioctl.kinds.ops import KindOps, after, live_id
 from cioctl.kinds.registry import Kind, owner_tag
 from cioctl.kinds.tags import segment_key, user_tags
@@ -131,6 +136,15 @@ def from_definition(segment: Segment, types: ValueTypes | None = None) -> Resour
     return definition_resource(Kind.SEGMENT, segment, segment.key, segment.name, segment_fields(
         segment.name, segment.description, segment.manual, conditions, segment.tags),
         {Address(Kind.SEGMENT, k) for k in segment_keys(conditions)})
+
+
+def to_definition(resource: Resource) -> JSON:
+    """What the importer writes for a live segment: its canonical fields, which are already
+    the definitions' words."""
+    data = keyed_definition(resource.name, resource.key, resource.fields)
+    if not data.get("manual") and data.get("conditions") is None:
+        raise UnrepresentableError("a dynamic segment without conditions")
+    return data
 
 
 OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

@@ -111,7 +111,7 @@ def _repoint(want: Resource, have: Resource | None, change: Change | None,
              stale: list[str]) -> Change:
     """A resource that refers to a replaced segment is written again, so that it points at the
     new segment's id (the old one is deleted); its own changes, if any, go along."""
-    reason = ", ".join(f"segment:{k}" for k in stale) + \
+    reason = ", ".join(str(Address(Kind.SEGMENT, k)) for k in stale) + \
         " is replaced (a new id): written again to refer to the new one"
     if change is None:
         return _change(Action.UPDATE, want, have, reason=reason)

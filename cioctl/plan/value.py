@@ -13,6 +13,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from cioctl.credential_gate import MissingCredential
 from cioctl.errors import ConfigError
+from cioctl.kinds.address import Address
+from cioctl.kinds.registry import Kind
 from cioctl.plan.change import Action, Change
 
 PLAN_FORMAT = 3
@@ -33,6 +35,11 @@ class Unmanaged:
     kind: str
     key: str
     name: str
+
+    @property
+    def address(self) -> Address:
+        """The resource's :class:`Address`."""
+        return Address(Kind(self.kind), self.key)
 
 
 @dataclass(frozen=True)

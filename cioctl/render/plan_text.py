@@ -98,7 +98,7 @@ def render_plan_text(plan: Plan, verbose: bool = False) -> str:
     if ownership := ownership_summary(plan):
         lines.append(f"[bold]Ownership:[/] apply {escape(ownership)}.")
     if plan.unmanaged:
-        names = ", ".join(f"{u.kind}:{u.key}" for u in plan.unmanaged[:20])
+        names = ", ".join(str(u.address) for u in plan.unmanaged[:20])
         more = f" and {len(plan.unmanaged) - 20} more" if len(plan.unmanaged) > 20 else ""
         lines.append(f"[dim]Unmanaged (not in code, left alone): {escape(names)}{more}[/]")
     note = lock_note(plan)

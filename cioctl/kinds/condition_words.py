@@ -8,8 +8,9 @@ then says that JSON again in the definitions' vocabulary, the same way for both 
 value}}`` → ``{attribute, operator, value}``, event nodes → ``{event, at_least | at_most |
 exactly, within: 30d, where}`` (``at_least: 1`` and empty ``where`` left out, as a definition
 would), ``{"segment": {"key": k}}`` → ``{segment: k}``. Where the CNF spelled a list operator out
-(``in`` as an ``or`` of ``eq``, ``not_in`` as an ``and`` of ``neq``), the literals on one
-attribute are gathered back into ``in`` / ``not_in``.
+(``in`` as an ``or`` of ``eq``, ``not_in`` as an ``and`` of ``neq``, ``exactly: n`` as
+``at_least: n`` and ``at_most: n``), the literals are gathered back into ``in`` / ``not_in`` /
+``exactly``.
 
 A segment id that names no known segment reads as ``{segment: "#<id>"}`` (no key can start with
 ``#``, so it never equals a definition, and the importer refuses it). A live tree outside the
@@ -106,6 +107,28 @@ def _gathered(group: str, children: list[Data]) -> list[Data]:
     return out
 
 
+def _exactly(children: list[Data]) -> list[Data]:
+    """In an ``all``: ``at_least: n`` and ``at_most: n`` of one event (same window and
+    filters) are the ``exactly: n`` the codec wrote as two groups (evidence §4)."""
+    def rest(leaf: Data, count: str) -> str:
+        return repr(sorted((k, repr(v)) for k, v in leaf.items() if k != count))
+
+    lows = {rest(c, "at_least"): c for c in children if "event" in c and "at_least" in c}
+    out: list[Data] = []
+    used: set[str] = set()
+    for child in children:
+        if "event" in child and "at_most" in child:
+            key = rest(child, "at_most")
+            low = lows.get(key)
+            if low is not None and low["at_least"] == child["at_most"] and key not in used:
+                used.add(key)
+                out.append({k: v for k, v in low.items() if k != "at_least"} |
+                           {"exactly": child["at_most"]})
+                continue
+        out.append(child)
+    return [c for c in out if not ("at_least" in c and rest(c, "at_least") in used)]
+
+
 def condition_words(node: Any) -> Data:
     """One canonical (codec JSON) condition node in the definitions' words."""
     if not isinstance(node, dict) or len(node) != 1:
@@ -116,6 +139,8 @@ def condition_words(node: Any) -> Data:
             raise UnrepresentableError(f"'{tag}' needs a non-empty list")
         group = "all" if tag == "and" else "any"
         children = _gathered(group, [condition_words(c) for c in body])
+        if group == "all":
+            children = _exactly(children)
         # Only a group that gathering reduced to one leaf is that leaf (the CNF unwraps
         # one-literal groups itself; a definition's own one-child group stays as written).
         return children[0] if len(children) == 1 < len(body) else {group: children}

@@ -83,9 +83,9 @@ APPLIED: dict[Field, tuple[str, str]] = {
     ("EventCondition", "event"): ("segment:seg_event", r"conditions\.event$"),
     ("EventCondition", "at_least"): ("segment:seg_event", r"conditions\.at_least$"),
     ("EventCondition", "at_most"): ("segment:seg_at_most", r"conditions\.at_most$"),
-    # exactly n = at least n and not at least n+1 (two groups on the wire, evidence §4)
-    ("EventCondition", "exactly"): ("segment:seg_exactly",
-                                    r"conditions\.all\[\d\]\.at_(least|most)$"),
+    # exactly n = at least n and not at least n+1 (two groups on the wire, evidence §4),
+    # gathered back into exactly in the definitions' words
+    ("EventCondition", "exactly"): ("segment:seg_exactly", r"conditions\.exactly$"),
     ("EventCondition", "within"): ("segment:seg_event", r"conditions\.within"),
     ("EventCondition", "where"): ("segment:seg_event", r"conditions\.where\[0\]"),
     ("PropertyFilter", "property"): ("segment:seg_event", r"where\[0\]\.property"),

@@ -92,6 +92,18 @@ def test_words_and_back_give_the_codec_form_again() -> None:
                                                       "value": ["DE", "FR"]}}
 
 
+def test_exactly_is_gathered_back_from_its_two_groups() -> None:
+    def event(count_operator: str, count: int) -> dict[str, object]:
+        return {"event": {"name": "paid", "count_operator": count_operator, "count": count,
+                          "within_seconds": 7 * 86400, "filters": []}}
+
+    assert condition_words({"and": [event("at_least", 2), event("at_most", 2)]}) == {
+        "event": "paid", "exactly": 2, "within": "7d"}
+    assert condition_words({"and": [event("at_least", 2), event("at_most", 3)]}) == {"all": [
+        {"event": "paid", "at_least": 2, "within": "7d"},
+        {"event": "paid", "at_most": 3, "within": "7d"}]}
+
+
 def test_a_live_reference_to_an_unknown_segment_is_shown_not_dropped() -> None:
     live = JourneysSegment(id=3, name="S", description="", type="dynamic",
                            conditions={"and": [{"or": [{"segment": {"id": 999}}]}]})

@@ -19,6 +19,12 @@ from cioctl.model.flows import Flow
 from cioctl.model.steps import BranchStep, WaitUntilStep, walk_steps
 from cioctl.model.workspace import Workspace
 
+# Names of the codec's form that the definitions' words never use (plan format 2 paths).
+_OLD_WORDS = frozenset({
+    "content", "within_seconds", "max_seconds", "seconds", "segment_keys", "event_name",
+    "filters", "count_operator", "count", "start_hour", "start_minutes",
+    "use_customer_timezone", "preheader_text", "recipient", "sending_state", "field", "and",
+    "or", "type"})
 _PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[0-9]+\]|\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
@@ -118,9 +124,22 @@ def _check_paths(spec: Spec, kind: str, valid: list[str]) -> Iterator[CioctlErro
     items = lifecycle._data().get("ignore_changes") if lifecycle._data() else None
     for index, path in enumerate(lifecycle.ignore_changes):
         first = re.split(r"[.\[]", path, maxsplit=1)[0]
-        if _PATH.match(path) and first in valid:
+        old = _OLD_WORDS & set(re.findall(r"[A-Za-z_]+", path)) \
+            if kind in ("segment", "flow") else set()
+        if _PATH.match(path) and first in valid and not old:
             continue
         where = child_location(items, index) or lifecycle.field_source("ignore_changes")
+        if old:
+            # Plans before format 3 named these fields in the codec's vocabulary; such a
+            # path now matches nothing, and the plan would silently revert the UI edit.
+            yield DefinitionError(
+                f"ignore_changes: '{path}' uses the wire's name(s) {', '.join(sorted(old))}, "
+                "not the definitions' words plans use now",
+                location=where or spec.source,
+                hint="write the path as 'cioctl -v plan' prints it, e.g. steps[2].email.body "
+                     "for steps[2].content.body, conditions.within for "
+                     "conditions.event.within_seconds")
+            continue
         form = (f"paths start with one of: {', '.join(valid)}; deeper parts are written as "
                 "plan -v prints them (e.g. steps[2].email.body)")
         if first in valid:

@@ -31,7 +31,7 @@ class Difference:
     @property
     def address(self) -> str:
         """``kind:key``."""
-        return f"{self.kind}:{self.key}"
+        return str(Address(self.kind, self.key))
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def compare(source: str, source_resources: dict[Address, Resource], target: str,
             shown = mask_value(one.fields), mask_value(two.fields)
             found.append(Difference(address.kind, address.key, "differs", tuple(
                 FieldChange(f.path, _shown(shown[0], f.path, f.before),
-                            _shown(shown[1], f.path, f.after)) for f in fields)))
+                            _shown(shown[1], f.path, f.after), f.label) for f in fields)))
     return EnvironmentDiff(source, target, tuple(found), unreadable)
 
 

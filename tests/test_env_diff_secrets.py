@@ -41,7 +41,7 @@ def test_rotated_secret_is_masked_and_sides_keep_their_columns(example_copy: Pat
     paths = {f.path: f for d in result.differences for f in d.fields}
     # a stale secret still differs (the webhook after the branch is in its else path: the
     # campaign codec's one spelling per graph)
-    assert "steps[3].else[1].content.headers[0].value" in paths
+    assert "steps[3].branch.else[1].webhook.headers.Authorization" in paths
     for text in (render_env_diff_text(result), render_env_diff_markdown(result),
                  render_env_diff_json(result)):
         assert OLD not in text and NEW not in text and "canary" not in text, text

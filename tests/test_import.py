@@ -22,10 +22,11 @@ from cioctl.engine import load_valid_workspace
 from cioctl.environments import open_client
 from cioctl.errors import ConfigError
 from cioctl.importer.build import definition_data
-from cioctl.importer.conditions import UnrepresentableError, condition, duration
 from cioctl.importer.run import import_workspace
 from cioctl.importer.write import dump
 from cioctl.kinds.address import Address
+from cioctl.kinds.condition_words import UnrepresentableError, duration
+from cioctl.kinds.condition_words import condition_words as condition
 from cioctl.kinds.registry import Kind
 from cioctl.model.config import LOCAL, WorkspaceConfig
 from cioctl.model.flows import Flow
@@ -231,13 +232,16 @@ def test_round_trip_of_every_segment_and_flow(address: Address) -> None:
 
 
 def test_durations_use_the_largest_exact_unit() -> None:
+    """Days, not weeks: plans read ``within: 14d``, as definitions usually say it."""
     assert [duration(s) for s in (90, 300, 3600, 86400 * 30, 86400 * 14, 0)] == [
-        "90s", "5m", "1h", "30d", "2w", "0s"]
+        "90s", "5m", "1h", "30d", "14d", "0s"]
 
 
 def test_conditions_without_a_definitions_form_are_refused() -> None:
+    # A segment id no key is known for reads as "#7": plans show it, the model refuses it.
+    assert condition({"segment": {"id": 7}}) == {"segment": "#7"}
     with pytest.raises(UnrepresentableError, match="names no segment"):
-        condition({"segment": {"id": 7}})
+        condition({"segment": {}})
     with pytest.raises(UnrepresentableError, match="not supported"):
         condition({"page_view": {}})
 

@@ -116,7 +116,7 @@ def test_pr_plan_apply_promote_drift_diff_import(repo: Path, tmp_path: Path,
     assert cioctl("drift", "-w", ws, "-e", "production")[0] == 0
 
     code, out = cioctl("diff", "--from", "staging", "--to", "production", "-w", ws)
-    assert code == 2 and "content.from" in out and "segment pro_plan" not in out
+    assert code == 2 and "trial_last_day › from" in out and "segment pro_plan" not in out
 
     _edit_snippet_in_the_ui(served["staging"])
     code, out = cioctl("drift", "-w", ws, "-e", "staging")

@@ -49,8 +49,7 @@ CREATE_TRIES = 3
 async def _segments_built(client: ApiClient, change: Change, ids: IdBook) -> None:
     """A change that refers to segments written in this run waits until they are built
     (evidence §4: a written segment is in ``build`` for a while; D13, bounded)."""
-    after = change.after or {}
-    keys = segment_keys(after) | set(after.get("trigger", {}).get("segment_keys", []))
+    keys = segment_keys(change.after or {})  # a segment trigger included
     for key in sorted(keys):
         seg_id = ids.segments.get(key)
         if seg_id is not None and seg_id in ids.building:

@@ -21,7 +21,8 @@ from cioctl.api import collections as api_collections
 from cioctl.api.errors import ApiNotFound
 from cioctl.api.http import ApiClient
 from cioctl.apply.runner import ApplyResult, Status
-from cioctl.kinds.registry import KINDS, LEDGER_COLLECTION, LEDGER_KINDS, Kind
+from cioctl.kinds.address import Address, AddressError
+from cioctl.kinds.registry import KINDS, LEDGER_COLLECTION, LEDGER_KINDS
 from cioctl.plan.change import Action, Change
 from cioctl.plan.ownership import ledger_entry
 from cioctl.state.live import LiveState
@@ -38,8 +39,11 @@ def released(changes: Sequence[Change]) -> tuple[str, ...]:
 
 
 def _exists(address: str, live: LiveState, live_addresses: set[str]) -> bool:
-    kind = address.partition(":")[0]
-    if kind not in {str(k) for k in Kind} or Kind(kind) in live.unreadable:
+    try:
+        kind = Address.parse(address).kind
+    except AddressError:
+        return True  # a row cioctl cannot read (another version's?): keep it
+    if kind in live.unreadable:
         return True  # cannot tell: keep the row
     return address in live_addresses
 

@@ -19,6 +19,12 @@ from cioctl.model.flows import Flow
 from cioctl.model.steps import BranchStep, WaitUntilStep, walk_steps
 from cioctl.model.workspace import Workspace
 
+# Names of the codec's form that the definitions' words never use (plan format 2 paths).
+_OLD_WORDS = frozenset({
+    "content", "within_seconds", "max_seconds", "seconds", "segment_keys", "event_name",
+    "filters", "count_operator", "count", "start_hour", "start_minutes",
+    "use_customer_timezone", "preheader_text", "recipient", "sending_state", "field", "and",
+    "or", "type"})
 _PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[0-9]+\]|\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
@@ -98,11 +104,16 @@ def _ignore_changes(workspace: Workspace) -> Iterator[CioctlError]:
                          if s.lifecycle.ignore_changes]
     if not specs:
         return
+    from cioctl.kinds.flow_words import FlowFields
+    from cioctl.kinds.segment import SegmentFields
     from cioctl.state.desired import desired_resources  # the plan's own field names
 
-    fields: dict[str, list[str]] = {}
+    # Segments and flows leave defaults out of their fields: their names come from the types.
+    fields: dict[str, list[str]] = {"segment": list(SegmentFields.__annotations__),
+                                    "flow": list(FlowFields.__annotations__)}
     for resource in desired_resources(workspace).values():
-        fields.setdefault(resource.kind.value, list(resource.fields))
+        known = fields.setdefault(resource.kind.value, [])
+        known += [name for name in resource.fields if name not in known]
     for spec in specs:
         kind = spec.kind_label.replace(" ", "_")
         yield from _check_paths(spec, kind, fields.get(kind, []))
@@ -113,11 +124,24 @@ def _check_paths(spec: Spec, kind: str, valid: list[str]) -> Iterator[CioctlErro
     items = lifecycle._data().get("ignore_changes") if lifecycle._data() else None
     for index, path in enumerate(lifecycle.ignore_changes):
         first = re.split(r"[.\[]", path, maxsplit=1)[0]
-        if _PATH.match(path) and first in valid:
+        old = _OLD_WORDS & set(re.findall(r"[A-Za-z_]+", path)) \
+            if kind in ("segment", "flow") else set()
+        if _PATH.match(path) and first in valid and not old:
             continue
         where = child_location(items, index) or lifecycle.field_source("ignore_changes")
+        if old:
+            # Plans before format 3 named these fields in the codec's vocabulary; such a
+            # path now matches nothing, and the plan would silently revert the UI edit.
+            yield DefinitionError(
+                f"ignore_changes: '{path}' uses the wire's name(s) {', '.join(sorted(old))}, "
+                "not the definitions' words plans use now",
+                location=where or spec.source,
+                hint="write the path as 'cioctl -v plan' prints it, e.g. steps[2].email.body "
+                     "for steps[2].content.body, conditions.within for "
+                     "conditions.event.within_seconds")
+            continue
         form = (f"paths start with one of: {', '.join(valid)}; deeper parts are written as "
-                "plans print them (e.g. steps[2].content.body)")
+                "plan -v prints them (e.g. steps[2].email.body)")
         if first in valid:
             yield DefinitionError(f"ignore_changes: '{path}' is not a valid path",
                                   location=where or spec.source, hint=form)

@@ -69,8 +69,9 @@ def with_warning(plan: Plan, problem: UnsafePlanError | None) -> Plan:
     return replace(plan, warnings=(*plan.warnings, text))
 
 
-def render(plan: Plan, output: PlanFormat) -> str:
-    """The plan in the chosen format (text uses rich markup)."""
+def render(plan: Plan, output: PlanFormat, verbose: bool = False) -> str:
+    """The plan in the chosen format (text uses rich markup; ``verbose`` text adds each
+    field's precise path and a create's every leaf)."""
     if output is PlanFormat.JSON:
         return plan.to_json()
     if output is PlanFormat.MARKDOWN:
@@ -79,7 +80,15 @@ def render(plan: Plan, output: PlanFormat) -> str:
         return render_plan_markdown(plan)
     from cioctl.render.plan_text import render_plan_text
 
-    return render_plan_text(plan)
+    return render_plan_text(plan, verbose)
+
+
+def _verbose() -> bool:
+    """Whether the command runs under the global ``-v``."""
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    return ctx is not None and bool(ctx.find_root().params.get("verbose"))
 
 
 def emit(plan: Plan, output: PlanFormat) -> None:
@@ -88,7 +97,7 @@ def emit(plan: Plan, output: PlanFormat) -> None:
 
     from cioctl.cli.console import stdout_console
 
-    text = render(plan, output)
+    text = render(plan, output, _verbose())
     if output is PlanFormat.TEXT:
         stdout_console().print(text)
     else:

@@ -9,17 +9,23 @@ naming the fields.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
-from cioctl.importer.conditions import Data, UnrepresentableError, condition
-from cioctl.importer.flows import flow
 from cioctl.importer.infer import Usage, usage_of
+from cioctl.kinds import collection as collection_kind
+from cioctl.kinds import flow as flow_kind
+from cioctl.kinds import reporting_webhook as webhook_kind
+from cioctl.kinds import segment as segment_kind
+from cioctl.kinds import snippet as snippet_kind
 from cioctl.kinds.address import Address
+from cioctl.kinds.condition_words import Data, UnrepresentableError
 from cioctl.kinds.registry import KINDS, Kind
 from cioctl.model.base import Spec, slugify
 from cioctl.model.config import LOCAL, WorkspaceConfig
@@ -88,49 +94,40 @@ def _entry(kind: Kind, resource: Resource, make: Callable[[], Data]) -> Entry:
     return Entry(data, [] if resource.managed else [_ADOPT[KINDS[kind].tagged]])
 
 
-def _segment(resource: Resource) -> Data:
-    fields = resource.fields
-    data: Data = {"name": resource.name}
-    if resource.key != slugify(resource.name):
-        data["key"] = resource.key
-    if fields.get("description"):
-        data["description"] = fields["description"]
-    if fields.get("type") == "manual":
-        data["manual"] = True
-    elif fields.get("conditions") is None:
-        raise UnrepresentableError("a dynamic segment without conditions")
-    else:
-        data["conditions"] = condition(fields["conditions"])
-    if fields.get("tags"):
-        data["tags"] = list(fields["tags"])
-    return data
+def typed_values(node: Any) -> Any:
+    """Comparison values read back without a declared type are the wire's strings (evidence
+    §4: values are strings): ``"true"``/``"false"`` and decimal numbers are imported as what
+    they spell, so the inferred type fits and writing them again gives the same strings."""
+    if isinstance(node, list):
+        return [typed_values(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: typed_values(v) for k, v in node.items()}
+    if "operator" in node and "value" in node:
+        out["value"] = _typed(node["value"])
+    return out
 
 
-def _snippet(resource: Resource) -> Data:
-    return {"name": resource.name, "value": resource.fields["value"]}
+def _typed(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    if not isinstance(value, str):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    if re.fullmatch(r"-?(0|[1-9][0-9]{0,15})", value):
+        return int(value)
+    if re.fullmatch(r"-?(0|[1-9][0-9]*)\.[0-9]*[1-9]", value):
+        return float(value)
+    return value
 
 
-def _collection(resource: Resource) -> Data:
-    if resource.fields.get("data") is None:
-        raise UnrepresentableError("its content could not be read")
-    return {"name": resource.name, "data": resource.fields["data"]}
-
-
-def _webhook(resource: Resource) -> Data:
-    fields = resource.fields
-    data: Data = {"name": fields["name"]}
-    if resource.key != slugify(fields["name"]):
-        data["key"] = resource.key
-    data |= {"endpoint": fields["endpoint"], "events": list(fields["events"])}
-    for flag in ("disabled", "full_resolution", "with_content"):
-        if fields.get(flag):
-            data[flag] = True
-    return data
-
-
+# What each kind's module writes back; conditions' values typed (the wire's strings).
 _MAKERS: dict[Kind, Callable[[Resource], Data]] = {
-    Kind.SNIPPET: _snippet, Kind.COLLECTION: _collection, Kind.REPORTING_WEBHOOK: _webhook,
-    Kind.SEGMENT: _segment, Kind.FLOW: lambda r: flow(r.name, r.key, r.fields),
+    Kind.SNIPPET: snippet_kind.to_definition, Kind.COLLECTION: collection_kind.to_definition,
+    Kind.REPORTING_WEBHOOK: webhook_kind.to_definition,
+    Kind.SEGMENT: lambda r: typed_values(segment_kind.to_definition(r)),
+    Kind.FLOW: lambda r: typed_values(flow_kind.to_definition(r)),
 }
 
 

@@ -78,9 +78,8 @@ def templates_of(fields_by_address: Mapping[Address, dict[str, Any]],
 def _canonical_slots(value: Any, key: str) -> Iterator[tuple[Slot, str]]:
     if isinstance(value, dict):
         for name, item in value.items():
-            if name == "headers" and isinstance(item, list):
-                yield from ((("headers", str(h.get("name"))), str(h.get("value")))
-                            for h in item if isinstance(h, dict))
+            if name == "headers" and isinstance(item, dict):  # the definitions' mapping
+                yield from ((("headers", str(h)), str(v)) for h, v in item.items())
             else:
                 yield from _canonical_slots(item, str(name))
     elif isinstance(value, list):
@@ -203,4 +202,4 @@ def _comment(entry: Entry, kind: Kind, key: str, replaced: list[tuple[str, tuple
             f"{where}: the live value was replaced by ${{env:{names[0]}}}"
             + (" (and more)" if len(names) > 1 else "") + " — cioctl never writes credentials "
             f"into definitions; export {variables} with the live value before planning")
-        exports.append(f"{kind}:{key} {where}: export {variables}")
+        exports.append(f"{Address(kind, key)} {where}: export {variables}")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from cioctl.api import collections as api_collections
 from cioctl.api.collections import Collection as LiveCollection
 from cioctl.api.http import ApiClient
 from cioctl.apply.wire import IdBook
+from cioctl.kinds.address import Address
+from cioctl.kinds.condition_words import UnrepresentableError
 from cioctl.kinds.ops import KindOps, after, live_id
 from cioctl.kinds.registry import Kind
 from cioctl.model.resources import Collection as CollectionSpec
 from cioctl.plan.change import Change
+from cioctl.state.canonical import JSON
 from cioctl.state.references import definition_resource
 from cioctl.state.resource import Resource
 
@@ -46,15 +49,31 @@ async def recover(client: ApiClient, change: Change, ids: IdBook) -> int | None:
     return None
 
 
+class CollectionFields(TypedDict):
+    """A collection's canonical fields: its rows (``None`` when the content was not read)."""
+
+    data: Any
+
+
 def from_live(collection: LiveCollection, data: Any, ledger: frozenset[str]) -> Resource:
     """A collection with its content (None when the content was not read)."""
-    return Resource(Kind.COLLECTION, collection.name, collection.name, {"data": data},
-                    live_id=collection.id, managed=f"collection:{collection.name}" in ledger)
+    return Resource(Kind.COLLECTION, collection.name, collection.name,
+                    dict(CollectionFields(data=data)),
+                    live_id=collection.id,
+                    managed=str(Address(Kind.COLLECTION, collection.name)) in ledger)
 
 
 def from_definition(c: CollectionSpec) -> Resource:
     """A collection definition as a canonical resource."""
-    return definition_resource(Kind.COLLECTION, c, c.name, c.name, {"data": c.data or []})
+    return definition_resource(Kind.COLLECTION, c, c.name, c.name,
+                               dict(CollectionFields(data=c.data or [])))
+
+
+def to_definition(resource: Resource) -> JSON:
+    """What the importer writes for a live collection."""
+    if resource.fields.get("data") is None:
+        raise UnrepresentableError("its content could not be read")
+    return {"name": resource.name, "data": resource.fields["data"]}
 
 
 OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

@@ -33,6 +33,8 @@ from cioctl.api.journeys.wire_values import ValueTypes
 from cioctl.apply.wire import IdBook, message_steps, tags_with_owner
 from cioctl.errors import CioctlError
 from cioctl.kinds.address import Address
+from cioctl.kinds.condition_words import UnrepresentableError, keyed_definition
+from cioctl.kinds.flow_words import flow_codec, flow_words
 from cioctl.kinds.ops import KindOps, after, live_id
 from cioctl.kinds.registry import Kind, Surface, owner_tag
 from cioctl.kinds.tags import segment_key, user_tags
@@ -47,6 +49,16 @@ from cioctl.state.resource import Resource
 # ``from``/``reply_to`` are not among them: those edits go through Journeys).
 APP_WRITABLE_CONTENT = frozenset({"subject", "body", "preheader_text", "recipient",
                                   "sending_state", "headers", "method", "url", "image_url"})
+# The same fields in the definitions' words (what a plan's paths name).
+APP_WRITABLE_WORDS = frozenset({"subject", "body", "preheader", "to", "sending", "headers",
+                                "method", "url", "image_url"})
+
+
+def codec_fields(words: JSON, types: ValueTypes) -> JSON:
+    """A flow's canonical fields (the definitions' words) as the campaign codec's JSON, which
+    the writes encode: canonicalized like a definition unless the codec refuses it."""
+    fields = flow_codec(words)
+    return fields if campaign_refusals(fields, types) else canonical_flow(fields, types)
 
 
 async def _context(client: ApiClient, f: JSON, ids: IdBook) -> Context:
@@ -62,7 +74,7 @@ async def _context(client: ApiClient, f: JSON, ids: IdBook) -> Context:
 
 async def create(client: ApiClient, change: Change, ids: IdBook) -> int | None:
     """Create ``type: none``, then one write per concern, verified by a re-read (§5)."""
-    f = after(change)
+    f = codec_fields(after(change), client.value_types)
     read = await campaign_client.create_flow(
         client, f, tags_with_owner(f, change.key), await _context(client, f, ids))
     campaign_id = int(read.campaign["id"])
@@ -81,7 +93,7 @@ async def update(client: ApiClient, change: Change, ids: IdBook) -> int | None:
         await campaign_client.delete_campaign(client, live_id(change))
         return await create(client, change, ids)
     else:
-        f = after(change)
+        f = codec_fields(after(change), client.value_types)
         contents = {a.id: template_of(a)
                     for a in await campaigns.list_actions(client, live_id(change))}
         read = await campaign_client.update_flow(
@@ -93,14 +105,24 @@ async def update(client: ApiClient, change: Change, ids: IdBook) -> int | None:
 
 async def _update_contents(client: ApiClient, change: Change, ids: IdBook) -> None:
     """Content-only edits of existing messages, through the documented App API action PUT."""
-    before = message_steps((change.before or {}).get("steps", []))
+    before = message_steps(_codec_or_empty(change.before or {}).get("steps", []))
     action_ids = ids.action_ids.get(change.key, {})
-    for name, step in message_steps(after(change).get("steps", [])).items():
+    wanted = codec_fields(after(change), client.value_types)
+    for name, step in message_steps(wanted.get("steps", [])).items():
         old = before.get(name, {}).get("content", {})
         edits = {k: v for k, v in step["content"].items()
                  if k in APP_WRITABLE_CONTENT and old.get(k) != v}
         if edits:
             await campaigns.update_action(client, live_id(change), action_ids[name], edits)
+
+
+def _codec_or_empty(words: JSON) -> JSON:
+    """The live side as codec JSON; a live flow the model cannot hold gives nothing (every
+    content field is then written)."""
+    try:
+        return flow_codec(words)
+    except ValueError:  # pydantic's ValidationError is one
+        return {}
 
 
 async def delete(client: ApiClient, change: Change) -> None:
@@ -121,7 +143,7 @@ async def recover(client: ApiClient, change: Change, ids: IdBook) -> int | None:
     found = [c for c in live if owner_tag(change.key) in c.tags and c.id != change.live_id]
     if not found:
         return None
-    f = after(change)
+    f = codec_fields(after(change), client.value_types)
     try:
         read = await campaign_client.verify(client, found[0].id, f,
                                             await _context(client, f, ids))
@@ -141,9 +163,12 @@ def from_live(campaign: JourneysCampaign, read: CampaignRead | None,
     (``read`` None): name and tags only. A shape the definitions cannot say reads as
     ``{"unreadable": why}``, which a plan shows."""
     key, managed = segment_key(campaign)
-    base: JSON = {"name": campaign.name, "description": campaign.description or "",
-                  "state": "running" if campaign.state == "running" else "draft",
-                  "tags": user_tags(campaign.tags, key)}
+    base: JSON = {"name": campaign.name}
+    if campaign.description:
+        base["description"] = campaign.description
+    base["state"] = "running" if campaign.state == "running" else "draft"
+    if user_tags(campaign.tags, key):
+        base["tags"] = user_tags(campaign.tags, key)
     if read is None:
         return Resource(Kind.FLOW, key, campaign.name, base, live_id=campaign.id,
                         managed=managed, extra={"state": campaign.state, "action_ids": {}})
@@ -152,10 +177,12 @@ def from_live(campaign: JourneysCampaign, read: CampaignRead | None,
     ctx = Context({k: i for i, k in id_to_key.items()}, types or ValueTypes(),
                   sender_texts(own))
     try:
-        fields = decode_flow(replace(read, contents={i: template_of(a)
-                                                     for i, a in own.items()}), ctx)
+        fields = flow_words(decode_flow(replace(read, contents={i: template_of(a)
+                                                                for i, a in own.items()}), ctx))
     except CioctlError as problem:
         fields = {**base, "unreadable": problem.message}
+    except UnrepresentableError as problem:
+        fields = {**base, "unreadable": str(problem)}
     return Resource(Kind.FLOW, key, campaign.name, fields, live_id=campaign.id,
                     managed=managed, extra={"state": campaign.state,
                                             "action_ids": message_action_ids(read)})
@@ -163,16 +190,27 @@ def from_live(campaign: JourneysCampaign, read: CampaignRead | None,
 
 def from_definition(flow: Flow, collections: set[str],
                     types: ValueTypes | None = None) -> Resource:
-    """A flow definition, depending on the segments, snippets and collections it uses; in the
-    campaign codec's canonical form unless the codec refuses it (validation reports that)."""
+    """A flow definition, depending on the segments, snippets and collections it uses: first in
+    the campaign codec's canonical form (what a live read decodes to) unless the codec refuses
+    it (validation reports that), then in the definitions' words like a live read."""
     fields = flow_fields(flow)
     known = types or ValueTypes()
     if not campaign_refusals(fields, known):
         fields = canonical_flow(fields, known)
-    needs = {Address(Kind.SEGMENT, k) for k in segment_keys(fields)}
-    needs |= {Address(Kind.SEGMENT, k) for k in fields["trigger"].get("segment_keys", [])}
+    fields = flow_words(fields)
+    needs = {Address(Kind.SEGMENT, k) for k in segment_keys(fields)}  # the trigger's too
     needs |= liquid_needs(texts(fields["steps"]), collections)
     return definition_resource(Kind.FLOW, flow, flow.key, flow.name, fields, needs)
+
+
+def to_definition(resource: Resource) -> JSON:
+    """What the importer writes for a live flow: its canonical fields (the definitions'
+    words), the definitions' defaults left out."""
+    data = keyed_definition(resource.name, resource.key, resource.fields)
+    for name, default in (("state", "running"), ("frequency", "once")):
+        if data.get(name) == default:
+            del data[name]
+    return data
 
 
 OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from cioctl.api import reporting_webhooks
 from cioctl.api.http import ApiClient
 from cioctl.apply.wire import IdBook
+from cioctl.kinds.address import Address
 from cioctl.kinds.ops import KindOps, after, live_id
 from cioctl.kinds.registry import Kind
 from cioctl.model.base import slugify
@@ -13,6 +16,17 @@ from cioctl.plan.change import Change
 from cioctl.state.canonical import JSON
 from cioctl.state.references import definition_resource
 from cioctl.state.resource import Resource
+
+
+class WebhookFields(TypedDict):
+    """A reporting webhook's canonical fields (events sorted: a set)."""
+
+    name: str
+    endpoint: str
+    events: list[str]
+    disabled: bool
+    full_resolution: bool
+    with_content: bool
 
 
 def body(change: Change) -> JSON:
@@ -54,19 +68,33 @@ async def recover(client: ApiClient, change: Change, ids: IdBook) -> int | None:
 def from_live(hook: reporting_webhooks.ReportingWebhook, ledger: frozenset[str]) -> Resource:
     """A reporting webhook, keyed by a slug of its name."""
     key = slugify(hook.name)
-    return Resource(Kind.REPORTING_WEBHOOK, key, hook.name, {
-        "name": hook.name, "endpoint": hook.endpoint, "events": sorted(hook.events),
-        "disabled": hook.disabled, "full_resolution": hook.full_resolution,
-        "with_content": hook.with_content}, live_id=hook.id,
-        managed=f"reporting_webhook:{key}" in ledger)
+    fields = WebhookFields(
+        name=hook.name, endpoint=hook.endpoint, events=sorted(hook.events),
+        disabled=hook.disabled, full_resolution=hook.full_resolution,
+        with_content=hook.with_content)
+    return Resource(Kind.REPORTING_WEBHOOK, key, hook.name, dict(fields), live_id=hook.id,
+        managed=str(Address(Kind.REPORTING_WEBHOOK, key)) in ledger)
 
 
 def from_definition(w: WebhookSpec) -> Resource:
     """A reporting webhook definition as a canonical resource."""
-    return definition_resource(Kind.REPORTING_WEBHOOK, w, w.key, w.name, {
-        "name": w.name, "endpoint": w.endpoint, "events": sorted(str(e) for e in w.events),
-        "disabled": w.disabled, "full_resolution": w.full_resolution,
-        "with_content": w.with_content})
+    fields = WebhookFields(
+        name=w.name, endpoint=w.endpoint, events=sorted(str(e) for e in w.events),
+        disabled=w.disabled, full_resolution=w.full_resolution, with_content=w.with_content)
+    return definition_resource(Kind.REPORTING_WEBHOOK, w, w.key, w.name, dict(fields))
+
+
+def to_definition(resource: Resource) -> JSON:
+    """What the importer writes for a live reporting webhook (its flags only when set)."""
+    fields = resource.fields
+    data: JSON = {"name": fields["name"]}
+    if resource.key != slugify(fields["name"]):
+        data["key"] = resource.key
+    data |= {"endpoint": fields["endpoint"], "events": list(fields["events"])}
+    for flag in ("disabled", "full_resolution", "with_content"):
+        if fields.get(flag):
+            data[flag] = True
+    return data
 
 
 OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

@@ -9,6 +9,8 @@ in ``build`` for a while: what relies on it waits (``IdBook.building``, apply/ex
 
 from __future__ import annotations
 
+from typing import Required, TypedDict
+
 from cioctl.api import segments
 from cioctl.api.http import ApiClient
 from cioctl.api.journeys.segment_conditions import refusals
@@ -17,6 +19,12 @@ from cioctl.api.journeys.wire_values import ValueTypes
 from cioctl.api.segments import JourneysSegment
 from cioctl.apply.wire import IdBook, tags_with_owner
 from cioctl.kinds.address import Address
+from cioctl.kinds.condition_words import (
+    UnrepresentableError,
+    condition_codec,
+    condition_words,
+    keyed_definition,
+)
 from cioctl.kinds.ops import KindOps, after, live_id
 from cioctl.kinds.registry import Kind, owner_tag
 from cioctl.kinds.tags import segment_key, user_tags
@@ -30,7 +38,8 @@ from cioctl.state.resource import Resource
 def _wire_conditions(client: ApiClient, f: JSON, ids: IdBook) -> JSON | None:
     if not f.get("conditions"):
         return None
-    return dict(wire_conditions(f["conditions"], ids.segment_id, client.value_types))
+    return dict(wire_conditions(condition_codec(f["conditions"]), ids.segment_id,
+                                client.value_types))
 
 
 async def create(client: ApiClient, change: Change, ids: IdBook) -> int | None:
@@ -39,7 +48,7 @@ async def create(client: ApiClient, change: Change, ids: IdBook) -> int | None:
     created = await segments.create_journeys_segment(
         client, f["name"], conditions=_wire_conditions(client, f, ids),
         description=f.get("description") or None, tags=tags_with_owner(f, change.key),
-        manual=f["type"] == "manual")
+        manual=bool(f.get("manual")))
     ids.segments[change.key] = created.id
     ids.building.add(created.id)
     return created.id
@@ -51,7 +60,7 @@ async def update(client: ApiClient, change: Change, ids: IdBook) -> int | None:
     await segments.update_journeys_segment(
         client, live_id(change), name=f["name"], description=f.get("description") or "",
         conditions=_wire_conditions(client, f, ids), tags=tags_with_owner(f, change.key),
-        manual=f["type"] == "manual")
+        manual=bool(f.get("manual")))
     ids.segments[change.key] = live_id(change)  # a rename may change the key others use
     ids.building.add(live_id(change))
     return change.live_id
@@ -74,14 +83,43 @@ async def recover(client: ApiClient, change: Change, ids: IdBook) -> int | None:
 
 def from_live(segment: JourneysSegment, id_to_key: dict[int, str],
               types: ValueTypes | None = None) -> Resource:
-    """A live (Journeys) segment as a canonical resource (conditions decoded from the CNF)."""
+    """A live (Journeys) segment as a canonical resource (conditions decoded from the CNF,
+    then said in the definitions' words)."""
     key, managed = segment_key(segment)
     conditions = live_conditions(segment.conditions, id_to_key, types or ValueTypes()) \
         if segment.type != "manual" and segment.conditions else None
-    return Resource(Kind.SEGMENT, key, segment.name, {
-        "name": segment.name, "description": segment.description or "", "type": segment.type,
-        "conditions": conditions, "tags": user_tags(segment.tags, key)},
-        live_id=segment.id, managed=managed)
+    return Resource(Kind.SEGMENT, key, segment.name, segment_fields(
+        segment.name, segment.description, segment.type == "manual", conditions,
+        user_tags(segment.tags, key)), live_id=segment.id, managed=managed)
+
+
+class SegmentFields(TypedDict, total=False):
+    """A segment's canonical fields: what its definition says, defaults left out."""
+
+    name: Required[str]
+    description: str
+    manual: bool
+    conditions: JSON  # the definitions' condition words (kinds/condition_words)
+    tags: list[str]
+
+
+def segment_fields(name: str, description: str | None, manual: bool, conditions: JSON | None,
+                   tags: list[str]) -> JSON:
+    """The canonical fields, in the definitions' words: what a segment definition says, with
+    its defaults (no description, not manual, no tags) left out."""
+    fields: SegmentFields = {"name": name}
+    if description:
+        fields["description"] = description
+    if manual:
+        fields["manual"] = True
+    if conditions is not None:
+        try:
+            fields["conditions"] = condition_words(conditions)
+        except UnrepresentableError as problem:
+            fields["conditions"] = {"unreadable": str(problem)}
+    if tags:
+        fields["tags"] = sorted(set(tags))
+    return dict(fields)
 
 
 def from_definition(segment: Segment, types: ValueTypes | None = None) -> Resource:
@@ -95,11 +133,18 @@ def from_definition(segment: Segment, types: ValueTypes | None = None) -> Resour
         conditions = sort_unordered(condition_json(segment.conditions))
     else:
         conditions = desired_conditions(segment.conditions, known)
-    return definition_resource(Kind.SEGMENT, segment, segment.key, segment.name, {
-        "name": segment.name, "description": segment.description or "",
-        "type": "manual" if segment.manual else "dynamic", "conditions": conditions,
-        "tags": sorted(set(segment.tags))},
+    return definition_resource(Kind.SEGMENT, segment, segment.key, segment.name, segment_fields(
+        segment.name, segment.description, segment.manual, conditions, segment.tags),
         {Address(Kind.SEGMENT, k) for k in segment_keys(conditions)})
+
+
+def to_definition(resource: Resource) -> JSON:
+    """What the importer writes for a live segment: its canonical fields, which are already
+    the definitions' words."""
+    data = keyed_definition(resource.name, resource.key, resource.fields)
+    if not data.get("manual") and data.get("conditions") is None:
+        raise UnrepresentableError("a dynamic segment without conditions")
+    return data
 
 
 OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from cioctl.api import snippets
 from cioctl.api.http import ApiClient
 from cioctl.api.snippets import Snippet as LiveSnippet
 from cioctl.apply.wire import IdBook
+from cioctl.kinds.address import Address
 from cioctl.kinds.ops import KindOps, after
 from cioctl.kinds.registry import Kind
 from cioctl.model.resources import Snippet
 from cioctl.plan.change import Change
+from cioctl.state.canonical import JSON
 from cioctl.state.references import definition_resource, liquid_needs
 from cioctl.state.resource import Resource
 
@@ -39,16 +43,29 @@ async def recover(client: ApiClient, change: Change, _ids: IdBook) -> int | None
     return None
 
 
+class SnippetFields(TypedDict):
+    """A snippet's canonical fields: its value, outer whitespace trimmed."""
+
+    value: str
+
+
 def from_live(snippet: LiveSnippet, ledger: frozenset[str]) -> Resource:
     """A snippet; owned when the ledger lists it."""
-    return Resource(Kind.SNIPPET, snippet.name, snippet.name, {"value": snippet.value.strip()},
-                    managed=f"snippet:{snippet.name}" in ledger)
+    return Resource(Kind.SNIPPET, snippet.name, snippet.name,
+                    dict(SnippetFields(value=snippet.value.strip())),
+                    managed=str(Address(Kind.SNIPPET, snippet.name)) in ledger)
 
 
 def from_definition(s: Snippet, collections: set[str]) -> Resource:
     """A snippet definition, depending on the snippets and collections its Liquid reads."""
-    return definition_resource(Kind.SNIPPET, s, s.name, s.name, {"value": s.value.strip()},
+    return definition_resource(Kind.SNIPPET, s, s.name, s.name,
+                               dict(SnippetFields(value=s.value.strip())),
                                liquid_needs([s.value], collections))
+
+
+def to_definition(resource: Resource) -> JSON:
+    """What the importer writes for a live snippet."""
+    return {"name": resource.name, "value": resource.fields["value"]}
 
 
 OPS = KindOps(create=create, update=update, delete=delete, recover=recover)

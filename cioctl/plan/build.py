@@ -86,7 +86,7 @@ async def plan_from_live(workspace: Workspace, client: ApiClient, live: LiveStat
     changes = await _blocked_deletes(client, changes, live)
     changes = redact_changes(mask_rotated(changes, desired, workspace.env_values),
                              workspace.env_values)
-    live_by_address = {r.address: r for r in live.resources.values()}
+    live_by_address = {r.ref: r for r in live.resources.values()}
     if targets:
         changes = narrow(changes, targets, desired, live_by_address)
     env = workspace.environment
@@ -180,7 +180,7 @@ async def _blocked_deletes(client: ApiClient, changes: list[Change],
 
 
 def narrow(changes: list[Change], targets: Collection[str], desired: dict[Address, Resource],
-           live: Mapping[str, Resource] | None = None) -> list[Change]:
+           live: Mapping[Address, Resource] | None = None) -> list[Change]:
     """Only the targeted resources and what they depend on (``--target kind:key``), including,
     for a delete, the changes that stop live resources referring to it."""
     known = {c.address for c in changes} | {r.address for r in desired.values()}
@@ -188,17 +188,16 @@ def narrow(changes: list[Change], targets: Collection[str], desired: dict[Addres
         if target not in known:
             raise ConfigError(f"--target {target} names no resource of this workspace",
                               hint="use kind:key, e.g. segment:pro_plan or flow:onboarding")
-    by_address = {r.address: r for r in desired.values()}
     before = prerequisites(changes, live or {})
-    keep: set[str] = set()
-    pending = list(targets)
+    keep: set[Address] = set()
+    pending = [Address.parse(t) for t in targets]
     while pending:
         address = pending.pop()
         if address in keep:
             continue
         keep.add(address)
-        resource = by_address.get(address)
+        resource = desired.get(address)
         if resource is not None:
-            pending += [str(a) for a in resource.depends_on]
+            pending += resource.depends_on
         pending += before.get(address, ())
-    return [c for c in changes if c.address in keep]
+    return [c for c in changes if c.ref in keep]

@@ -37,11 +37,16 @@ class Flag(StrEnum):
 
 @dataclass(frozen=True)
 class FieldChange:
-    """One field's before and after (``None`` when absent on that side)."""
+    """One field's before and after (``None`` when absent on that side).
+
+    ``path`` locates it precisely in the canonical fields (``steps[1].email.subject``, what
+    ``ignore_changes`` names); ``label`` is the same place in words for a reviewer
+    (``steps > email welcome > subject``, :mod:`cioctl.plan.labels`)."""
 
     path: str
     before: Any = None
     after: Any = None
+    label: str = ""
 
 
 @dataclass(frozen=True)

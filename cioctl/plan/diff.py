@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from cioctl.kinds.address import Address
-from cioctl.kinds.flow import APP_WRITABLE_CONTENT
+from cioctl.kinds.flow import APP_WRITABLE_WORDS
 from cioctl.kinds.registry import CREDENTIAL_OF, KINDS, Kind, Surface, owner_tag
 from cioctl.model.base import slugify
 from cioctl.plan.change import Action, Change, FieldChange, Flag
@@ -15,7 +16,10 @@ from cioctl.state.duplicates import prefer_finished_replace
 from cioctl.state.live import LiveState
 from cioctl.state.resource import Resource
 
-IMMUTABLE = {Kind.SEGMENT: ("type",), Kind.FLOW: ("trigger.type",)}
+# Fields whose change makes Customer.io a new resource. A flow's trigger kind is the one key
+# of its trigger in the definitions' words: any path that adds or removes one of them.
+IMMUTABLE = {Kind.SEGMENT: ("manual",),
+             Kind.FLOW: ("trigger.event", "trigger.segment", "trigger.date_attribute")}
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,7 @@ def _repoint(want: Resource, have: Resource | None, change: Change | None,
              stale: list[str]) -> Change:
     """A resource that refers to a replaced segment is written again, so that it points at the
     new segment's id (the old one is deleted); its own changes, if any, go along."""
-    reason = ", ".join(f"segment:{k}" for k in stale) + \
+    reason = ", ".join(str(Address(Kind.SEGMENT, k)) for k in stale) + \
         " is replaced (a new id): written again to refer to the new one"
     if change is None:
         return _change(Action.UPDATE, want, have, reason=reason)
@@ -129,7 +133,10 @@ def _ownership_label(want: Resource) -> str:
 
 
 def _touches_immutable(kind: Kind, fields: tuple[FieldChange, ...]) -> bool:
-    return any(f.path in IMMUTABLE.get(kind, ()) for f in fields)
+    """One of the kind's immutable keys appears or disappears (a trigger of another kind, a
+    segment turning manual); a new event name for an event trigger is an update."""
+    return any(f.path in IMMUTABLE.get(kind, ()) and (f.before is None) != (f.after is None)
+               for f in fields)
 
 
 def _removal(have: Resource) -> Change:
@@ -179,16 +186,16 @@ def _surface_for(change: Change) -> Surface:
     return KINDS[change.kind].write_surface
 
 
+_MESSAGE = re.compile(r"^steps(?:\[\d+\](?:\.branch\.(?:then|else))?)*\[\d+\]"
+                      r"\.(?:email|sms|push|in_app|webhook)\.([a-z_]+)")
+
+
 def _content_only(path: str) -> bool:
-    if not path.startswith("steps") or ".content." not in path:
-        return False
-    return path.rsplit(".content.", 1)[1].split("[")[0] in APP_WRITABLE_CONTENT
+    """A path to a message field the App API's action PUT can write (in the words' names)."""
+    found = _MESSAGE.match(path)
+    return found is not None and found.group(1) in APP_WRITABLE_WORDS
 
 
 def referenced_segments(resource: Resource) -> set[str]:
-    """Segment keys a live or desired resource's fields refer to."""
-    keys = segment_keys(resource.fields)
-    trigger = resource.fields.get("trigger")
-    if isinstance(trigger, dict):
-        keys |= set(trigger.get("segment_keys", []))
-    return keys
+    """Segment keys a live or desired resource's fields refer to (a segment trigger too)."""
+    return segment_keys(resource.fields)

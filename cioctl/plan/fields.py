@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 from deepdiff import DeepDiff
 
 from cioctl.plan.change import FieldChange
+from cioctl.plan.labels import parse_path, words_path
 
 
 def _path(parts: list[Any]) -> str:
@@ -32,7 +32,7 @@ def field_changes(before: dict[str, Any], after: dict[str, Any],
                 continue
             old = None if _is_missing(level.t1) else level.t1
             new = None if _is_missing(level.t2) else level.t2
-            changes.append(FieldChange(path, old, new))
+            changes.append(FieldChange(path, old, new, words_path(path, after, before)))
     return tuple(sorted(changes, key=lambda c: c.path))
 
 
@@ -40,9 +40,7 @@ def _is_missing(value: Any) -> bool:
     return type(value).__name__ == "NotPresent"
 
 
-def _parts(path: str) -> list[str | int]:
-    return [int(p[1:-1]) if p.startswith("[") else p
-            for p in re.findall(r"\[\d+\]|[^.\[\]]+", path)]
+_parts = parse_path
 
 
 def _lookup(value: Any, parts: list[str | int]) -> tuple[bool, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from cioctl.kinds.address import Address
 from cioctl.kinds.registry import KINDS, LEDGER_KINDS, Kind, owner_tag
 from cioctl.model.base import slugify
 from cioctl.plan.change import Action, Change
@@ -25,7 +26,7 @@ def ledger_entry(change: Change, fields: dict[str, Any] | None) -> str:
     """The address the ledger records: the one the live resource is read under (a reporting
     webhook is read back by a slug of its name, whatever key the definition gives it)."""
     if change.kind is Kind.REPORTING_WEBHOOK and fields and isinstance(fields.get("name"), str):
-        return f"{change.kind}:{slugify(fields['name'])}"
+        return str(Address(change.kind, slugify(fields["name"])))
     return change.address
 
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from cioctl.kinds.address import Address
-from cioctl.plan.change import Change, FieldChange
+from cioctl.plan.change import Change
 from cioctl.plan.fields import value_at
 from cioctl.state.resource import Resource
 
@@ -41,8 +41,8 @@ def redact_changes(changes: list[Change], secrets: dict[str, str]) -> list[Chang
         return changes
     return [replace(
         c, before=redact_value(c.before, secrets), after=redact_value(c.after, secrets),
-        fields=tuple(FieldChange(f.path, redact_value(f.before, secrets),
-                                 redact_value(f.after, secrets)) for f in c.fields),
+        fields=tuple(replace(f, before=redact_value(f.before, secrets),
+                             after=redact_value(f.after, secrets)) for f in c.fields),
     ) for c in changes]
 
 
@@ -71,7 +71,7 @@ def mask_rotated(changes: list[Change], desired: Mapping[Address, Resource],
             masked.append(change)
             continue
         fields = tuple(
-            FieldChange(f.path, value_at(hidden, f.path)[1], f.after)
+            replace(f, before=value_at(hidden, f.path)[1])
             if f.before is not None and value_at(hidden, f.path)[0] else f
             for f in change.fields)
         masked.append(replace(change, before=hidden, fields=fields))

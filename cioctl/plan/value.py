@@ -13,10 +13,15 @@ from pydantic import TypeAdapter, ValidationError
 
 from cioctl.credential_gate import MissingCredential
 from cioctl.errors import ConfigError
+from cioctl.kinds.address import Address
+from cioctl.kinds.registry import Kind
 from cioctl.plan.change import Action, Change
 
-PLAN_FORMAT = 2
-"""2: plans carry ``changes_digest`` (format 1 plans cannot be verified and are refused)."""
+PLAN_FORMAT = 3
+"""2: plans carry ``changes_digest`` (format 1 plans cannot be verified and are refused).
+3: segments and flows are in the definitions' words (``within: 30d``, ``steps[1].email``, not
+the codec's ``within_seconds`` and ``content``) and every field change has a ``label``: apply
+would read a format 2 plan's fields wrongly, so it is refused."""
 
 
 class TamperedPlanError(ConfigError):
@@ -30,6 +35,11 @@ class Unmanaged:
     kind: str
     key: str
     name: str
+
+    @property
+    def address(self) -> Address:
+        """The resource's :class:`Address`."""
+        return Address(Kind(self.kind), self.key)
 
 
 @dataclass(frozen=True)
@@ -142,9 +152,15 @@ def load_plan(path: Path) -> Plan:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"cannot read plan file {path}: {exc}",
                           hint="pass a file written by 'cioctl plan --out FILE'") from None
-    if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
+    if not isinstance(data, dict) or "format" not in data:
         raise ConfigError(f"{path} is not a cioctl plan of format {PLAN_FORMAT}",
                           hint="re-create it with this version: cioctl plan --out FILE")
+    if data.get("format") != PLAN_FORMAT:
+        raise ConfigError(
+            f"{path} is a plan of format {data.get('format')!r}, written by another cioctl "
+            f"version (cioctl {data.get('cioctl_version', '?')}); this cioctl reads and applies "
+            f"only plans of format {PLAN_FORMAT}",
+            hint="re-run 'cioctl plan --out FILE' with this version, review it, and apply that")
     data.pop("summary", None)
     stored = data.get("changes_digest")
     if not isinstance(stored, str) or not stored:

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from rich.markup import escape
 
 from cioctl.compare import EnvironmentDiff
-from cioctl.render.plan_common import short
+from cioctl.render.plan_common import short, where
 
 _LABEL = {"only_in_from": "only in {source}", "only_in_to": "only in {target}",
           "differs": "differs"}
@@ -27,7 +27,7 @@ def render_env_diff_text(diff: EnvironmentDiff) -> str:
         label = _LABEL[item.status].format(source=diff.source, target=diff.target)
         lines.append(f"  {_SYMBOL[item.status]} [bold]{item.kind}[/] {escape(item.key)}  "
                      f"[dim]{escape(label)}[/]")
-        lines += [f"      {escape(f.path)}: {escape(short(f.before, 60))} [dim]→[/] "
+        lines += [f"      {escape(where(f))}: {escape(short(f.before, 60))} [dim]→[/] "
                   f"{escape(short(f.after, 60))}" for f in item.fields]
     if not diff.differences:
         lines.append("  [green]No differences.[/]")
@@ -48,7 +48,7 @@ def render_env_diff_markdown(diff: EnvironmentDiff) -> str:
         if not item.fields:
             lines.append(f"| `{item.address}` | {label} | | | |")
         for f in item.fields:
-            lines.append(f"| `{item.address}` | {label} | `{f.path}` | "
+            lines.append(f"| `{item.address}` | {label} | `{where(f)}` | "
                          f"`{short(f.before, 80)}` | `{short(f.after, 80)}` |")
     return "\n".join(lines) + "\n"
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from cioctl.kinds.registry import LEDGER_COLLECTION, Surface
 from cioctl.plan.change import Action, Change, FieldChange, Flag
+from cioctl.plan.fields import value_at
+from cioctl.plan.labels import words_path
 from cioctl.plan.value import OwnershipWrite, Plan
 from cioctl.render.mask import mask_value
 
@@ -36,27 +39,66 @@ def short(value: Any, limit: int = 80) -> str:
     return f"{text[:limit - 1]}… ({len(text)} chars)"
 
 
-def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    """Leaf paths of a JSON value, ``steps[1].content.subject`` style."""
-    if isinstance(value, dict) and value:
+COMPACT_WIDTH = 96
+# A one-key mapping of these is a step: its lines are named by it (``steps > wait #2: "1d"``).
+_STEP_KEYS = frozenset({"wait", "wait_until", "email", "sms", "push", "in_app", "webhook",
+                        "branch", "update_attribute", "exit"})
+
+
+def _one_line(value: Any) -> bool:
+    """A small mapping (a condition, a filter, a goal): one line in a create, as a definition
+    would write it in flow style; never a step, nor anything holding a list of mappings."""
+    if not isinstance(value, dict) or (len(value) == 1 and set(value) <= _STEP_KEYS):
+        return False
+    text = json.dumps(value, ensure_ascii=False)
+    return len(text) <= COMPACT_WIDTH and '[{' not in text.replace(" ", "")
+
+
+def flatten(value: Any, prefix: str = "", compact: bool = False) -> list[tuple[str, Any]]:
+    """Leaf paths of a JSON value, ``steps[1].email.subject`` style; ``compact`` keeps small
+    mappings of plain values whole (one line each)."""
+    if isinstance(value, dict) and value and not (compact and prefix and _one_line(value)):
         pairs: list[tuple[str, Any]] = []
         for key, item in value.items():
-            pairs += flatten(item, f"{prefix}.{key}" if prefix else key)
+            pairs += flatten(item, f"{prefix}.{key}" if prefix else key, compact)
         return pairs
     if isinstance(value, list) and value and any(isinstance(v, dict | list) for v in value):
-        return [pair for i, item in enumerate(value) for pair in flatten(item, f"{prefix}[{i}]")]
+        return [pair for i, item in enumerate(value)
+                for pair in flatten(item, f"{prefix}[{i}]", compact)]
     return [(prefix, value)]
 
 
-def shown_fields(change: Change) -> list[FieldChange]:
-    """The field lines a reviewer sees: diffs for updates, all fields for creates/deletes."""
+def _whole(path: str, root: Any) -> FieldChange:
+    """A field line of a create or delete: a list item shown whole is named by its list
+    (``conditions > all: {...}``), anything else by its words."""
+    found, value = value_at(root, path)
+    label = words_path(path, root)
+    if found and isinstance(value, dict) and path.endswith("]"):
+        label = words_path(path[:path.rindex("[")], root)
+    return FieldChange(path, None, value, label)
+
+
+def shown_fields(change: Change, verbose: bool = False) -> list[FieldChange]:
+    """The field lines a reviewer sees: diffs for updates, all fields for creates/deletes.
+    The canonical fields are the definitions' words with defaults left out, and small
+    mappings (a condition, a filter) stay on one line: a create reads like its definition.
+    ``verbose`` gives every leaf on its own line."""
     if change.action in (Action.UPDATE, Action.REPLACE) and change.fields:
         return list(change.fields)
     if change.action is Action.CREATE and change.after:
-        return [FieldChange(path, None, value) for path, value in flatten(change.after)]
+        return [_whole(path, change.after)
+                for path, _ in flatten(change.after, compact=not verbose)]
     if change.action is Action.DELETE and change.before:
-        return [FieldChange(path, value, None) for path, value in flatten(change.before)]
+        return [replace(_whole(path, change.before), before=value, after=None)
+                for path, value in flatten(change.before, compact=not verbose)]
     return []
+
+
+def where(field: FieldChange, verbose: bool = False) -> str:
+    """How a field line names its field: in words; with ``verbose`` its precise path too (the
+    one ``ignore_changes`` takes)."""
+    label = field.label or field.path
+    return f"{label} [{field.path}]" if verbose and label != field.path else label
 
 
 def notes(change: Change) -> list[str]:

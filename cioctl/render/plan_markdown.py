@@ -24,6 +24,7 @@ from cioctl.render.plan_common import (
     ownership_summary,
     short,
     shown_fields,
+    where,
 )
 from cioctl.render.text_diff import TextDiff, is_long_text, text_diff
 
@@ -43,13 +44,13 @@ def _cell(text: str) -> str:
 def _row(change: Change, field: FieldChange) -> str:
     if is_long_text(change, field):
         diff = text_diff(field)
-        return (f"| `{_cell(field.path)}` | _text, {diff.before_chars:,} chars_ | "
+        return (f"| `{_cell(where(field))}` | _text, {diff.before_chars:,} chars_ | "
                 f"_text, {diff.after_chars:,} chars ({diff.stats}): diff below_ |")
     if change.action is Action.CREATE:
-        return f"| `{_cell(field.path)}` | | `{_cell(short(field.after, 120))}` |"
+        return f"| `{_cell(where(field))}` | | `{_cell(short(field.after, 120))}` |"
     if change.action is Action.DELETE:
-        return f"| `{_cell(field.path)}` | `{_cell(short(field.before, 120))}` | |"
-    return (f"| `{_cell(field.path)}` | `{_cell(short(field.before, 120))}` | "
+        return f"| `{_cell(where(field))}` | `{_cell(short(field.before, 120))}` | |"
+    return (f"| `{_cell(where(field))}` | `{_cell(short(field.before, 120))}` | "
             f"`{_cell(short(field.after, 120))}` |")
 
 
@@ -71,7 +72,7 @@ def _diff_block(diff: TextDiff, room: int) -> list[str]:
         used += len(line) + 1
     fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", "\n".join(shown))),
                                  default=0))
-    lines = ["<details open>", f"<summary>diff of <code>{html.escape(diff.path)}</code> "
+    lines = ["<details open>", f"<summary>diff of <code>{html.escape(diff.label)}</code> "
              f"({diff.stats}, {diff.sizes()})</summary>", "", f"{fence}diff", *shown, fence]
     if len(shown) < len(diff.lines):
         lines.append(f"\n_… {len(diff.lines) - len(shown)} more diff line(s) not shown; "
@@ -89,7 +90,7 @@ def _diffs(change: Change, fields: list[FieldChange], with_diffs: bool) -> list[
     room = MAX_DIFF_CHARS
     for field in long:
         if room < _MIN_DIFF_ROOM:
-            lines += ["", f"_Diff of `{_cell(field.path)}` left out (size); {_JSON_POINTER}._"]
+            lines += ["", f"_Diff of `{_cell(where(field))}` left out (size); {_JSON_POINTER}._"]
             continue
         block = _diff_block(text_diff(field), room)
         room -= sum(len(x) + 1 for x in block)

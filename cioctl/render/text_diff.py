@@ -37,6 +37,7 @@ class TextDiff:
     removed: int
     before_chars: int
     after_chars: int
+    label: str = ""
 
     @property
     def stats(self) -> str:
@@ -72,7 +73,8 @@ def text_diff(field: FieldChange) -> TextDiff:
     return TextDiff(field.path, lines,
                     added=sum(1 for x in body if x.startswith("+")),
                     removed=sum(1 for x in body if x.startswith("-")),
-                    before_chars=len(before), after_chars=len(after))
+                    before_chars=len(before), after_chars=len(after),
+                    label=field.label or field.path)
 
 
 def _masked(value: Any) -> str:

@@ -82,12 +82,16 @@ def condition_json(condition: Condition) -> JSON:
 
 
 def segment_keys(node: Any) -> set[str]:
-    """Keys of every segment a canonical condition (or step list) refers to."""
+    """Keys of every segment a canonical condition (or step list, or flow) refers to: in the
+    codec's JSON (``{"segment": {"key": k}}``) or in the definitions' words (``{segment: k}``,
+    a flow's segment trigger too; ``#<id>`` names no known segment and is not a key)."""
     found: set[str] = set()
     if isinstance(node, dict):
         segment = node.get("segment")
         if isinstance(segment, dict) and isinstance(segment.get("key"), str):
             found.add(segment["key"])
+        elif isinstance(segment, str) and not segment.startswith("#"):
+            found.add(segment)
         for value in node.values():
             found |= segment_keys(value)
     elif isinstance(node, list):

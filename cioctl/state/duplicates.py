@@ -101,7 +101,9 @@ def prefer_finished_replace(resources: dict[Address, Resource], want: Resource,
 
 
 def _same(have: Resource, want: Resource, paths: tuple[str, ...]) -> bool:
-    return all(_at(have.fields, p) == _at(want.fields, p) for p in paths)
+    """Both have the same immutable keys (a trigger of one kind, manual or not): presence,
+    not value, is what makes Customer.io need a new resource."""
+    return all((_at(have.fields, p) is None) == (_at(want.fields, p) is None) for p in paths)
 
 
 def _at(fields: dict[str, Any], path: str) -> Any:

@@ -212,7 +212,7 @@ async def _collections(client: ApiClient, live: list[Any], wanted: Collection[Ad
             if collection.name in (LEDGER_COLLECTION, DESCRIPTIONS_COLLECTION):
                 continue
             if Address(Kind.COLLECTION, collection.name) in wanted or \
-                    f"collection:{collection.name}" in ledger:
+                    str(Address(Kind.COLLECTION, collection.name)) in ledger:
                 group.start_soon(read, collection)
             else:
                 result.append(collection_kind.from_live(collection, None, ledger))

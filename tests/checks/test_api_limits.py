@@ -156,11 +156,29 @@ def test_unknown_ignore_changes_paths(write_workspace: WriteWorkspace, paths: st
     assert message in found[0][1] and hint in found[0][2]
 
 
+def test_ignore_changes_paths_of_the_old_plan_format_are_refused(
+        write_workspace: WriteWorkspace) -> None:
+    """``steps[0].content.body`` (the codec's vocabulary, plan format 2) would now match
+    nothing and let the plan revert the UI edit it was meant to keep: refused with the new
+    form."""
+    found = only(write_workspace, """\
+        flows:
+          - name: F
+            trigger: {event: go}
+            lifecycle:
+              ignore_changes: ["steps[0].content.body", "steps[0].email.subject"]
+            steps: [{email: {id: m, subject: s, body: b}}]
+        """)
+    assert len(found) == 1 and found[0][0] == 5, found
+    assert "'steps[0].content.body' uses the wire's name(s) content" in found[0][1]
+    assert "steps[2].email.body" in found[0][2]
+
+
 def test_known_ignore_changes_paths_pass(write_workspace: WriteWorkspace) -> None:
     assert only(write_workspace, """\
         segments:
           - name: S
-            lifecycle: {ignore_changes: [tags, "conditions.attribute.value"]}
+            lifecycle: {ignore_changes: [tags, "conditions.value"]}
             conditions: {attribute: plan, operator: exists}
         """) == []
 

@@ -39,7 +39,7 @@ def test_an_edited_description_is_planned_once_and_said_unverifiable(
     [change] = plan(example_copy).changes
     assert (change.action, change.address) == (Action.UPDATE, "event:logged_in")
     assert change.fields == (FieldChange("description", "A person signed in.",
-                                         "A person logged in."),)
+                                         "A person logged in.", "description"),)
     assert change.reason is not None and "cannot be read back" in change.reason
     assert apply(example_copy).result.ok
     after = plan(example_copy)

@@ -21,9 +21,9 @@ def test_cycle_is_an_error_that_prints_it() -> None:
 
 
 def test_deletes_wait_for_what_referred_to_them_live() -> None:
-    flow = Resource(Kind.FLOW, "f", "F", {"trigger": {"type": "segment", "segment_keys": ["s"]}})
+    flow = Resource(Kind.FLOW, "f", "F", {"trigger": {"segment": "s"}})
     changes = [change(Action.DELETE, Kind.SEGMENT, "s"), change(Action.DELETE, Kind.FLOW, "f"),
                change(Action.CREATE, Kind.SNIPPET, "n")]
-    ordered = order_changes(changes, {"flow:f": flow})
+    ordered = order_changes(changes, {flow.ref: flow})
     assert [c.address for c in ordered] == ["snippet:n", "flow:f", "segment:s"]
     assert ordered[2].depends_on == ("flow:f",)

@@ -39,12 +39,14 @@ def test_edits_plan_field_level_changes(example_copy: Path) -> None:
     changes = {c.address: c for c in plan(example_copy).changes}
     flow = changes["flow:onboarding"]
     assert flow.action is Action.UPDATE and flow.surface == "app"
-    assert [(f.path, f.before, f.after) for f in flow.fields] == [
-        ("steps[3].then[1].content.subject", "Three tips for your first week",
-         "Three tips for week one")]
+    assert [(f.path, f.label, f.before, f.after) for f in flow.fields] == [
+        ("steps[3].branch.then[1].email.subject", "steps › branch › then › email tips › subject",
+         "Three tips for your first week", "Three tips for week one")]
     assert Flag.RUNNING_FLOW in flow.flags
     segment = changes["segment:churn_risk"]
     assert segment.surface == "journeys" and segment.audience == 0
+    assert [(f.label, f.before, f.after) for f in segment.fields] == [
+        ("conditions › any › attribute churn_risk_score › value", 0.7, 0.8)]
     assert apply(example_copy).result.ok and plan(example_copy).changes == ()
 
 

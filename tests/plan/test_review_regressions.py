@@ -150,18 +150,18 @@ def test_ignored_fields_keep_their_live_value_when_other_fields_change(example_c
     edit(example_copy / "templates/renewal.html", "No action needed", "Nothing to do")
     edit(example_copy / "flows/renewal.yaml", "  - name: Renewal reminder\n",
          "  - name: Renewal reminder\n"
-         "    lifecycle: {ignore_changes: [\"steps[0].content.body\", filter]}\n")
+         "    lifecycle: {ignore_changes: [\"steps[0].email.body\", filter]}\n")
     edit(example_copy / "flows/renewal.yaml", "subject: Your ${var.product} plan renews soon",
          "subject: Renewal soon")
     edit(example_copy / "flows/renewal.yaml", "value: true}", "value: false}")
     edit(example_copy / "flows/renewal.yaml", 'at: "10:00"', 'at: "11:00"')  # via Journeys
     (change,) = plan(example_copy).changes
-    assert [f.path for f in change.fields] == ["steps[0].content.subject", "trigger.start_hour"]
+    assert [f.path for f in change.fields] == ["steps[0].email.subject", "trigger.at"]
     _converges(example_copy)
     edit(example_copy / "flows/renewal.yaml",
-         "    lifecycle: {ignore_changes: [\"steps[0].content.body\", filter]}\n", "")
+         "    lifecycle: {ignore_changes: [\"steps[0].email.body\", filter]}\n", "")
     paths = {f.path for c in plan(example_copy).changes for f in c.fields}
-    assert paths == {"steps[0].content.body", "filter.and[0].attribute.value"}
+    assert paths == {"steps[0].email.body", "filter.all[0].value"}
 
 
 def test_collections_used_from_liquid_are_dependencies(example_copy: Path) -> None:

@@ -13,7 +13,7 @@ from pydantic import TypeAdapter
 
 from cioctl.cli import app
 from cioctl.cli.boundary import run_cli
-from cioctl.plan.value import Plan, load_plan, plan_digest
+from cioctl.plan.value import PLAN_FORMAT, Plan, load_plan, plan_digest
 from tests.plan.engine_helpers import apply, edit, plan
 
 _PLAN: TypeAdapter[Plan] = TypeAdapter(Plan)
@@ -97,6 +97,25 @@ def test_edited_after_is_refused_by_apply_and_show(
         code, text = _cli(capsys, "show", str(tampered))
         assert code == 1 and "was modified after it was written" in text
         assert "Evil Corp" not in text
+
+
+def test_plan_of_an_older_format_is_refused_naming_both_versions(
+        saved: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """A format 2 plan (segments and flows in the codec's form) is neither shown nor applied:
+    the message names its format and this one, and says to plan again."""
+    root, path = saved
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["format"] = PLAN_FORMAT - 1
+    old = path.with_name("old.json")
+    old.write_text(json.dumps(data), encoding="utf-8")
+    for command in (["show", str(old)], ["apply", "-w", str(root), "--auto-approve", str(old)]):
+        code, text = _cli(capsys, *command)
+        flat = " ".join(text.split())
+        assert code == 1, text
+        assert f"a plan of format {PLAN_FORMAT - 1}" in flat
+        assert f"only plans of format {PLAN_FORMAT}" in flat
+        assert "re-run 'cioctl plan --out FILE'" in flat
+    _only_the_snippet_is_pending(root)
 
 
 def test_untouched_saved_plan_applies(saved: tuple[Path, Path],

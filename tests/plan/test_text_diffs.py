@@ -85,7 +85,7 @@ def test_a_resource_whose_diffs_do_not_fit_is_shown_without_them(example_copy: P
     small = render_plan_markdown(planned, limit=6_000)
     assert len(small) <= 6_000
     assert "Text diffs left out to stay under the comment limit" in small
-    assert "| `steps[1].content.body` |" in small
+    assert "| `steps › email welcome › body` |" in small
     tiny = render_plan_markdown(planned, limit=2_400)
     assert len(tiny) <= 2_400 and "not shown in full" in tiny
 

@@ -1,4 +1,10 @@
-"""Canonical flows → definitions data: the inverse of :mod:`cioctl.state.flows`.
+"""Flows in the definitions' words: the canonical form plans diff and the importer writes.
+
+The campaign codec reads a flow back as its canonical JSON (:mod:`cioctl.state.flows`, the
+round-trip target of :func:`~cioctl.api.journeys.campaign_codec.canonical_flow`); this module
+says that JSON again in the definitions' vocabulary, the same way for the definitions and for a
+live read, so an unchanged flow plans nothing and a change reads ``within: 14d`` or
+``steps > email tips > subject``. :func:`flow_codec` is the way back, through the model.
 
 Trigger, filter, goal, frequency, state, tags and the step tree: ``delay`` → ``wait``, message
 steps → ``email | sms | push | in_app | webhook`` with ``id`` = the step name and their content
@@ -9,17 +15,22 @@ automatic), ``branch``, ``wait_until``, ``attribute_update`` → ``update_attrib
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Required, TypedDict
 
-from cioctl.importer.conditions import (
+from pydantic import ValidationError
+
+from cioctl.errors import CioctlError
+from cioctl.kinds.condition_words import (
     Data,
     UnrepresentableError,
-    condition,
+    condition_words,
     duration,
     property_filters,
 )
-from cioctl.model.base import slugify
-from cioctl.state.flows import DEFAULT_RECIPIENT, MESSAGE_TYPES
+from cioctl.model.flows import Flow
+from cioctl.state.flows import DEFAULT_RECIPIENT, MESSAGE_TYPES, flow_fields
+
+condition = condition_words
 
 
 def _headers(headers: Any) -> dict[str, str]:
@@ -65,7 +76,7 @@ def message(step_type: str, name: Any, content: Any) -> Data:
     elif step_type == "in_app":
         _optional(result, "body", content.get("body"))
     else:
-        _optional(result, "method", content.get("method"), "post")
+        result["method"] = content.get("method") or "post"  # a change reads post → put
         result["url"] = content.get("url")
         if content.get("headers"):
             result["headers"] = _headers(content["headers"])
@@ -121,9 +132,9 @@ def trigger(node: Any) -> Data:
         return result
     if kind == "segment":
         keys = node.get("segment_keys") or []
-        if len(keys) != 1 or not isinstance(keys[0], str) or keys[0].startswith("#"):
-            raise UnrepresentableError(f"segment trigger {keys!r} is not exactly one known segment")
-        return {"segment": keys[0]}
+        if len(keys) != 1 or not isinstance(keys[0], str):
+            raise UnrepresentableError(f"segment trigger {keys!r} is not exactly one segment")
+        return {"segment": keys[0]}  # "#<id>" when it names no known segment
     if kind == "date":
         return _date_trigger(node)
     raise UnrepresentableError(f"trigger type '{kind}' is not supported by cioctl")
@@ -146,17 +157,33 @@ def _date_trigger(node: Data) -> Data:
     return result
 
 
-def flow(name: str, key: str, fields: Data) -> Data:
-    """A live flow's canonical fields as a definitions mapping."""
-    result: Data = {"name": name}
-    if key != slugify(name):
-        result["key"] = key
+class FlowFields(TypedDict, total=False):
+    """A flow's canonical fields: what its definition says (``unreadable`` instead of its
+    trigger and steps when a live campaign has a shape the definitions cannot say)."""
+
+    name: Required[str]
+    description: str
+    state: str
+    trigger: Data
+    filter: Data
+    frequency: str
+    goal: Data
+    tags: list[str]
+    steps: list[Data]
+    unreadable: str
+
+
+def flow_words(fields: Data) -> Data:
+    """A flow's canonical (codec JSON) fields in the definitions' words; ``name``, ``state``,
+    ``trigger``, ``frequency`` and ``steps`` always (a change of them reads ``once →
+    multiple``), the rest only where they differ from the default (as a definition says it)."""
+    result: Data = {"name": fields.get("name")}
     _optional(result, "description", fields.get("description"))
-    _optional(result, "state", fields.get("state"), "running")
+    result["state"] = fields.get("state") or "running"
     result["trigger"] = trigger(fields.get("trigger"))
     if fields.get("filter") is not None:
         result["filter"] = condition(fields["filter"])
-    _optional(result, "frequency", fields.get("frequency"), "once")
+    result["frequency"] = fields.get("frequency") or "once"
     goal = fields.get("goal")
     if goal is not None:
         if not isinstance(goal, dict) or goal.get("type", "event") != "event":
@@ -165,5 +192,25 @@ def flow(name: str, key: str, fields: Data) -> Data:
                           "within": duration(goal.get("within_seconds"))}
     if fields.get("tags"):
         result["tags"] = list(fields["tags"])
-    result["steps"] = steps(fields.get("steps"))
+    # The codec leaves out a final exit (every path ends in one); a flow of nothing else
+    # still has that one step in the definitions' words.
+    result["steps"] = steps(fields.get("steps")) or [{"exit": True}]
     return result
+
+
+def flow_codec(words: Data) -> Data:
+    """Words → the codec's canonical JSON (what the campaign writes encode), through the
+    definitions' model (the same path a definition takes)."""
+    try:
+        return flow_fields(Flow.model_validate(words))
+    except ValidationError as problem:
+        first = problem.errors()[0]
+        raise FlowWordsError(
+            f"flow '{words.get('name')}' cannot be written: "
+            f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}",
+            hint="re-run plan; if it persists, the definition or the live flow has a shape "
+                 "cioctl cannot say (report it)") from None
+
+
+class FlowWordsError(CioctlError):
+    """A flow's canonical fields that do not make a flow again (a bug, never silent)."""

@@ -35,25 +35,25 @@ class Flavour:
 
     dialect: str
 
-    def seconds_to_ts(self, seconds: exp.Expression) -> exp.Expression:
+    def seconds_to_ts(self, seconds: exp.Expr) -> exp.Expr:
         if self.dialect == "duckdb":  # TO_TIMESTAMP gives TIMESTAMPTZ; the session is UTC
             return exp.cast(exp.Anonymous(this="TO_TIMESTAMP", expressions=[seconds]), TIMESTAMP)
         return exp.Anonymous(this="TIMESTAMP_SECONDS", expressions=[seconds])
 
-    def text_to_ts(self, text: exp.Expression) -> exp.Expression:
+    def text_to_ts(self, text: exp.Expr) -> exp.Expr:
         if self.dialect == "duckdb":  # via TIMESTAMPTZ so that 'Z' and +02:00 are honoured
             return exp.cast(exp.TryCast(this=text, to=exp.DataType.build("timestamptz")),
                             TIMESTAMP)
         return exp.TryCast(this=text, to=TIMESTAMP)
 
-    def text_to_list(self, text: exp.Expression) -> exp.Expression:
+    def text_to_list(self, text: exp.Expr) -> exp.Expr:
         if self.dialect == "duckdb":
             return exp.TryCast(this=exp.TryCast(this=text, to=exp.DataType.build("json")),
                                to=exp.DataType.build("varchar[]", dialect="duckdb"))
         return exp.Anonymous(this="FROM_JSON", expressions=[text, exp.Literal.string(
             "array<string>")])
 
-    def lower_list(self, items: exp.Expression) -> exp.Expression:
+    def lower_list(self, items: exp.Expr) -> exp.Expr:
         """Elements lower-cased: array ``contains`` is case-insensitive (semantics §1)."""
         element = exp.to_identifier("e")
         body = exp.Lower(this=exp.cast(exp.column(element), TEXT))
@@ -62,7 +62,7 @@ class Flavour:
             items, exp.Lambda(this=body, expressions=[element])])
 
 
-def _unwrap(expression: exp.Expression, kind: ColumnKind) -> tuple[exp.Expression, ColumnKind]:
+def _unwrap(expression: exp.Expr, kind: ColumnKind) -> tuple[exp.Expr, ColumnKind]:
     """A JSON-typed value as text (a JSON string loses its quotes), else unchanged."""
     if kind is not ColumnKind.JSON:
         return expression, kind
@@ -70,15 +70,15 @@ def _unwrap(expression: exp.Expression, kind: ColumnKind) -> tuple[exp.Expressio
     return exp.JSONExtractScalar(this=expression, expression=root), ColumnKind.TEXT
 
 
-def _text(expression: exp.Expression, kind: ColumnKind, flavour: Flavour) -> exp.Expression:
+def _text(expression: exp.Expr, kind: ColumnKind, flavour: Flavour) -> exp.Expr:
     expression, kind = _unwrap(expression, kind)
     if kind is ColumnKind.STRUCT:
         return exp.Anonymous(this="TO_JSON", expressions=[expression])
     return expression if kind is ColumnKind.TEXT else exp.cast(expression, TEXT)
 
 
-def to_timestamp(expression: exp.Expression, kind: ColumnKind,
-                 flavour: Flavour) -> exp.Expression | None:
+def to_timestamp(expression: exp.Expr, kind: ColumnKind,
+                 flavour: Flavour) -> exp.Expr | None:
     """A timestamp from a timestamp, Unix seconds or RFC 3339 text; None if ``kind`` can't."""
     expression, kind = _unwrap(expression, kind)
     if kind is ColumnKind.TIMESTAMP:
@@ -93,8 +93,8 @@ def to_timestamp(expression: exp.Expression, kind: ColumnKind,
                     default=flavour.text_to_ts(expression))
 
 
-def typed(expression: exp.Expression, kind: ColumnKind, declared: str,
-          flavour: Flavour) -> exp.Expression | None:
+def typed(expression: exp.Expr, kind: ColumnKind, declared: str,
+          flavour: Flavour) -> exp.Expr | None:
     """``expression`` as the declared attribute type; None when the column cannot hold it."""
     expression, kind = _unwrap(expression, kind)
     if declared in NUMERIC_TYPES:
@@ -135,7 +135,7 @@ def _mistyped(source: SourceFiles, column: str, kind: ColumnKind, wanted: str) -
 
 
 def _attribute(name: str, declared: str, source: SourceFiles, kinds: Mapping[str, ColumnKind],
-               config: PeopleSource, flavour: Flavour) -> exp.Expression:
+               config: PeopleSource, flavour: Flavour) -> exp.Expr:
     column = config.columns.get(name, name)
     if column in kinds:
         value = typed(exp.column(column, quoted=True), kinds[column], declared, flavour)
@@ -162,7 +162,7 @@ def people_view(source: SourceFiles, kinds: Mapping[str, ColumnKind], config: Pe
     """``SELECT id, added_at, attr_<name>… FROM table``; attributes maps name → declared type."""
     if config.id not in kinds:
         raise _missing(source, config.id, "the person's id")
-    added: exp.Expression = exp.cast(exp.null(), TIMESTAMP)
+    added: exp.Expr = exp.cast(exp.null(), TIMESTAMP)
     if config.added_at in kinds:
         converted = to_timestamp(exp.column(config.added_at, quoted=True),
                                  kinds[config.added_at], flavour)

@@ -33,8 +33,8 @@ class Runner(Protocol):
     flavour: Flavour
 
     def load(self, view: str, source: SourceFiles) -> Mapping[str, ColumnKind]: ...
-    def create_view(self, view: str, query: exp.Expression) -> None: ...
-    def rows(self, query: exp.Expression) -> list[Row]: ...
+    def create_view(self, view: str, query: exp.Expr) -> None: ...
+    def rows(self, query: exp.Expr) -> list[Row]: ...
     def close(self) -> None: ...
 
 
@@ -88,10 +88,10 @@ class DuckDBRunner:
         described = self.connection.execute(f'DESCRIBE "{view}"').fetchall()
         return {str(row[0]): _duckdb_kind(str(row[1])) for row in described}
 
-    def create_view(self, view: str, query: exp.Expression) -> None:
+    def create_view(self, view: str, query: exp.Expr) -> None:
         self._run(f'CREATE OR REPLACE TEMP VIEW "{view}" AS {query.sql("duckdb")}')
 
-    def rows(self, query: exp.Expression) -> list[Row]:
+    def rows(self, query: exp.Expr) -> list[Row]:
         return [tuple(row) for row in self._run(query.sql("duckdb")).fetchall()]
 
     def _run(self, sql: str) -> Any:
@@ -171,10 +171,10 @@ class SparkRunner:
         frame.createOrReplaceTempView(view)
         return {field.name: _spark_kind(field.dataType) for field in frame.schema.fields}
 
-    def create_view(self, view: str, query: exp.Expression) -> None:
+    def create_view(self, view: str, query: exp.Expr) -> None:
         self._sql(f"CREATE OR REPLACE TEMP VIEW `{view}` AS {query.sql('spark')}")
 
-    def rows(self, query: exp.Expression) -> list[Row]:
+    def rows(self, query: exp.Expr) -> list[Row]:
         return [tuple(row) for row in self._sql(query.sql("spark")).collect()]
 
     def _sql(self, sql: str) -> Any:

@@ -122,6 +122,7 @@ SPARK_CONF: Mapping[str, str] = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.ansi.enabled": "false",  # a failed cast is NULL (absent), as in DuckDB
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",  # stderr carries cioctl's messages, not bars
     "spark.sql.shuffle.partitions": "4",
 }
 
@@ -137,10 +138,12 @@ def spark_session(master: str = "local[*]", app: str = "cioctl-estimate") -> Any
     for key, value in SPARK_CONF.items():
         builder = builder.config(key, value)
     try:
-        return builder.getOrCreate()
+        session = builder.getOrCreate()
     except Exception as error:  # the JVM failing to start surfaces as many types
         raise ConfigError(f"Spark did not start at {master}: {error}",
                           hint="check 'java -version' and --spark-master") from None
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 class SparkRunner:
@@ -152,7 +155,7 @@ class SparkRunner:
     def __init__(self, session: Any = None, *, master: str = "local[*]") -> None:
         self.session = session if session is not None else spark_session(master)
         for key, value in SPARK_CONF.items():
-            if key != "spark.ui.enabled":
+            if not key.startswith("spark.ui."):  # static: only at session start
                 self.session.conf.set(key, value)
 
     def load(self, view: str, source: SourceFiles) -> Mapping[str, ColumnKind]:

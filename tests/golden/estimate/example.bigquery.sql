@@ -31,8 +31,11 @@ WITH cio_people AS (
         0
       )
     ) AS c0,
-    SUM(IF(name = 'logged_in' AND ts > CAST('2026-05-02 00:00:00' AS TIMESTAMP), 1, 0)) AS c1,
-    SUM(IF(name = 'logged_in' AND ts > CAST('2026-05-18 00:00:00' AS TIMESTAMP), 1, 0)) AS c2,
+    SUM(
+      IF(name = 'payment_failed' AND ts > CAST('2026-05-02 00:00:00' AS TIMESTAMP), 1, 0)
+    ) AS c1,
+    SUM(IF(name = 'logged_in' AND ts > CAST('2026-05-02 00:00:00' AS TIMESTAMP), 1, 0)) AS c2,
+    SUM(IF(name = 'logged_in' AND ts > CAST('2026-05-18 00:00:00' AS TIMESTAMP), 1, 0)) AS c3,
     SUM(
       IF(
         name = 'invited_teammate'
@@ -42,9 +45,6 @@ WITH cio_people AS (
         1,
         0
       )
-    ) AS c3,
-    SUM(
-      IF(name = 'payment_failed' AND ts > CAST('2026-05-02 00:00:00' AS TIMESTAMP), 1, 0)
     ) AS c4,
     SUM(IF(name = 'signed_up' AND ts > CAST('2026-05-25 00:00:00' AS TIMESTAMP), 1, 0)) AS c5,
     MIN(ts) AS first_ts
@@ -76,62 +76,10 @@ WITH cio_people AS (
     b.id,
     COALESCE(CASE WHEN b.c0 >= 3 THEN TRUE WHEN b.covers_2592000 THEN FALSE END, FALSE) AS member
   FROM base AS b
-), seg_power_users AS (
-  SELECT
-    b.id,
-    COALESCE(
-      (
-        r_exporters.member
-      )
-      AND (
-        `b`.`attr_projects_count` >= CAST(10.0 AS FLOAT64)
-      )
-      AND (
-        CASE WHEN b.c1 >= 20 THEN TRUE WHEN b.covers_2592000 THEN FALSE END
-      ),
-      FALSE
-    ) AS member
-  FROM base AS b
-  LEFT JOIN seg_exporters AS r_exporters
-    ON r_exporters.id = b.id
 ), seg_cancelled AS (
   SELECT
     b.id,
     COALESCE(LOWER(`b`.`attr_plan`) = 'cancelled', FALSE) AS member
-  FROM base AS b
-), seg_dormant AS (
-  SELECT
-    b.id,
-    COALESCE(
-      (
-        (
-          TRUE
-        )
-        AND (
-          NOT (
-            CASE WHEN b.c2 >= 1 THEN TRUE WHEN b.covers_1209600 THEN FALSE END
-          )
-        )
-      )
-      AND (
-        NOT (
-          r_cancelled.member
-        )
-      ),
-      FALSE
-    ) AS member
-  FROM base AS b
-  LEFT JOIN seg_cancelled AS r_cancelled
-    ON r_cancelled.id = b.id
-), seg_team_builders AS (
-  SELECT
-    b.id,
-    COALESCE(b.c3 >= 2, FALSE) AS member
-  FROM base AS b
-), seg_promoters AS (
-  SELECT
-    b.id,
-    COALESCE(`b`.`attr_nps_score` >= CAST(9.0 AS FLOAT64), FALSE) AS member
   FROM base AS b
 ), seg_pro_plan AS (
   SELECT
@@ -146,7 +94,7 @@ WITH cio_people AS (
         `b`.`attr_churn_risk_score` >= CAST(0.7 AS FLOAT64)
       )
       OR (
-        CASE WHEN b.c4 >= 2 THEN TRUE WHEN b.covers_2592000 THEN FALSE END
+        CASE WHEN b.c1 >= 2 THEN TRUE WHEN b.covers_2592000 THEN FALSE END
       ),
       FALSE
     ) AS member
@@ -174,9 +122,42 @@ WITH cio_people AS (
     ON r_churn_risk.id = b.id
   LEFT JOIN seg_pro_plan AS r_pro_plan
     ON r_pro_plan.id = b.id
-), seg_eu_customers AS (
+), members AS (
   SELECT
     b.id,
+    COALESCE(CASE WHEN b.c0 >= 3 THEN TRUE WHEN b.covers_2592000 THEN FALSE END, FALSE) AS m0,
+    COALESCE(
+      (
+        r_exporters.member
+      )
+      AND (
+        `b`.`attr_projects_count` >= CAST(10.0 AS FLOAT64)
+      )
+      AND (
+        CASE WHEN b.c2 >= 20 THEN TRUE WHEN b.covers_2592000 THEN FALSE END
+      ),
+      FALSE
+    ) AS m1,
+    COALESCE(
+      (
+        (
+          TRUE
+        )
+        AND (
+          NOT (
+            CASE WHEN b.c3 >= 1 THEN TRUE WHEN b.covers_1209600 THEN FALSE END
+          )
+        )
+      )
+      AND (
+        NOT (
+          r_cancelled.member
+        )
+      ),
+      FALSE
+    ) AS m2,
+    COALESCE(b.c4 >= 2, FALSE) AS m3,
+    COALESCE(`b`.`attr_nps_score` >= CAST(9.0 AS FLOAT64), FALSE) AS m4,
     COALESCE(
       (
         LOWER(`b`.`attr_country`) IN ('de', 'fr', 'es', 'it', 'nl', 'ie', 'pl', 'se')
@@ -185,13 +166,23 @@ WITH cio_people AS (
         r_paying_customers.member
       ),
       FALSE
-    ) AS member
-  FROM base AS b
-  LEFT JOIN seg_paying_customers AS r_paying_customers
-    ON r_paying_customers.id = b.id
-), seg_trialing AS (
-  SELECT
-    b.id,
+    ) AS m5,
+    COALESCE(LOWER(`b`.`attr_plan`) = 'pro', FALSE) AS m6,
+    COALESCE(
+      (
+        (
+          r_pro_plan.member
+        ) OR (
+          LOWER(`b`.`attr_plan`) = 'enterprise'
+        )
+      )
+      AND (
+        NOT (
+          r_churn_risk.member
+        )
+      ),
+      FALSE
+    ) AS m7,
     COALESCE(
       (
         NOT `b`.`attr_trial_ends_at` IS NULL
@@ -200,11 +191,7 @@ WITH cio_people AS (
         LOWER(`b`.`attr_plan`) = 'free'
       ),
       FALSE
-    ) AS member
-  FROM base AS b
-), seg_unverified AS (
-  SELECT
-    b.id,
+    ) AS m8,
     COALESCE(
       (
         `b`.`attr_email_verified` = FALSE
@@ -213,53 +200,43 @@ WITH cio_people AS (
         CASE WHEN b.c5 >= 1 THEN TRUE WHEN b.covers_604800 THEN FALSE END
       ),
       FALSE
-    ) AS member
+    ) AS m9,
+    COALESCE(
+      (
+        `b`.`attr_churn_risk_score` >= CAST(0.7 AS FLOAT64)
+      )
+      OR (
+        CASE WHEN b.c1 >= 2 THEN TRUE WHEN b.covers_2592000 THEN FALSE END
+      ),
+      FALSE
+    ) AS m10,
+    COALESCE(LOWER(`b`.`attr_plan`) = 'cancelled', FALSE) AS m11,
+    FALSE AS m12
   FROM base AS b
-), seg_beta_testers AS (
-  SELECT
-    b.id,
-    FALSE AS member
-  FROM base AS b
+  LEFT JOIN seg_cancelled AS r_cancelled
+    ON r_cancelled.id = b.id
+  LEFT JOIN seg_churn_risk AS r_churn_risk
+    ON r_churn_risk.id = b.id
+  LEFT JOIN seg_exporters AS r_exporters
+    ON r_exporters.id = b.id
+  LEFT JOIN seg_paying_customers AS r_paying_customers
+    ON r_paying_customers.id = b.id
+  LEFT JOIN seg_pro_plan AS r_pro_plan
+    ON r_pro_plan.id = b.id
 )
 SELECT
   COUNT(*) AS people,
-  SUM(IF(s0.member, 1, 0)) AS n0,
-  SUM(IF(s1.member, 1, 0)) AS n1,
-  SUM(IF(s2.member, 1, 0)) AS n2,
-  SUM(IF(s3.member, 1, 0)) AS n3,
-  SUM(IF(s4.member, 1, 0)) AS n4,
-  SUM(IF(s5.member, 1, 0)) AS n5,
-  SUM(IF(s6.member, 1, 0)) AS n6,
-  SUM(IF(s7.member, 1, 0)) AS n7,
-  SUM(IF(s8.member, 1, 0)) AS n8,
-  SUM(IF(s9.member, 1, 0)) AS n9,
-  SUM(IF(s10.member, 1, 0)) AS n10,
-  SUM(IF(s11.member, 1, 0)) AS n11,
-  SUM(IF(s12.member, 1, 0)) AS n12
-FROM base AS b
-LEFT JOIN seg_exporters AS s0
-  ON s0.id = b.id
-LEFT JOIN seg_power_users AS s1
-  ON s1.id = b.id
-LEFT JOIN seg_dormant AS s2
-  ON s2.id = b.id
-LEFT JOIN seg_team_builders AS s3
-  ON s3.id = b.id
-LEFT JOIN seg_promoters AS s4
-  ON s4.id = b.id
-LEFT JOIN seg_eu_customers AS s5
-  ON s5.id = b.id
-LEFT JOIN seg_pro_plan AS s6
-  ON s6.id = b.id
-LEFT JOIN seg_paying_customers AS s7
-  ON s7.id = b.id
-LEFT JOIN seg_trialing AS s8
-  ON s8.id = b.id
-LEFT JOIN seg_unverified AS s9
-  ON s9.id = b.id
-LEFT JOIN seg_churn_risk AS s10
-  ON s10.id = b.id
-LEFT JOIN seg_cancelled AS s11
-  ON s11.id = b.id
-LEFT JOIN seg_beta_testers AS s12
-  ON s12.id = b.id;
+  SUM(IF(m0, 1, 0)) AS n0,
+  SUM(IF(m1, 1, 0)) AS n1,
+  SUM(IF(m2, 1, 0)) AS n2,
+  SUM(IF(m3, 1, 0)) AS n3,
+  SUM(IF(m4, 1, 0)) AS n4,
+  SUM(IF(m5, 1, 0)) AS n5,
+  SUM(IF(m6, 1, 0)) AS n6,
+  SUM(IF(m7, 1, 0)) AS n7,
+  SUM(IF(m8, 1, 0)) AS n8,
+  SUM(IF(m9, 1, 0)) AS n9,
+  SUM(IF(m10, 1, 0)) AS n10,
+  SUM(IF(m11, 1, 0)) AS n11,
+  SUM(IF(m12, 1, 0)) AS n12
+FROM members;

@@ -62,26 +62,32 @@ class CompiledQuery:
             select = select.with_(name, as_=body, copy=False)
         return select
 
-    def counts(self) -> exp.Select:
+    def counts(self, table: str | None = None) -> exp.Select:
         """One row: ``people`` and, per segment, its member count (``n0``… in ``segments``
-        order)."""
+        order); from ``table`` when the membership was materialized there."""
         columns: list[exp.Expr] = [exp.alias_(exp.Count(this=exp.Star()), "people")]
         columns += [exp.alias_(exp.Sum(this=exp.If(this=exp.column(f"m{i}"),
                                                    true=exp.Literal.number(1),
                                                    false=exp.Literal.number(0))), f"n{i}")
                     for i in range(len(self.segments))]
-        return self._with(exp.select(*columns).from_("members"))
+        return self._from(exp.select(*columns), table)
+
+    def _from(self, select: exp.Select, table: str | None) -> exp.Select:
+        if table is not None:
+            return select.from_(table, copy=False)
+        return self._with(select.from_("members", copy=False))
 
     def membership(self) -> exp.Select:
         """Every person with one boolean column per segment (``m0``… in ``segments`` order),
         in id order: the whole answer in one query (the property and matrix tests use it)."""
         return self._with(exp.select("*").from_("members").order_by("id"))
 
-    def members(self, key: str, limit: int | None = None) -> exp.Select:
+    def members(self, key: str, limit: int | None = None,
+                table: str | None = None) -> exp.Select:
         """The ids of segment ``key``'s members, in id order (the first ``limit``)."""
         column = exp.column(f"m{self.segments.index(key)}")
-        select = exp.select("id").from_("members").where(column).order_by("id")
-        return self._with(select.limit(limit) if limit is not None else select)
+        select = self._from(exp.select("id"), table).where(column).order_by("id")
+        return select.limit(limit) if limit is not None else select
 
 
 def cte_name(key: str) -> str:

@@ -79,17 +79,24 @@ def estimate(workspace: Workspace, keys: Sequence[str], people: SourceFiles,
     compiled = compile_segments(keys, world, as_of)
     prepare(runner, people, events, workspace.config.data, compiled.attributes,
             cache_root=workspace.root)
-    row = runner.rows(compiled.counts())[0]
+    # One evaluation of every segment; counts and samples read the materialized table.
+    runner.materialize("cio_members", compiled.membership())
+    row = runner.rows(compiled.counts("cio_members"))[0]
     total = int(row[0])
+    sampled = {key: [str(r[0]) for r in runner.rows(compiled.members(key, SAMPLES,
+                                                                     "cio_members"))]
+               for key in compiled.segments if key not in compiled.manual}
+    histories = _histories(runner, sorted({i for ids in sampled.values() for i in ids}),
+                           compiled.attributes, as_of)
     found = []
     for index, key in enumerate(compiled.segments):
         segment = world.segment(key)
-        if key in compiled.manual:
+        if segment.conditions is None:  # manual: membership lives in Customer.io
             found.append(SegmentEstimate(key, segment.name, None, None, ()))
             continue
         count = int(row[index + 1] or 0)
-        ids = [str(r[0]) for r in runner.rows(compiled.members(key, SAMPLES))]
-        samples = _samples(runner, ids, compiled.attributes, world, key, as_of)
+        samples = tuple(Sample(i, tuple(explain(segment.conditions, histories[i], as_of, world)))
+                        for i in sampled[key])
         found.append(SegmentEstimate(key, segment.name, count,
                                      round(count / total, 4) if total else 0.0, samples))
     return Estimate(as_of, total, runner.name, tuple(found))
@@ -104,26 +111,23 @@ def _json(value: Any) -> JsonValue:
     return value  # type: ignore[no-any-return]
 
 
-def _samples(runner: Runner, ids: list[str], attributes: Mapping[str, str], world: SegmentWorld,
-             key: str, as_of: datetime) -> tuple[Sample, ...]:
+def _histories(runner: Runner, ids: list[str], attributes: Mapping[str, str],
+               as_of: datetime) -> dict[str, PersonHistory]:
+    """The sample people's rows as reference-engine histories (two queries for all)."""
     if not ids:
-        return ()
-    wanted = exp.In(this=exp.column("id"), expressions=[exp.Literal.string(i) for i in ids])
+        return {}
+    listed = [exp.Literal.string(i) for i in ids]
     columns = ["id", "added_at", *(attribute_column(a) for a in attributes)]
     rows = runner.rows(exp.select(*(exp.column(c, quoted=True) for c in columns))
-                       .from_("people").where(wanted))
+                       .from_("people").where(exp.In(this=exp.column("id"), expressions=listed)))
     events = runner.rows(exp.select("person_id", "name", "ts", "data").from_("events").where(
-        exp.In(this=exp.column("person_id"), expressions=[exp.Literal.string(i) for i in ids]))
-        .where(exp.column("ts").is_(exp.null()).not_()))
-    condition = world.segment(key).conditions
-    assert condition is not None
-    found = []
-    for row in sorted(rows, key=lambda r: str(r[0])):
-        person = _history(row, list(attributes), [e for e in events if str(e[0]) == row[0]],
-                          as_of)
-        lines = explain(condition, person, as_of, world)
-        found.append(Sample(str(row[0]), tuple(lines)))
-    return tuple(found)
+        exp.In(this=exp.column("person_id"), expressions=listed)).where(
+        exp.column("ts").is_(exp.null()).not_()))
+    by_person: dict[str, list[tuple[Any, ...]]] = {}
+    for event in events:
+        by_person.setdefault(str(event[0]), []).append(event)
+    return {str(r[0]): _history(r, list(attributes), by_person.get(str(r[0]), []), as_of)
+            for r in rows}
 
 
 def _history(row: tuple[Any, ...], names: list[str], events: list[tuple[Any, ...]],

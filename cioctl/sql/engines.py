@@ -34,6 +34,7 @@ class Runner(Protocol):
 
     def load(self, view: str, source: SourceFiles) -> Mapping[str, ColumnKind]: ...
     def create_view(self, view: str, query: exp.Expr) -> None: ...
+    def materialize(self, table: str, query: exp.Expr) -> None: ...
     def rows(self, query: exp.Expr) -> list[Row]: ...
     def close(self) -> None: ...
 
@@ -90,6 +91,10 @@ class DuckDBRunner:
 
     def create_view(self, view: str, query: exp.Expr) -> None:
         self._run(f'CREATE OR REPLACE TEMP VIEW "{view}" AS {query.sql("duckdb")}')
+
+    def materialize(self, table: str, query: exp.Expr) -> None:
+        """Run ``query`` once into a temp table (counts and samples then read it)."""
+        self._run(f'CREATE OR REPLACE TEMP TABLE "{table}" AS {query.sql("duckdb")}')
 
     def rows(self, query: exp.Expr) -> list[Row]:
         return [tuple(row) for row in self._run(query.sql("duckdb")).fetchall()]
@@ -176,6 +181,12 @@ class SparkRunner:
 
     def create_view(self, view: str, query: exp.Expr) -> None:
         self._sql(f"CREATE OR REPLACE TEMP VIEW `{view}` AS {query.sql('spark')}")
+
+    def materialize(self, table: str, query: exp.Expr) -> None:
+        """Run ``query`` once into a cached temp view (counts and samples then read it)."""
+        frame = self._sql(query.sql("spark")).cache()
+        frame.count()
+        frame.createOrReplaceTempView(table)
 
     def rows(self, query: exp.Expr) -> list[Row]:
         return [tuple(row) for row in self._sql(query.sql("spark")).collect()]

@@ -1,5 +1,5 @@
 """``python -m cioctl``."""
 
-from cioctl.cli import main
+from cioctl.entry import main
 
 main()

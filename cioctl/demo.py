@@ -2,8 +2,9 @@
 
 Validate the example, plan and apply it to a fresh embedded workspace, plan again (zero
 changes), then edit a copy — change a subject, add a segment, remove a snippet — and show that
-plan. Every step runs the real ``cioctl`` command line; nothing touches the repository's files
-(the demo works on a copy in a temporary folder).
+plan; last, run the example's scenarios with ``cioctl test``. Every step runs the real
+``cioctl`` command line; nothing touches the repository's files (the demo works on a copy in a
+temporary folder).
 """
 
 from __future__ import annotations
@@ -89,13 +90,15 @@ def main() -> None:
                  "--detailed-exitcode", expect=(2,))
         demo.run("6. The same plan as the Markdown of a pull-request comment", "plan", "-w",
                  ws, "--format", "markdown", expect=(0,))
+        demo.say("what the flows do: people on a virtual clock through the segments and flows")
+        demo.run("7. Run the example's scenarios (offline, deterministic)", "test", "-w", ws)
         demo.say("the example ships people and events (estimate-data/, Parquet): how large is "
                  "each audience?")
-        demo.run("7. Every segment's audience on the team's own data (DuckDB)", "estimate",
+        demo.run("8. Every segment's audience on the team's own data (DuckDB)", "estimate",
                  "-w", ws, "--format", "markdown")
-        demo.run("8. Who is in one segment, and which conditions put them there", "estimate",
+        demo.run("9. Who is in one segment, and which conditions put them there", "estimate",
                  "-w", ws, "--segment", "power_users")
-        demo.run("9. The same query for a warehouse (Snowflake)", "estimate", "-w", ws,
+        demo.run("10. The same query for a warehouse (Snowflake)", "estimate", "-w", ws,
                  "--segment", "promoters", "--sql", "--dialect", "snowflake")
     console.print(Rule("[bold]done"))
     console.print(f"Finished in {time.monotonic() - started:.0f} s. Next: 'make test', or try "

@@ -21,7 +21,6 @@ from cioctl.apply.replace import finish_replaces
 from cioctl.apply.runner import ApplyResult, ChangeResult, OnResult, run_changes
 from cioctl.apply.wire import IdBook
 from cioctl.contract.mode import ContractMode, default_mode
-from cioctl.contract.preflight import apply_preflight
 from cioctl.errors import CioctlError, ValidationFailedError
 from cioctl.kinds.address import Address
 from cioctl.kinds.registry import Kind
@@ -249,8 +248,13 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
     check_same_changes(plan, fresh)
     check_plan(fresh, workspace.environment, desired.values(), safety)
     mode = contract or default_mode(workspace.environment)
-    for note in await apply_preflight(fresh, workspace, live, mode):
-        on_warning(note)
+    if mode is not ContractMode.OFF:
+        # Imported here: the contract check pulls in jsonschema, whose format checkers can take
+        # seconds to import, and the embedded workspace never needs it.
+        from cioctl.contract.preflight import apply_preflight
+
+        for note in await apply_preflight(fresh, workspace, live, mode):
+            on_warning(note)
 
     def record(result: ChangeResult) -> None:
         audit.record(result)

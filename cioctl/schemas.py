@@ -30,6 +30,12 @@ def generate_schemas() -> dict[str, str]:
         ),
     }
     from cioctl.plan.value import plan_json_schema
+    from cioctl.scenarios.model import Scenario
+
+    documents["scenario.schema.json"] = _schema(
+        Scenario, "cioctl scenario file",
+        "People, a timeline and expectations for 'cioctl test' (DIR/scenarios/*.yaml).",
+    )
 
     documents["plan.schema.json"] = {
         "$schema": DRAFT, **plan_json_schema(), "title": "cioctl plan",

@@ -3,18 +3,22 @@ valid workspace or clean errors that name a file and a line."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cioctl.errors import CioctlError, ValidationFailedError
 from cioctl.pipeline import validate_workspace
 from tests.conftest import EXAMPLE
+
+# Bad input never crashes: 1,000 cases per fuzz test in CI (the hardening issue's figure).
+FUZZ_EXAMPLES = 1000 if os.environ.get("CI") else 200
 
 FILES = sorted(p.relative_to(EXAMPLE) for p in EXAMPLE.rglob("*.yaml"))
 NOISE = st.sampled_from([
@@ -64,6 +68,7 @@ def mutate(text: str, data: st.DataObject) -> str:
     return "".join(lines)
 
 
+@settings(max_examples=FUZZ_EXAMPLES)
 @given(data=st.data())
 def test_mutated_example_never_crashes(data: st.DataObject) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,6 +99,7 @@ KINDS = st.sampled_from(["events", "attributes", "segments", "flows", "snippets"
                          "reporting_webhooks", "collections", "segmentz"])
 
 
+@settings(max_examples=FUZZ_EXAMPLES)
 @given(kind=KINDS, items=st.lists(TREES, max_size=4))
 def test_generated_definitions_never_crash(kind: str, items: list[Any]) -> None:
     with tempfile.TemporaryDirectory() as tmp:

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import yaml
 
+from cioctl.bench.codegen import bench_codegen
 from cioctl.bench.estimate import bench_estimate
 from cioctl.bench.events import bench_events_of
+from cioctl.bench.flows import bench_flows
 from cioctl.bench.generate import generate_workspace
 from cioctl.bench.plan_apply import bench_apply, bench_plan
 
@@ -76,9 +78,11 @@ def main() -> None:
         print(f"  validate ÷ parse            : {best['seconds'] / parse:8.2f}×   (goal ≤ 3×)")
         print(f"  validate peak RSS           : {max(r['rss_mb'] for r in runs):8.1f} MB")
         bench_events_of(root)
+        bench_codegen(root)
         bench_plan(Path(tmp))
         bench_apply(Path(tmp), APPLY_SCALE)
         bench_estimate(Path(tmp))
+        bench_flows(root)
 
 
 if __name__ == "__main__":

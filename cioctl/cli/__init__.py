@@ -11,6 +11,7 @@ import typer
 from cioctl import __version__
 from cioctl.cli import (
     apply_cmd,
+    codegen_cmd,
     doctor_cmd,
     emulator_cmd,
     envs_cmd,
@@ -21,6 +22,7 @@ from cioctl.cli import (
     plan_cmd,
     schema_cmd,
     show_cmd,
+    test_cmd,
     unlock_cmd,
     validate_cmd,
 )
@@ -95,6 +97,8 @@ app.command("doctor", cls=CioctlCommand)(doctor_cmd.doctor)
 app.command("import", cls=CioctlCommand)(import_cmd.import_)
 app.command("unlock", cls=CioctlCommand)(unlock_cmd.unlock)
 app.command("estimate", cls=CioctlCommand)(estimate_cmd.estimate)
+app.command("test", cls=CioctlCommand)(test_cmd.test)
+app.command("codegen", cls=CioctlCommand)(codegen_cmd.codegen)
 app.add_typer(emulator_cmd.emulator_app, name="emulator")
 app.add_typer(events_cmd.events_app, name="events")
 

@@ -17,17 +17,25 @@ This package imports only the light modules; import ``dryrun`` and ``preflight``
 pull in the apply engine).
 """
 
-from cioctl.contract.document import APP_URL, JOURNEYS_URL, ContractDocument, load_contract
-from cioctl.contract.request import PlannedRequest
-from cioctl.contract.validate import Contract, Finding, Severity
+from __future__ import annotations
 
-__all__ = [
-    "APP_URL",
-    "JOURNEYS_URL",
-    "Contract",
-    "ContractDocument",
-    "Finding",
-    "PlannedRequest",
-    "Severity",
-    "load_contract",
-]
+import importlib
+from typing import Any
+
+# Names are resolved on first use: importing this package (``cioctl.contract.mode`` is on every
+# CLI start) must not import jsonschema, whose format checkers take seconds to load.
+_HOMES = {
+    "APP_URL": "document", "JOURNEYS_URL": "document", "ContractDocument": "document",
+    "load_contract": "document", "PlannedRequest": "request", "Contract": "validate",
+    "Finding": "validate", "Severity": "validate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'cioctl.contract' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"cioctl.contract.{home}"), name)
+
+
+__all__ = sorted(_HOMES)

@@ -10,6 +10,8 @@ from cioctl.errors import ConfigError, DefinitionError, Location
 
 WORKSPACE_FILE = "workspace.yaml"
 SUFFIXES = (".yaml", ".yml")
+SCENARIO_DIR = "scenarios"
+"""``DIR/scenarios/*.yaml`` are scenario files for ``cioctl test``, not definitions."""
 
 
 def find_root(start: Path) -> Path:
@@ -47,9 +49,15 @@ def definition_files(root: Path) -> list[Path]:
     return list(scan_definitions(root).files)
 
 
+NOT_DEFINITIONS = frozenset({"node_modules"})
+"""Folders never read: an app kept beside the definitions (``codegen`` targets, e.g. the
+example's ``apps/web``) installs packages whose own YAML files are not definitions."""
+
+
 def scan_definitions(root: Path) -> Discovery:
-    """Walk ``root`` (hidden folders such as ``.cioctl`` and ``.git`` are skipped; linked
-    folders are followed once) and sort what is found into files and problems."""
+    """Walk ``root`` (hidden folders such as ``.cioctl`` and ``.git``, ``node_modules``, and the
+    top-level ``scenarios`` folder, are skipped; linked folders are followed once) and sort what
+    is found into files and problems."""
     files: list[Path] = []
     problems: list[DefinitionError] = []
     seen_dirs: set[tuple[int, int]] = set()
@@ -65,7 +73,8 @@ def scan_definitions(root: Path) -> Discovery:
             dirs[:] = []
             continue
         seen_dirs.add((stat.st_dev, stat.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in NOT_DEFINITIONS
+                         and not (here == root and d == SCENARIO_DIR))
         for name in dirs:
             if name.endswith(SUFFIXES):
                 problems.append(_problem(here / name, "is a folder, not a definitions file",

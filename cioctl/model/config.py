@@ -46,6 +46,14 @@ class Environment(Spec):
 LOCAL = Environment(backend="embedded", workspace_id=1)
 
 
+class CodegenTarget(Spec):
+    """A file ``cioctl codegen`` writes: typed tracking code in one language."""
+
+    lang: Literal["python", "typescript"]
+    out: str = Field(min_length=1, description="The file to write, relative to the workspace "
+                     "folder (e.g. apps/web/src/tracking.ts)")
+
+
 class WorkspaceConfig(Spec):
     """The content of ``workspace.yaml``."""
 
@@ -58,6 +66,8 @@ class WorkspaceConfig(Spec):
     data: DataSources = Field(
         default_factory=DataSources, description="People and events for `cioctl estimate`"
     )
+    codegen: list[CodegenTarget] = Field(
+        default_factory=list, description="Typed tracking code 'cioctl codegen' writes")
 
     def environment(self, name: str) -> Environment | None:
         """The named environment; ``local`` exists even when not written."""

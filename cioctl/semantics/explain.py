@@ -16,15 +16,16 @@ from cioctl.model.conditions import (
     SegmentCondition,
 )
 from cioctl.model.types import VALUELESS_OPERATORS
-from cioctl.semantics.people import JsonValue, PersonHistory, Truth
-from cioctl.semantics.segments import (
+from cioctl.semantics.evaluate import (
     SegmentWorld,
     Snapshot,
     attribute_truth,
     event_truth,
     member_in,
+    path_values,
     truth_in,
 )
+from cioctl.semantics.people import JsonValue, PersonHistory, Truth
 from cioctl.semantics.values import parse
 
 
@@ -62,11 +63,12 @@ def _leaves(condition: Condition, snap: Snapshot, depth: int, lines: list[str]) 
 def _attribute_line(leaf: AttributeCondition, snap: Snapshot) -> str:
     name = leaf.attribute
     value = "" if leaf.operator in VALUELESS_OPERATORS else f" {show(leaf.value)}"
-    stored = snap.attributes.get(name)
+    found = path_values(snap.attributes, name)
     value_type = snap.world.attribute_type(name, leaf.value)
-    if stored is None:
+    stored: JsonValue = found[0] if len(found) == 1 else found
+    if not found:
         state = f"{name} is absent"
-    elif parse(stored, value_type) is None:
+    elif all(parse(v, value_type) is None for v in found):
         state = f"{name} is {show(stored)}, not a {value_type.value}, so absent"
     else:
         state = f"{name} is {show(stored)}"

@@ -154,7 +154,7 @@ def test_winback_golden_branch_is_the_d3_event_entry_with_its_own_exits() -> Non
                      "exit_action"]
     branch = body["actions"][3]
     assert decode_field(branch["conditions"], "conditions") == [
-        {"type": "event", "name": "subscription_started", "times": 1, "within": 604800,
+        {"type": "event", "name": "logged_in", "times": 1, "within": 604800,
          "inverse": False, "filters": {}}]
     assert {"from": -4, "to": 100, "type": "branch", "index": 0} in body["edges"]  # then: exit
     assert {"from": -4, "to": -3, "type": "branch", "index": 1} in body["edges"]

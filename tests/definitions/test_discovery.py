@@ -134,3 +134,12 @@ def test_missing_variable_is_reported_before_other_files_problems(
     report = validate_workspace(root, "local", {})
     assert "variable 'missing'" in report.problems[0].message
     assert "unknown segment" in report.problems[1].message
+
+
+def test_node_modules_of_an_app_beside_the_definitions_is_not_read(
+        write_workspace: WriteWorkspace) -> None:
+    root = write_workspace({"ok.yaml": SEGMENTS,
+                            "apps/web/node_modules/pkg/action.yml": "runs: {using: node20}\n"})
+    report = validate_workspace(root, "local", {})
+    assert report.ok, report.problems
+    assert [p.relative_to(root).as_posix() for p in report.workspace.files] == ["ok.yaml"]

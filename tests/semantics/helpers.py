@@ -62,6 +62,6 @@ def person(attributes: Mapping[str, JsonValue] | None = None,
         if isinstance(e, TimedEvent):
             timed.append(e)
         else:
-            timed.append(TimedEvent(e[0], e[2] if len(e) == 3 else {}, e[1]))  # type: ignore[misc]
+            timed.append(TimedEvent(e[0], e[2] if len(e) == 3 else {}, e[1]))
     changes = tuple(AttributeChange(added_at, k, v) for k, v in (attributes or {}).items())
     return PersonHistory("p", added_at, changes, tuple(timed), tuple(manual or ()))

@@ -89,6 +89,17 @@ ATTRIBUTE_CASES: list[tuple[str, str, Any, Any, Truth]] = [
     ("color", "gt", 3, 4, T),
     ("color", "gt", 3, "4", T),
     ("color", "eq", True, "true", T),
+    # JSON dot notation into nested values [doc, 25]
+    ("address.city", "eq", "berlin", {"address": {"city": "Berlin"}}, T),
+    ("address.city", "eq", "berlin", {"address": {"zip": "10115"}}, U),
+    ("address.city", "exists", None, {"address": "Berlin"}, F),
+    ("orders[1].sku", "eq", "b", {"orders": [{"sku": "a"}, {"sku": "b"}]}, T),
+    ("orders[2].sku", "exists", None, {"orders": [{"sku": "a"}]}, F),
+    ("orders[].sku", "eq", "b", {"orders": [{"sku": "a"}, {"sku": "b"}]}, T),  # any item
+    ("orders[].sku", "eq", "c", {"orders": [{"sku": "a"}, {"sku": "b"}]}, F),
+    ("orders[].sku", "eq", "c", {"orders": [{"sku": "a"}, {}]}, F),  # any TRUE, else FALSE
+    ("orders[].sku", "eq", "c", {"orders": [{}]}, U),
+    ("a.b", "eq", "whole", {"a.b": "whole", "a": {"b": "nested"}}, T),  # the key itself first
 ]
 
 
@@ -100,6 +111,8 @@ def test_attribute_leaf(attribute: str, operator: str, value: Any, stored: Any,
     if value is not None:
         leaf["value"] = value
     attributes: dict[str, JsonValue] = {} if stored is ABSENT else {attribute: stored}
+    if isinstance(stored, dict) and ("." in attribute or "[" in attribute):
+        attributes = stored  # a nested case gives the whole attribute map
     assert condition_truth(cond(leaf), person(attributes), t(1), world()) is expected
 
 
@@ -240,7 +253,7 @@ def test_groups_and_negation(condition: dict[str, Any], expected: Truth) -> None
 
 # --- segment references and manual segments -------------------------------------------------
 
-SEGMENTS = {
+SEGMENTS: dict[str, dict[str, Any] | None] = {
     "pro": KNOWN_TRUE,
     "verified": UNKNOWN,
     "pro_not_verified": {"all": [{"segment": "pro"}, {"not": {"segment": "verified"}}]},

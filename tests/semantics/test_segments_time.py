@@ -109,3 +109,14 @@ def test_the_example_workspace_segments() -> None:
     assert not is_member("dormant", ada, t(13), w)
     assert is_member("dormant", ada, t(14), w)
     assert next_time_change("dormant", ada, t(1), w) == t(14)
+
+
+def test_a_late_backdated_event_settles_the_profile_age_rule_at_its_arrival() -> None:
+    # New at t(0); a signup from t(-20) arrives at t(3): "no login within 7d" turns from
+    # UNKNOWN to TRUE then, not at t(7).
+    late = TimedEvent("signup", {}, t(-20), arrived=t(3))
+    leaf = cond({"not": {"event": "login", "within": "7d"}})
+    who = person({}, [late], added_at=t(0))
+    assert condition_truth(leaf, who, t(1), world()) is Truth.UNKNOWN
+    assert next_time_change(leaf, who, t(1), world()) == t(3)
+    assert condition_truth(leaf, who, t(3), world()) is Truth.TRUE

@@ -1,0 +1,1 @@
+"""Scenario files for ``cioctl test``: the format, loading and checks, running, reports."""

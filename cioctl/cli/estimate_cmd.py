@@ -51,6 +51,9 @@ def estimate(
     dialect: Annotated[str, typer.Option(
         "--dialect", help="With --sql: duckdb, spark, bigquery, snowflake or trino.")
     ] = "duckdb",
+    live: Annotated[bool, typer.Option(
+        "--live/--no-live", help="Show the environment's live customer_count beside each "
+        "estimate (when it can be read).")] = True,
 ) -> None:
     """Estimate every segment's audience from your own people and events.
 
@@ -90,6 +93,12 @@ def estimate(
         result = run_estimate(model, keys, people_src, events_src, moment, runner)
     finally:
         runner.close()
+    if live:
+        from cioctl.estimate.live import live_counts
+        from cioctl.estimate.run import with_live
+
+        found = live_counts(model, keys)
+        result = with_live(result, found.counts, env, found.unavailable)
     renderer = {EstimateFormat.TEXT: render.render_text, EstimateFormat.JSON: render.render_json,
                 EstimateFormat.MARKDOWN: render.render_markdown}[output]
     typer.echo(renderer(result), nl=False)

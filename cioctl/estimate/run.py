@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -42,6 +42,8 @@ class SegmentEstimate:
     count: int | None
     share: float | None
     sample: tuple[Sample, ...]
+    live_count: int | None = None
+    """Customer.io's own ``customer_count`` when the environment could be read."""
 
 
 @dataclass(frozen=True)
@@ -52,12 +54,15 @@ class Estimate:
     people: int
     engine: str
     segments: tuple[SegmentEstimate, ...]
+    environment: str = "local"
+    live_unavailable: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """``{"as_of", "people", "segments": [{"key", "count", "share", "sample"}]}``."""
         return {"as_of": self.as_of.isoformat().replace("+00:00", "Z"), "people": self.people,
-                "engine": self.engine, "segments": [
+                "engine": self.engine, "environment": self.environment, "segments": [
                     {"key": s.key, "name": s.name, "count": s.count, "share": s.share,
+                     "live_count": s.live_count,
                      "sample": [{"id": p.id, "reasons": list(p.reasons)} for p in s.sample]}
                     for s in self.segments]}
 
@@ -149,6 +154,14 @@ def _data(text: Any) -> dict[str, JsonValue]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def with_live(estimate: Estimate, counts: Mapping[str, int], environment: str,
+              unavailable: str | None) -> Estimate:
+    """``estimate`` with each segment's live count beside it."""
+    segments = tuple(replace(s, live_count=counts.get(s.key)) for s in estimate.segments)
+    return replace(estimate, segments=segments, environment=environment,
+                   live_unavailable=unavailable)
 
 
 def parse_as_of(text: str | None) -> datetime:

@@ -177,3 +177,23 @@ def test_array_attribute_is_refused_for_bigquery(tmp_path: Path) -> None:
     code, output = _run("-w", str(workspace), "--sql", "--dialect", "duckdb",
                         "--segment", "slack_users")
     assert code == 0 and "LIST_TRANSFORM" in output
+
+
+def test_live_customer_count_beside_the_estimate(tmp_path: Path) -> None:
+    """The embedded workspace (offline): an applied segment shows its live count, one not in
+    the workspace shows none; an environment without credentials says why there are none."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, workspace, ignore=shutil.ignore_patterns(".cioctl"))
+    applied = CliRunner().invoke(app, ["apply", "-w", str(workspace), "--auto-approve",
+                                       "--target", "segment:promoters"])
+    assert applied.exit_code == 0, applied.output
+    code, output = _run("-w", str(workspace), "--segment", "promoters", "--segment",
+                        "pro_plan", "--format", "json")
+    assert code == 0, output
+    found = {s["key"]: s for s in json.loads(output)["segments"]}
+    assert found["promoters"]["live_count"] == 0  # the embedded workspace holds no people
+    assert found["pro_plan"]["live_count"] is None
+    assert found["promoters"]["count"] == 363
+    code, text = _run("-w", str(workspace), "-e", "staging", "--segment", "promoters")
+    assert code == 0, text
+    assert "no live counts from staging" in text

@@ -50,4 +50,7 @@ def generate(folder: Path, people: int = 2000, events: int = 60000, seed: int = 
 
 
 if __name__ == "__main__":  # pragma: no cover - the script that made the shipped files
-    generate(Path(sys.argv[1] if len(sys.argv) > 1 else "workspaces/example/estimate-data"))
+    arguments = sys.argv[1:]
+    folder = Path(arguments[0] if arguments else "workspaces/example/estimate-data")
+    sizes = [int(a) for a in arguments[1:3]]
+    generate(folder, *sizes)

@@ -88,11 +88,15 @@ def estimate(
     people_path, events_path = source_paths(model, people, events)
     people_src = resolve(people_path, model.root, "people")
     events_src = resolve(events_path, model.root, "events")
-    runner = open_runner(engine.value, spark_master)
-    try:
-        result = run_estimate(model, keys, people_src, events_src, moment, runner)
-    finally:
-        runner.close()
+    from cioctl.cli.progress import progress_reporter
+
+    with progress_reporter(f"estimating on {engine.value}") as progress:
+        progress("starting the engine")
+        runner = open_runner(engine.value, spark_master)
+        try:
+            result = run_estimate(model, keys, people_src, events_src, moment, runner, progress)
+        finally:
+            runner.close()
     if live:
         from cioctl.estimate.live import live_counts
         from cioctl.estimate.run import with_live

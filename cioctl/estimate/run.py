@@ -6,7 +6,7 @@ sample people's own rows, so the reasons printed are the documented rules, not t
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -77,15 +77,23 @@ def chosen_keys(workspace: Workspace, wanted: Sequence[str]) -> list[str]:
     return list(wanted) or known
 
 
+def _quiet(_message: str) -> None:
+    """No progress display."""
+
+
 def estimate(workspace: Workspace, keys: Sequence[str], people: SourceFiles,
-             events: SourceFiles, as_of: datetime, runner: Runner) -> Estimate:
+             events: SourceFiles, as_of: datetime, runner: Runner,
+             progress: Callable[[str], None] = _quiet) -> Estimate:
     """Count every segment in ``keys`` at ``as_of`` on ``runner``, with samples."""
     world = SegmentWorld.from_model(workspace)
     compiled = compile_segments(keys, world, as_of)
+    progress("reading people and events")
     prepare(runner, people, events, workspace.config.data, compiled.attributes,
             cache_root=workspace.root)
+    progress(f"evaluating {len(compiled.segments)} segment(s) on {runner.name}")
     # One evaluation of every segment; counts and samples read the materialized table.
     runner.materialize("cio_members", compiled.membership())
+    progress("explaining samples")
     row = runner.rows(compiled.counts("cio_members"))[0]
     total = int(row[0])
     sampled = {key: [str(r[0]) for r in runner.rows(compiled.members(key, SAMPLES,

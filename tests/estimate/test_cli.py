@@ -28,8 +28,11 @@ AS_OF = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 def _run(*args: str) -> tuple[int, str]:
-    """Through typer's runner; an error goes through the real boundary for its exit code."""
-    result = CliRunner().invoke(app, ["estimate", *args], env={"NO_COLOR": "1"})
+    """Through typer's runner; an error goes through the real boundary for its exit code.
+    Without ``--live`` the live side is not read (no embedded state in the repository's
+    example)."""
+    live = [] if "--live" in args else ["--no-live"]
+    result = CliRunner().invoke(app, ["estimate", *live, *args], env={"NO_COLOR": "1"})
     error = result.exception
     if error is not None and not isinstance(error, SystemExit):
         code = run_cli(lambda: (_ for _ in ()).throw(error), False)
@@ -187,13 +190,13 @@ def test_live_customer_count_beside_the_estimate(tmp_path: Path) -> None:
     applied = CliRunner().invoke(app, ["apply", "-w", str(workspace), "--auto-approve",
                                        "--target", "segment:promoters"])
     assert applied.exit_code == 0, applied.output
-    code, output = _run("-w", str(workspace), "--segment", "promoters", "--segment",
+    code, output = _run("-w", str(workspace), "--live", "--segment", "promoters", "--segment",
                         "pro_plan", "--format", "json")
     assert code == 0, output
     found = {s["key"]: s for s in json.loads(output)["segments"]}
     assert found["promoters"]["live_count"] == 0  # the embedded workspace holds no people
     assert found["pro_plan"]["live_count"] is None
     assert found["promoters"]["count"] == 363
-    code, text = _run("-w", str(workspace), "-e", "staging", "--segment", "promoters")
+    code, text = _run("-w", str(workspace), "--live", "-e", "staging", "--segment", "promoters")
     assert code == 0, text
     assert "no live counts from staging" in text

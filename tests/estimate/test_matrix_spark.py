@@ -137,12 +137,16 @@ def _spark_rows(spark: Any, query: exp.Select) -> list[tuple[Any, ...]]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("batch", [0, 1], ids=["leaves", "references"])
-def test_duckdb_and_spark_agree_on_every_rule_and_with_the_reference(
-        spark: Any, batch: int) -> None:
+def test_duckdb_and_spark_agree_on_every_rule_and_with_the_reference(spark: Any) -> None:
+    """One test (so pytest-xdist starts one JVM), both batches."""
+    for batch in _batches():
+        _agree(spark, batch)
+
+
+def _agree(spark: Any, batch: list[dict[str, Any]]) -> None:
     """Three-valued truths (NULL = UNKNOWN), not just memberships, must agree."""
     reference = world(_segments())
-    conditions = [TypeAdapter(Condition).validate_python(c) for c in _batches()[batch]]
+    conditions = [TypeAdapter(Condition).validate_python(c) for c in batch]
     query = compile_truths(conditions, reference, AS_OF).membership()
     duck = _values(_duck_rows(query))
     on_spark = _values(_spark_rows(spark, query))

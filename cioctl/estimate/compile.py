@@ -124,6 +124,7 @@ class _Compiler:
         return exp.column("member", ref_alias(node.segment))
 
     def attribute(self, leaf: AttributeCondition) -> exp.Expr:
+        _no_array_notation(leaf.attribute)
         value_type = self.world.attribute_type(leaf.attribute, leaf.value)
         self.attributes[leaf.attribute] = value_type.value
         column = exp.column(attribute_column(leaf.attribute), "b", quoted=True)
@@ -169,6 +170,7 @@ class _Compiler:
                                    false=exp.Literal.number(0)))
 
     def where(self, event: str, where: PropertyFilter) -> exp.Expr:
+        _no_array_notation(where.property)
         value_type = self.world.property_type(event, where.property, where.value)
         text = property_text(where.property)
         if value_type.value in ("array", "object"):
@@ -178,6 +180,13 @@ class _Compiler:
         assert value is not None  # text converts to every scalar type
         return comparison(value, where.operator,
                           where.value, value_type, self.target.timestamp_type)
+
+
+def _no_array_notation(name: str) -> None:
+    """JSON array notation (``a[0]``, ``a[]``) has no SQL form here yet: refuse, don't guess."""
+    if "[" in name:
+        raise CompileError(f"'{name}': JSON array notation is not compiled to SQL yet",
+                           hint="estimate on a flattened column, or drop the condition")
 
 
 def ref_alias(key: str) -> str:

@@ -37,6 +37,7 @@ class AudienceChange:
     action: str
     before: int | None
     after: int | None
+    kind: str = "segment"
 
     def line(self) -> str:
         """``segment churn_risk: est. 12,345 → 15,002 (+21.5 %)``."""
@@ -45,11 +46,12 @@ class AudienceChange:
         delta = ""
         if self.before and self.after is not None:
             delta = f" ({(self.after - self.before) / self.before * 100:+.1f} %)"
-        return f"segment {self.key}: est. {shown(self.before)} → {shown(self.after)}{delta}"
+        return (f"{self.kind} {self.key}: est. {shown(self.before)} → {shown(self.after)}"
+                f"{delta}")
 
     def as_json(self) -> dict[str, Any]:
-        return {"key": self.key, "action": self.action, "before": self.before,
-                "after": self.after}
+        return {"kind": self.kind, "key": self.key, "action": self.action,
+                "before": self.before, "after": self.after}
 
 
 def canonical_condition(node: Any) -> Condition:
@@ -92,6 +94,50 @@ def _before_segment(change: Change) -> Segment | None:
     return Segment.model_validate({**spec, "conditions": canonical_condition(conditions)})
 
 
+def _trigger_condition(trigger: Any) -> dict[str, Any] | None:
+    """Who a trigger can reach, as a condition (**approximation**, docs/estimate.md): a
+    segment trigger its members, an event trigger people who performed the event (with its
+    filters) at least once, a date trigger people who have the date attribute."""
+    if not isinstance(trigger, dict):
+        return None
+    kind = trigger.get("type")
+    if kind == "segment":
+        return {"any": [{"segment": k} for k in trigger.get("segment_keys", [])]} \
+            if trigger.get("segment_keys") else None
+    if kind == "event":
+        return {"event": trigger["event_name"], "at_least": 1,
+                "where": [_comparison(f, "property") for f in trigger.get("filters", [])]}
+    if kind == "date":
+        return {"attribute": trigger["date_attribute"], "operator": "exists"}
+    return None
+
+
+def _flow_segment(key: str, side: Mapping[str, Any] | None) -> Segment | None:
+    """A flow's audience (trigger and filter) as a synthetic segment, or None."""
+    if not side:
+        return None
+    reach = _trigger_condition(side.get("trigger"))
+    if reach is None:
+        return None
+    parts = [reach]
+    if side.get("filter") is not None:
+        parts.append(_model_form(side["filter"]))
+    return Segment.model_validate({"name": f"flow {key}", "key": flow_key(key),
+                                   "conditions": {"all": parts}})
+
+
+def flow_key(key: str) -> str:
+    """The synthetic segment key of a flow's audience."""
+    return f"cioctl_flow_{key}"
+
+
+def _flow_changes(changes: Sequence[Change]) -> list[Change]:
+    """Flow creates and deletes, and updates whose trigger or filter changes."""
+    return [c for c in changes if c.kind is Kind.FLOW and (
+        c.action in (Action.CREATE, Action.DELETE) or
+        any(f.path.split(".")[0].split("[")[0] in ("trigger", "filter") for f in c.fields))]
+
+
 def _count(runner: Runner, world: SegmentWorld, keys: list[str], as_of: datetime,
            table: str) -> dict[str, int | None]:
     if not keys:
@@ -107,7 +153,7 @@ def audience_changes(changes: Sequence[Change], workspace: Workspace, people: So
                      events: SourceFiles, as_of: datetime, runner: Runner
                      ) -> tuple[AudienceChange, ...]:
     """The estimated audience before and after every segment create, update, replace and
-    delete of the plan."""
+    delete of the plan, and of every flow whose trigger or filter changes."""
     segment_changes = [c for c in changes if c.kind is Kind.SEGMENT and c.action in (
         Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)]
     after_world = SegmentWorld.from_model(workspace)
@@ -118,18 +164,32 @@ def audience_changes(changes: Sequence[Change], workspace: Workspace, people: So
             segments.pop(change.key, None)
         else:
             segments[change.key] = before
+    after_segments = dict(after_world.segments)
+    flows = _flow_changes(changes)
+    for change in flows:
+        for side, table in ((change.before, segments), (change.after, after_segments)):
+            audience = _flow_segment(change.key, side)
+            if audience is not None:
+                table[audience.key] = audience
     before_world = SegmentWorld(segments, after_world.attribute_types,
                                 after_world.property_types)
+    after_world = SegmentWorld(after_segments, after_world.attribute_types,
+                               after_world.property_types)
     after_keys = [c.key for c in segment_changes if c.action is not Action.DELETE]
+    after_keys += [flow_key(c.key) for c in flows if flow_key(c.key) in after_segments]
     before_keys = [c.key for c in segment_changes if c.key in segments]
+    before_keys += [flow_key(c.key) for c in flows if flow_key(c.key) in segments]
     attributes = {**compile_segments(after_keys, after_world, as_of).attributes,
                   **compile_segments(before_keys, before_world, as_of).attributes}
     prepare(runner, people, events, workspace.config.data, attributes,
             cache_root=workspace.root)
     after = _count(runner, after_world, after_keys, as_of, "cio_after")
     before_counts = _count(runner, before_world, before_keys, as_of, "cio_before")
-    return tuple(AudienceChange(c.key, c.action.value, before_counts.get(c.key),
-                                after.get(c.key)) for c in segment_changes)
+    found = [AudienceChange(c.key, c.action.value, before_counts.get(c.key), after.get(c.key))
+             for c in segment_changes]
+    found += [AudienceChange(c.key, c.action.value, before_counts.get(flow_key(c.key)),
+                             after.get(flow_key(c.key)), "flow") for c in flows]
+    return tuple(found)
 
 
 def split_paths(value: str) -> tuple[str, str]:

@@ -57,6 +57,31 @@ def test_plan_shows_audience_before_and_after_each_segment_change(tmp_path: Path
     assert f"- `{expected}`" in markdown
     data = json.loads(_invoke("plan", "-w", str(workspace), *TARGETS, "--format", "json",
                               "--estimate-from", DATA))
-    assert data["estimates"] == [{"key": "promoters", "action": "update", "before": 363,
+    assert data["estimates"] == [{"kind": "segment", "key": "promoters", "action": "update",
+                                  "before": 363,
                                   "after": counts["promoters"]}]
     assert data["changes"]
+
+
+def test_flow_whose_filter_changes_gets_its_audience(tmp_path: Path) -> None:
+    """A segment-triggered flow's audience is its trigger's members passing its filter."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, workspace, ignore=shutil.ignore_patterns(".cioctl"))
+    _invoke("apply", "-w", str(workspace), "--auto-approve", "--target", "flow:trial_conversion")
+    trial = workspace / "flows" / "trial.yaml"
+    trial.write_text(trial.read_text().replace(
+        "      not: {segment: beta_testers}\n",
+        "      all:\n        - not: {segment: beta_testers}\n"
+        "        - {attribute: email_verified, operator: eq, value: true}\n"))
+    (workspace / "segments" / "check.yaml").write_text(
+        "segments:\n  - name: Check\n    conditions:\n      all:\n"
+        "        - {segment: trialing}\n        - not: {segment: beta_testers}\n"
+        "        - {attribute: email_verified, operator: eq, value: true}\n")
+    counts = {s["key"]: s["count"] for s in json.loads(_invoke(
+        "estimate", "-w", str(workspace), "--segment", "trialing", "--segment", "check",
+        "--format", "json"))["segments"]}
+    data = json.loads(_invoke("plan", "-w", str(workspace), "--target", "flow:trial_conversion",
+                              "--format", "json", "--estimate-from", DATA))
+    assert data["estimates"] == [{"kind": "flow", "key": "trial_conversion", "action": "update",
+                                  "before": counts["trialing"], "after": counts["check"]}]
+    assert 0 < counts["check"] < counts["trialing"]

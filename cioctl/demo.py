@@ -92,6 +92,14 @@ def main() -> None:
                  ws, "--format", "markdown", expect=(0,))
         demo.say("what the flows do: people on a virtual clock through the segments and flows")
         demo.run("7. Run the example's scenarios (offline, deterministic)", "test", "-w", ws)
+        demo.say("the example ships people and events (estimate-data/, Parquet): how large is "
+                 "each audience?")
+        demo.run("8. Every segment's audience on the team's own data (DuckDB)", "estimate",
+                 "-w", ws, "--format", "markdown")
+        demo.run("9. Who is in one segment, and which conditions put them there", "estimate",
+                 "-w", ws, "--segment", "power_users")
+        demo.run("10. The same query for a warehouse (Snowflake)", "estimate", "-w", ws,
+                 "--segment", "promoters", "--sql", "--dialect", "snowflake")
     console.print(Rule("[bold]done"))
     console.print(f"Finished in {time.monotonic() - started:.0f} s. Next: 'make test', or try "
                   "'cioctl --help' on your own copy of workspaces/example.")

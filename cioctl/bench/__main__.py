@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from cioctl.bench.codegen import bench_codegen
+from cioctl.bench.estimate import bench_estimate
 from cioctl.bench.events import bench_events_of
 from cioctl.bench.flows import bench_flows
 from cioctl.bench.generate import generate_workspace
@@ -80,6 +81,7 @@ def main() -> None:
         bench_codegen(root)
         bench_plan(Path(tmp))
         bench_apply(Path(tmp), APPLY_SCALE)
+        bench_estimate(Path(tmp))
         bench_flows(root)
 
 

@@ -15,6 +15,7 @@ from cioctl.cli import (
     doctor_cmd,
     emulator_cmd,
     envs_cmd,
+    estimate_cmd,
     events_cmd,
     import_cmd,
     init_cmd,
@@ -95,6 +96,7 @@ app.command("promote", cls=CioctlCommand)(envs_cmd.promote)
 app.command("doctor", cls=CioctlCommand)(doctor_cmd.doctor)
 app.command("import", cls=CioctlCommand)(import_cmd.import_)
 app.command("unlock", cls=CioctlCommand)(unlock_cmd.unlock)
+app.command("estimate", cls=CioctlCommand)(estimate_cmd.estimate)
 app.command("test", cls=CioctlCommand)(test_cmd.test)
 app.command("codegen", cls=CioctlCommand)(codegen_cmd.codegen)
 app.add_typer(emulator_cmd.emulator_app, name="emulator")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,10 @@ from cioctl.cli.options import (
     WorkspaceOption,
 )
 
+if TYPE_CHECKING:
+    from cioctl.model.workspace import Workspace
+    from cioctl.plan.value import Plan
+
 
 def plan(
     workspace: WorkspaceOption = Path(),
@@ -32,6 +36,9 @@ def plan(
     allow_destroy: AllowDestroyOption = False,
     force: ForceOption = False,
     allow_missing: AllowMissingOption = False,
+    estimate_from: Annotated[str | None, typer.Option(
+        "--estimate-from", help="PEOPLE,EVENTS: add each segment change's audience before and "
+        "after, estimated on this data (see cioctl estimate).")] = None,
 ) -> None:
     """Show what apply would change in an environment, resource by resource, field by field.
 
@@ -57,7 +64,10 @@ def plan(
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(planned.to_json(), encoding="utf-8")
-    emit(planned, output)
+    if estimate_from is None:
+        emit(planned, output)
+    else:
+        _emit_with_estimates(planned, ws, output, estimate_from)
     if problem is not None:
         raise problem
     if detailed_exitcode and planned.has_changes:
@@ -67,3 +77,36 @@ def plan(
     if output is PlanFormat.TEXT and out is not None:
         typer.echo(f"saved to {out}; apply it with: cioctl apply -w {workspace} -e {env} {out}",
                    err=True)
+
+
+def _emit_with_estimates(planned: Plan, ws: Workspace, output: PlanFormat,
+                         estimate_from: str) -> None:
+    """The plan, then its audience estimates (JSON: an ``estimates`` key beside the plan)."""
+    import json
+
+    from cioctl.cli.console import stdout_console
+    from cioctl.cli.plan_support import emit
+    from cioctl.estimate.plan_audiences import audience_changes, render_section, split_paths
+    from cioctl.estimate.run import parse_as_of
+    from cioctl.sql.engines import DuckDBRunner
+    from cioctl.sql.sources import resolve
+
+    people, events = split_paths(estimate_from)
+    runner = DuckDBRunner()
+    try:
+        found = audience_changes(planned.changes, ws, resolve(people, ws.root, "people"),
+                                 resolve(events, ws.root, "events"),
+                                 parse_as_of(ws.config.data.as_of), runner)
+    finally:
+        runner.close()
+    if output is PlanFormat.JSON:
+        data = json.loads(planned.to_json())
+        data["estimates"] = [a.as_json() for a in found]
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    emit(planned, output)
+    section = render_section(found, markdown=output is PlanFormat.MARKDOWN)
+    if output is PlanFormat.TEXT:
+        stdout_console().print(section, markup=False, end="")
+    else:
+        typer.echo(section, nl=False)

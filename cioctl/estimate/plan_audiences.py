@@ -13,20 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import TypeAdapter
+from pydantic import ValidationError
 
 from cioctl.errors import ConfigError
 from cioctl.estimate.compile import compile_segments
 from cioctl.kinds.registry import Kind
-from cioctl.model.conditions import Condition
 from cioctl.model.segments import Segment
 from cioctl.model.workspace import Workspace
 from cioctl.plan.change import Action, Change
 from cioctl.semantics.segments import SegmentWorld
 from cioctl.sql.engines import Runner, prepare
 from cioctl.sql.sources import SourceFiles
-
-_CONDITION: TypeAdapter[Condition] = TypeAdapter(Condition)
 
 
 @dataclass(frozen=True)
@@ -54,60 +51,36 @@ class AudienceChange:
                 "before": self.before, "after": self.after}
 
 
-def canonical_condition(node: Any) -> Condition:
-    """A condition in the plan's canonical grammar (``state/canonical.py``) as a model."""
-    return _CONDITION.validate_python(_model_form(node))
-
-
-def _comparison(node: Mapping[str, Any], name: str) -> dict[str, Any]:
-    found = {name: node["field"], "operator": node["operator"]}
-    return {**found, "value": node["value"]} if "value" in node else found
-
-
-def _model_form(node: Any) -> Any:
-    if "and" in node:
-        return {"all": [_model_form(c) for c in node["and"]]}
-    if "or" in node:
-        return {"any": [_model_form(c) for c in node["or"]]}
-    if "not" in node:
-        return {"not": _model_form(node["not"])}
-    if "attribute" in node:
-        return _comparison(node["attribute"], "attribute")
-    if "segment" in node:
-        return {"segment": node["segment"]["key"]}
-    event = node["event"]
-    found = {"event": event["name"], event["count_operator"]: event["count"],
-             "where": [_comparison(f, "property") for f in event.get("filters", [])]}
-    if event.get("within_seconds"):
-        found["within"] = f"{event['within_seconds']}s"
-    return found
-
-
 def _before_segment(change: Change) -> Segment | None:
+    """The live side of a segment change as a model. The plan's fields are the definitions'
+    words (kinds/segment.py), so they validate as a definition; a live condition the model
+    cannot take (a reference to a segment cioctl does not know, shown as ``"#7"``) has no
+    estimate rather than a wrong one."""
     before = change.before or {}
     if change.action is Action.CREATE or not before:
         return None
-    conditions = before.get("conditions")
     spec: dict[str, Any] = {"name": change.name, "key": change.key}
-    if before.get("type") == "manual" or conditions is None:
+    conditions = before.get("conditions")
+    if before.get("manual") or conditions is None:
         return Segment.model_validate({**spec, "manual": True})
-    return Segment.model_validate({**spec, "conditions": canonical_condition(conditions)})
+    try:
+        return Segment.model_validate({**spec, "conditions": conditions})
+    except ValidationError:
+        return None
 
 
 def _trigger_condition(trigger: Any) -> dict[str, Any] | None:
     """Who a trigger can reach, as a condition (**approximation**, docs/estimate.md): a
     segment trigger its members, an event trigger people who performed the event (with its
-    filters) at least once, a date trigger people who have the date attribute."""
+    filters) at least once, a date trigger people who have the date attribute. ``trigger`` is
+    in the definitions' words (kinds/flow_words.py)."""
     if not isinstance(trigger, dict):
         return None
-    kind = trigger.get("type")
-    if kind == "segment":
-        return {"any": [{"segment": k} for k in trigger.get("segment_keys", [])]} \
-            if trigger.get("segment_keys") else None
-    if kind == "event":
-        return {"event": trigger["event_name"], "at_least": 1,
-                "where": [_comparison(f, "property") for f in trigger.get("filters", [])]}
-    if kind == "date":
+    if "segment" in trigger:
+        return {"segment": trigger["segment"]}
+    if "event" in trigger:
+        return {"event": trigger["event"], "at_least": 1, "where": trigger.get("where", [])}
+    if "date_attribute" in trigger:
         return {"attribute": trigger["date_attribute"], "operator": "exists"}
     return None
 
@@ -121,9 +94,12 @@ def _flow_segment(key: str, side: Mapping[str, Any] | None) -> Segment | None:
         return None
     parts = [reach]
     if side.get("filter") is not None:
-        parts.append(_model_form(side["filter"]))
-    return Segment.model_validate({"name": f"flow {key}", "key": flow_key(key),
-                                   "conditions": {"all": parts}})
+        parts.append(side["filter"])
+    try:
+        return Segment.model_validate({"name": f"flow {key}", "key": flow_key(key),
+                                       "conditions": {"all": parts}})
+    except ValidationError:  # a live filter naming a segment cioctl does not know
+        return None
 
 
 def flow_key(key: str) -> str:

@@ -4,16 +4,13 @@ change's audience before (the live definition, decoded) and after, on the same d
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from cioctl.cli import app
-from cioctl.estimate.plan_audiences import AudienceChange, canonical_condition
-from cioctl.pipeline import validate_workspace
-from cioctl.state.canonical import condition_json
+from cioctl.estimate.plan_audiences import AudienceChange
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "workspaces" / "example"
 DATA = "estimate-data/people.parquet,estimate-data/events.parquet"
@@ -25,14 +22,6 @@ def _invoke(*args: str) -> str:
     result = CliRunner().invoke(app, list(args), env={"NO_COLOR": "1"})
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result.output
-
-
-def test_canonical_conditions_decode_back_to_the_same_conditions() -> None:
-    report = validate_workspace(EXAMPLE, "local", os.environ)
-    for segment in report.workspace.segments:
-        if segment.conditions is not None:
-            canonical = condition_json(segment.conditions)
-            assert condition_json(canonical_condition(canonical)) == canonical, segment.key
 
 
 def test_plan_shows_audience_before_and_after_each_segment_change(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from cioctl.model.base import Spec
+from cioctl.model.sources import DataSources
 
 ENV_REFERENCE = r"^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$"
 CredentialRef = str
@@ -54,6 +55,9 @@ class WorkspaceConfig(Spec):
         default_factory=dict, description="Defaults for every environment"
     )
     environments: dict[str, Environment] = Field(default_factory=dict)
+    data: DataSources = Field(
+        default_factory=DataSources, description="People and events for `cioctl estimate`"
+    )
 
     def environment(self, name: str) -> Environment | None:
         """The named environment; ``local`` exists even when not written."""

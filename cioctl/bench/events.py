@@ -105,8 +105,9 @@ def bench_events(events: Sequence[Event], count: int = PAYLOADS) -> dict[str, fl
 
 
 def bench_events_of(root: Path, count: int = PAYLOADS) -> dict[str, float]:
-    """The figures for the events of the workspace at ``root``: validators in process, then
-    end to end from a file (:mod:`cioctl.bench.events_file`)."""
+    """The figures for the events of the workspace at ``root``: validators in process, end to
+    end from a file (:mod:`cioctl.bench.events_file`), then an event table checked in DuckDB
+    and Spark (:mod:`cioctl.bench.events_sql`)."""
     import tempfile
 
     from cioctl.bench.events_file import bench_file
@@ -114,6 +115,9 @@ def bench_events_of(root: Path, count: int = PAYLOADS) -> dict[str, float]:
 
     events = load_valid_workspace(root, "local", {}).events
     figures = bench_events(events, count)
+    from cioctl.bench.events_sql import bench_table
+
     with tempfile.TemporaryDirectory() as tmp:
         figures |= bench_file(root, events, make_payloads(events, count), Path(tmp))
+        figures |= bench_table(Path(tmp), figures["events check now (msgspec typed)"])
     return figures

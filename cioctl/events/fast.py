@@ -1,10 +1,11 @@
 """The fast path of ``events check``: valid payloads decoded and checked in one msgspec pass.
 
-Each declared event becomes a msgspec Struct tagged by its name, with a ``data`` Struct whose
-fields are the declared properties (their JSON types, required or not, string or integer enums
-as ``Literal``) and which forbids undeclared ones. Decoding a payload as the union of these
-Structs is JSON parsing and most of the check at once, in C. Formats are then tested on the few
-properties that declare one.
+Each declared event's ``data`` becomes a msgspec Struct whose fields are the declared
+properties (their JSON types, required or not, string or integer enums as ``Literal``) and
+which forbids undeclared ones. A payload's envelope (``name``, ``data`` kept raw) is decoded
+first; the name picks the event's decoder, and decoding ``data`` with it is JSON parsing and
+most of the check at once, in C. Formats are then tested on the few properties that declare
+one.
 
 The fast path only ever says "valid, no findings": anything it does not accept (an error, a
 warning, an alias such as ``event``/``properties``, ``3.0`` for an integer, an enum it cannot
@@ -14,8 +15,9 @@ explains. So its verdicts are the full checker's, and a test holds them to that.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Literal, Union
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import msgspec
 
@@ -49,7 +51,24 @@ def _field_type(spec: PropertySpec) -> Any | None:
     return None
 
 
-def _event_struct(event: Event, index: int) -> tuple[type[msgspec.Struct], Formats] | None:
+class Envelope(msgspec.Struct):
+    """A payload's outside: the event name, and ``data`` left undecoded until the name picks
+    the Struct (one decoder per event is faster than one over a union of thousands)."""
+
+    name: str
+    data: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+    # present without "data", it is what the full checker reads: that is its case
+    properties: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+
+
+@dataclass(frozen=True)
+class _EventPath:
+    decode: Callable[[msgspec.Raw], Any]
+    required: bool
+    formats: Formats
+
+
+def _event_path(event: Event, index: int) -> _EventPath | None:
     fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
     rename: dict[str, str] = {}
     formats: list[tuple[str, FormatTest]] = []
@@ -66,41 +85,35 @@ def _event_struct(event: Event, index: int) -> tuple[type[msgspec.Struct], Forma
             formats.append((attr, FORMAT_TESTS[fmt]))
     data = msgspec.defstruct(f"Data{index}", fields, rename=rename, forbid_unknown_fields=True)
     required = any(spec.required for spec in event.properties.values())
-    top: list[tuple[str, Any] | tuple[str, Any, Any]] = [
-        ("data", data) if required else ("data", data | msgspec.UnsetType, msgspec.UNSET),
-        # present without "data", it is what the full checker reads: that is its case
-        ("properties", msgspec.Raw | msgspec.UnsetType, msgspec.UNSET)]
-    return msgspec.defstruct(f"Event{index}", top, tag_field="name", tag=event.name), tuple(
-        formats)
+    return _EventPath(msgspec.json.Decoder(data).decode, required, tuple(formats))
 
 
 class FastPath:
     """``valid_event(raw)``: the event of a payload that is valid, else None."""
 
     def __init__(self, events: Sequence[Event]) -> None:
-        structs: dict[type[msgspec.Struct], tuple[str, Formats]] = {}
+        self._paths: dict[str, _EventPath] = {}
         for index, event in enumerate(events):
-            built = _event_struct(event, index)
-            if built is not None:
-                structs[built[0]] = (event.name, built[1])
-        self._events = structs
-        self._decode = (msgspec.json.Decoder(Union[tuple(structs)]).decode  # noqa: UP007
-                        if structs else None)
+            path = _event_path(event, index)
+            if path is not None:
+                self._paths[event.name] = path
+        self._envelope = msgspec.json.Decoder(Envelope).decode
 
     def valid_event(self, raw: bytes) -> str | None:
         """The payload's event when it is valid with no finding at all; None when the full
         checker must look (it may still be valid)."""
-        if self._decode is None:
-            return None
         try:
-            payload = self._decode(raw)
+            envelope = self._envelope(raw)
+            path = self._paths.get(envelope.name)
+            if path is None:
+                return None
+            if envelope.data is msgspec.UNSET:
+                absent_ok = envelope.properties is msgspec.UNSET and not path.required
+                return envelope.name if absent_ok else None
+            data = path.decode(envelope.data)
         except _ERRORS:
             return None
-        name, formats = self._events[type(payload)]
-        data = payload.data
-        if data is msgspec.UNSET:
-            return None if payload.properties is not msgspec.UNSET else name
-        for attr, test in formats:
+        for attr, test in path.formats:
             if not test(getattr(data, attr)):  # UNSET is not a string: it passes
                 return None
-        return name
+        return envelope.name

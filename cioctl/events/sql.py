@@ -83,12 +83,26 @@ class JsonOps:
                  ("ARRAY", "array"), ("OBJECT", "object"), ("NULL", "null")]
         return exp.Case(this=raw, ifs=[exp.If(this=_text(t), true=_text(c)) for t, c in table])
 
-    def text(self, doc: exp.Expr, name: str) -> exp.Expr:
+    def parts(self, data: exp.Expr, names: Sequence[str]) -> exp.Expr | None:
+        """DuckDB: every property's JSON in one parse of ``data`` (a list, by name's index);
+        Spark parses once already (:meth:`parsed`)."""
+        if self.spark or not names:
+            return None
+        return _call("JSON_EXTRACT", data, exp.Array(expressions=[self.path(n) for n in names]))
+
+    def part(self, doc: exp.Expr, index: int, name: str) -> tuple[exp.Expr, str | None]:
+        """Where property ``name`` is read: (document, name) or, on DuckDB, (its part, None)."""
+        if self.spark:
+            return doc, name
+        return exp.Bracket(this=exp.column("parts"),
+                           expressions=[exp.Literal.number(index)]), None  # sqlglot: 0-based
+
+    def text(self, doc: exp.Expr, name: str | None) -> exp.Expr:
         if self.spark:
             return _call("TRY_VARIANT_GET", doc, self.path(name), _text("string"))
         return _call("JSON_EXTRACT_STRING", doc, self.path(name))
 
-    def number(self, doc: exp.Expr, name: str) -> exp.Expr:
+    def number(self, doc: exp.Expr, name: str | None) -> exp.Expr:
         if self.spark:
             return _call("TRY_VARIANT_GET", doc, self.path(name), _text("double"))
         return exp.TryCast(this=self.text(doc, name), to=DOUBLE)
@@ -207,9 +221,10 @@ def _per_property(events: Sequence[Event], names: Sequence[str], ops: JsonOps,
     typed: list[exp.Expr] = []
     problems: list[exp.Expr] = []
     for index, name in enumerate(names):
-        typed += [exp.alias_(ops.type_of(doc, name), f"t{index}"),
-                  exp.alias_(ops.text(doc, name), f"s{index}"),
-                  exp.alias_(ops.number(doc, name), f"n{index}")]
+        where, key = ops.part(doc, index, name)
+        typed += [exp.alias_(ops.type_of(where, key), f"t{index}"),
+                  exp.alias_(ops.text(where, key), f"s{index}"),
+                  exp.alias_(ops.number(where, key), f"n{index}")]
         columns = _Columns(exp.column(f"t{index}"), exp.column(f"s{index}"),
                            exp.column(f"n{index}"))
         groups: dict[str, tuple[PropertySpec, list[str]]] = {}
@@ -234,8 +249,10 @@ def compile_check(events: Sequence[Event], dialect: str = "duckdb",
     event = exp.Case(ifs=[exp.If(this=known, true=exp.column("name"))], default=_text(UNKNOWN))
     doc = exp.column("doc")
     typed, problems = _per_property(events, names, ops, doc)
+    parts = ops.parts(exp.column("data"), names)
     parsed = exp.select("person_id", "ts", "name", exp.alias_(ops.parsed(exp.column("data")),
-                                                              "doc")).from_(table)
+                                                              "doc"),
+                        *([] if parts is None else [exp.alias_(parts, "parts")])).from_(table)
     name_problem = exp.Case(ifs=[exp.If(this=exp.column("name").is_(exp.null()),
                                         true=_text("missing_name")),
                                  exp.If(this=known.not_(), true=_text("unknown_event"))])
@@ -257,8 +274,11 @@ def compile_check(events: Sequence[Event], dialect: str = "duckdb",
             true=_text("wrong_type"))])),
         *(_violation(json_path("data", name), found[i]) for i, name in enumerate(names))])
     report = _report(bad)
+    # every part of the report reads "checked": DuckDB computes it once when told to (Spark
+    # has no such hint and recomputes it per part)
     report.set("with_", exp.With(expressions=[
-        exp.CTE(this=query, alias=exp.TableAlias(this=exp.to_identifier(name)))
+        exp.CTE(this=query, alias=exp.TableAlias(this=exp.to_identifier(name)),
+                materialized=True if name == "checked" and not ops.spark else None)
         for name, query in (("parsed", parsed), ("typed", with_types), ("checked", checked),
                             ("violations", violations))]))
     return report

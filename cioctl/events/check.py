@@ -11,8 +11,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from cioctl.events.fast import FastPath
-from cioctl.events.read import MAX_PAYLOAD, Unreadable, decode, read_payloads, read_raw
+from cioctl.events.read import (
+    BLANK,
+    MAX_PAYLOAD,
+    Unreadable,
+    decode_line,
+    read_batches,
+    read_payloads,
+)
 from cioctl.events.schema import Finding, Validate, compile_event, json_type
 from cioctl.model.data import Event
 
@@ -32,7 +38,6 @@ class Checker:
         # compiled on first sight: a file seldom has every event of a large workspace
         self.validators: dict[str, Validate] = {}
         self.names = tuple(self.events)
-        self.fast = FastPath(events)
         self._hints: dict[str, str] = {}
 
     def _event_hint(self, name: str) -> str:
@@ -168,27 +173,21 @@ class Problem:
 def check_stream(checker: Checker, stream: BinaryIO, file: str,
                  summary: Summary) -> Iterator[Problem]:
     """Check every payload of one stream, counting them in ``summary``."""
-    valid_event = checker.fast.valid_event
-    valid: dict[str, int] = {}  # payloads per event that passed the fast path, counted at the end
-    try:
-        for line, raw in read_raw(stream):
-            if raw.__class__ is bytes:
-                event = valid_event(raw)
-                if event is not None:  # the common case, decoded and checked in one C pass
-                    valid[event] = valid.get(event, 0) + 1
-                    continue
-                payload = decode(raw)
-            else:
-                payload = raw
+    check = checker.check
+    add = summary.add
+    for first, items in read_batches(stream):
+        for offset, raw in enumerate(items):
+            payload = decode_line(raw) if raw.__class__ is bytes else raw
+            if payload is BLANK:
+                continue
             if isinstance(payload, Unreadable):
                 finding = Finding("invalid_json", "$", payload.message)
-                summary.add(MALFORMED, (finding,))
-                yield Problem(file, line, None, finding)
+                add(MALFORMED, (finding,))
+                yield Problem(file, first + offset, None, finding)
                 continue
-            event, findings = checker.check(payload)
-            summary.add(event, findings)
-            known = event if event not in (UNKNOWN, MALFORMED) else None
-            for finding in findings:
-                yield Problem(file, line, known, finding)
-    finally:
-        summary.add_valid(valid)
+            event, findings = check(payload)
+            add(event, findings)
+            if findings:
+                known = event if event not in (UNKNOWN, MALFORMED) else None
+                for finding in findings:
+                    yield Problem(file, first + offset, known, finding)

@@ -89,6 +89,14 @@ def main() -> None:
                  "--detailed-exitcode", expect=(2,))
         demo.run("6. The same plan as the Markdown of a pull-request comment", "plan", "-w",
                  ws, "--format", "markdown", expect=(0,))
+        demo.say("the example ships people and events (estimate-data/, Parquet): how large is "
+                 "each audience?")
+        demo.run("7. Every segment's audience on the team's own data (DuckDB)", "estimate",
+                 "-w", ws, "--format", "markdown")
+        demo.run("8. Who is in one segment, and which conditions put them there", "estimate",
+                 "-w", ws, "--segment", "power_users")
+        demo.run("9. The same query for a warehouse (Snowflake)", "estimate", "-w", ws,
+                 "--segment", "promoters", "--sql", "--dialect", "snowflake")
     console.print(Rule("[bold]done"))
     console.print(f"Finished in {time.monotonic() - started:.0f} s. Next: 'make test', or try "
                   "'cioctl --help' on your own copy of workspaces/example.")

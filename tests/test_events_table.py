@@ -26,6 +26,7 @@ from cioctl.model.data import Event
 from cioctl.model.sources import EventsSource
 from cioctl.sql.engines import DuckDBRunner, Runner, SparkRunner
 from tests.conftest import EXAMPLE
+from tests.estimate.conftest import spark  # noqa: F401 — the one session-scoped SparkSession
 
 TYPED = Event.model_validate({"name": "typed event", "properties": {
     "s": {"type": "string", "enum": ["a", "b"], "required": True},
@@ -107,6 +108,14 @@ def duck() -> Iterator[DuckDBRunner]:
     runner = DuckDBRunner(threads=1)
     yield runner
     runner.close()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[
+    HealthCheck.function_scoped_fixture])
+@given(payloads=st.lists(rows(), min_size=1, max_size=25))
+def test_duckdb_gives_the_file_paths_verdicts(duck: DuckDBRunner,
+                                              payloads: list[dict[str, Any]]) -> None:
+    agree(duck, payloads)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from cioctl.bench.estimate import bench_estimate
 from cioctl.bench.events import bench_events_of
 from cioctl.bench.generate import generate_workspace
 from cioctl.bench.plan_apply import bench_apply, bench_plan
@@ -77,6 +78,7 @@ def main() -> None:
         bench_events_of(root)
         bench_plan(Path(tmp))
         bench_apply(Path(tmp), APPLY_SCALE)
+        bench_estimate(Path(tmp))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from cioctl.cli import (
     doctor_cmd,
     emulator_cmd,
     envs_cmd,
+    estimate_cmd,
     events_cmd,
     import_cmd,
     init_cmd,
@@ -93,6 +94,7 @@ app.command("promote", cls=CioctlCommand)(envs_cmd.promote)
 app.command("doctor", cls=CioctlCommand)(doctor_cmd.doctor)
 app.command("import", cls=CioctlCommand)(import_cmd.import_)
 app.command("unlock", cls=CioctlCommand)(unlock_cmd.unlock)
+app.command("estimate", cls=CioctlCommand)(estimate_cmd.estimate)
 app.add_typer(emulator_cmd.emulator_app, name="emulator")
 app.add_typer(events_cmd.events_app, name="events")
 

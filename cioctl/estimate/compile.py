@@ -11,7 +11,7 @@ Kleene logic is SQL's own NULL logic (section 2); a segment's membership is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -62,41 +62,32 @@ class CompiledQuery:
             select = select.with_(name, as_=body, copy=False)
         return select
 
-    def counts(self) -> exp.Select:
-        """One row: ``people`` and, per segment, its member count (in ``segments`` order)."""
-        base = exp.to_identifier("b")
+    def counts(self, table: str | None = None) -> exp.Select:
+        """One row: ``people`` and, per segment, its member count (``n0``… in ``segments``
+        order); from ``table`` when the membership was materialized there."""
         columns: list[exp.Expr] = [exp.alias_(exp.Count(this=exp.Star()), "people")]
-        select = exp.select().from_(exp.alias_(exp.to_table("base"), base))
-        for index, key in enumerate(self.segments):
-            alias = f"s{index}"
-            member = exp.column("member", alias)
-            columns.append(exp.alias_(exp.Sum(this=exp.If(
-                this=member, true=exp.Literal.number(1), false=exp.Literal.number(0))),
-                f"n{index}"))
-            select = select.join(exp.alias_(exp.to_table(cte_name(key)), alias),
-                                 on=exp.column("id", alias).eq(exp.column("id", base)),
-                                 join_type="left", copy=False)
-        return self._with(select.select(*columns, copy=False))
+        columns += [exp.alias_(exp.Sum(this=exp.If(this=exp.column(f"m{i}"),
+                                                   true=exp.Literal.number(1),
+                                                   false=exp.Literal.number(0))), f"n{i}")
+                    for i in range(len(self.segments))]
+        return self._from(exp.select(*columns), table)
+
+    def _from(self, select: exp.Select, table: str | None) -> exp.Select:
+        if table is not None:
+            return select.from_(table, copy=False)
+        return self._with(select.from_("members", copy=False))
 
     def membership(self) -> exp.Select:
         """Every person with one boolean column per segment (``m0``… in ``segments`` order),
         in id order: the whole answer in one query (the property and matrix tests use it)."""
-        base = exp.to_identifier("b")
-        select = exp.select(exp.column("id", base)).from_(exp.alias_(exp.to_table("base"), base))
-        for index, key in enumerate(self.segments):
-            alias = f"s{index}"
-            select = select.select(exp.alias_(exp.column("member", alias), f"m{index}"),
-                                   copy=False)
-            select = select.join(exp.alias_(exp.to_table(cte_name(key)), alias),
-                                 on=exp.column("id", alias).eq(exp.column("id", base)),
-                                 join_type="left", copy=False)
-        return self._with(select.order_by(exp.column("id", base)))
+        return self._with(exp.select("*").from_("members").order_by("id"))
 
-    def members(self, key: str, limit: int | None = None) -> exp.Select:
+    def members(self, key: str, limit: int | None = None,
+                table: str | None = None) -> exp.Select:
         """The ids of segment ``key``'s members, in id order (the first ``limit``)."""
-        select = (exp.select("id").from_(cte_name(key)).where(exp.column("member"))
-                  .order_by("id"))
-        return self._with(select.limit(limit) if limit is not None else select)
+        column = exp.column(f"m{self.segments.index(key)}")
+        select = self._from(exp.select("id"), table).where(column).order_by("id")
+        return select.limit(limit) if limit is not None else select
 
 
 def cte_name(key: str) -> str:
@@ -237,30 +228,76 @@ def _closure(keys: Iterable[str], world: SegmentWorld) -> list[str]:
 
 def compile_segments(keys: Iterable[str], world: SegmentWorld, as_of: datetime,
                      target: Target | None = None) -> CompiledQuery:
-    """Every segment in ``keys`` (and those they reference) compiled at ``as_of``."""
+    """Every segment in ``keys`` compiled at ``as_of``: a ``members`` CTE with one column per
+    segment; each *referenced* segment also gets a ``seg_<key>`` CTE (id, member) that the
+    segments referring to it join (Spark inlines CTEs, so only references are joined)."""
     chosen = list(dict.fromkeys(keys))
     compiler = _Compiler(world, as_of.astimezone(UTC), target or Target())
-    segment_ctes: list[tuple[str, exp.Select]] = []
-    manual: set[str] = set()
-    for key in _closure(chosen, world):
-        segment = world.segment(key)
-        refs: set[str] = set()
-        if segment.manual or segment.conditions is None:
-            manual.add(key)  # membership lives in Customer.io, not in the data
-            member: exp.Expr = exp.false()
-        else:
-            member = exp.Coalesce(this=compiler.condition(segment.conditions, refs),
-                                  expressions=[exp.false()])
-        select = exp.select(exp.column("id", "b"), exp.alias_(member, "member")).from_(
-            exp.alias_(exp.to_table("base"), "b"))
-        for ref in sorted(refs):
-            select = select.join(exp.alias_(exp.to_table(cte_name(ref)), ref_alias(ref)),
-                                 on=exp.column("id", ref_alias(ref)).eq(exp.column("id", "b")),
-                                 join_type="left", copy=False)
-        segment_ctes.append((cte_name(key), select))
-    ctes = [*_base_ctes(compiler), *segment_ctes]
-    return CompiledQuery(tuple(ctes), tuple(chosen), frozenset(manual),
+    closure = _closure(chosen, world)
+    manual = {k for k in closure if world.segment(k).conditions is None}
+    referenced = _referenced(closure, world)
+    ctes = [(cte_name(key), _membership(compiler, [key], ["member"]))
+            for key in closure if key in referenced]
+    members = _membership(compiler, chosen, [f"m{i}" for i in range(len(chosen))])
+    ctes.append(("members", members))
+    return CompiledQuery((*_base_ctes(compiler), *ctes), tuple(chosen), frozenset(manual),
                          dict(sorted(compiler.attributes.items())))
+
+
+def compile_truths(conditions: Sequence[Condition], world: SegmentWorld, as_of: datetime,
+                   target: Target | None = None) -> CompiledQuery:
+    """Each condition's three-valued truth (``m0``… TRUE, FALSE or NULL for UNKNOWN) per
+    person, not collapsed to membership: what the engines' matrix test compares."""
+    compiler = _Compiler(world, as_of.astimezone(UTC), target or Target())
+    refs: set[str] = set()
+    columns: list[exp.Expr] = [exp.column("id", "b")]
+    columns += [exp.alias_(compiler.condition(c, refs), f"m{i}")
+                for i, c in enumerate(conditions)]
+    closure = _closure(sorted(refs), world)
+    referenced = _referenced(closure, world) | refs
+    ctes = [(cte_name(key), _membership(compiler, [key], ["member"]))
+            for key in closure if key in referenced]
+    members = exp.select(*columns).from_(exp.alias_(exp.to_table("base"), "b"))
+    for ref in sorted(refs):
+        members = members.join(exp.alias_(exp.to_table(cte_name(ref)), ref_alias(ref)),
+                               on=exp.column("id", ref_alias(ref)).eq(exp.column("id", "b")),
+                               join_type="left", copy=False)
+    ctes.append(("members", members))
+    names = tuple(f"condition {i}" for i in range(len(conditions)))
+    return CompiledQuery((*_base_ctes(compiler), *ctes), names, frozenset(),
+                         dict(sorted(compiler.attributes.items())))
+
+
+def _referenced(keys: list[str], world: SegmentWorld) -> set[str]:
+    """The segments some segment in ``keys`` refers to."""
+    from cioctl.model.conditions import SegmentCondition, walk
+
+    found: set[str] = set()
+    for key in keys:
+        conditions = world.segment(key).conditions
+        if conditions is not None:
+            found |= {n.segment for n in walk(conditions) if isinstance(n, SegmentCondition)}
+    return found
+
+
+def _membership(compiler: _Compiler, keys: list[str], names: list[str]) -> exp.Select:
+    """``SELECT b.id, COALESCE(<condition>, FALSE) AS <name>… FROM base b`` joined to the
+    CTEs of the segments the conditions refer to (membership: UNKNOWN is not a member)."""
+    refs: set[str] = set()
+    columns: list[exp.Expr] = [exp.column("id", "b")]
+    for key, name in zip(keys, names, strict=True):
+        conditions = compiler.world.segment(key).conditions
+        member: exp.Expr = exp.false()  # manual: membership lives in Customer.io, not the data
+        if conditions is not None:
+            member = exp.Coalesce(this=compiler.condition(conditions, refs),
+                                  expressions=[exp.false()])
+        columns.append(exp.alias_(member, name))
+    select = exp.select(*columns).from_(exp.alias_(exp.to_table("base"), "b"))
+    for ref in sorted(refs):
+        select = select.join(exp.alias_(exp.to_table(cte_name(ref)), ref_alias(ref)),
+                             on=exp.column("id", ref_alias(ref)).eq(exp.column("id", "b")),
+                             join_type="left", copy=False)
+    return select
 
 
 def _base_ctes(compiler: _Compiler) -> list[tuple[str, exp.Select]]:

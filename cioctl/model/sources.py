@@ -44,5 +44,8 @@ class EventsSource(Spec):
 class DataSources(Spec):
     """Where `cioctl estimate` reads the team's own people and events."""
 
+    as_of: str | None = Field(
+        default=None, description="The instant the data was exported (RFC 3339): the default "
+        "of --as-of, so that windows count back from the export rather than from now")
     people: PeopleSource = Field(default_factory=PeopleSource)
     events: EventsSource = Field(default_factory=EventsSource)

@@ -34,6 +34,7 @@ class Runner(Protocol):
 
     def load(self, view: str, source: SourceFiles) -> Mapping[str, ColumnKind]: ...
     def create_view(self, view: str, query: exp.Expr) -> None: ...
+    def materialize(self, table: str, query: exp.Expr) -> None: ...
     def rows(self, query: exp.Expr) -> list[Row]: ...
     def close(self) -> None: ...
 
@@ -91,6 +92,10 @@ class DuckDBRunner:
     def create_view(self, view: str, query: exp.Expr) -> None:
         self._run(f'CREATE OR REPLACE TEMP VIEW "{view}" AS {query.sql("duckdb")}')
 
+    def materialize(self, table: str, query: exp.Expr) -> None:
+        """Run ``query`` once into a temp table (counts and samples then read it)."""
+        self._run(f'CREATE OR REPLACE TEMP TABLE "{table}" AS {query.sql("duckdb")}')
+
     def rows(self, query: exp.Expr) -> list[Row]:
         return [tuple(row) for row in self._run(query.sql("duckdb")).fetchall()]
 
@@ -122,6 +127,7 @@ SPARK_CONF: Mapping[str, str] = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.ansi.enabled": "false",  # a failed cast is NULL (absent), as in DuckDB
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",  # stderr carries cioctl's messages, not bars
     "spark.sql.shuffle.partitions": "4",
 }
 
@@ -137,10 +143,12 @@ def spark_session(master: str = "local[*]", app: str = "cioctl-estimate") -> Any
     for key, value in SPARK_CONF.items():
         builder = builder.config(key, value)
     try:
-        return builder.getOrCreate()
+        session = builder.getOrCreate()
     except Exception as error:  # the JVM failing to start surfaces as many types
         raise ConfigError(f"Spark did not start at {master}: {error}",
                           hint="check 'java -version' and --spark-master") from None
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 class SparkRunner:
@@ -152,7 +160,7 @@ class SparkRunner:
     def __init__(self, session: Any = None, *, master: str = "local[*]") -> None:
         self.session = session if session is not None else spark_session(master)
         for key, value in SPARK_CONF.items():
-            if key != "spark.ui.enabled":
+            if not key.startswith("spark.ui."):  # static: only at session start
                 self.session.conf.set(key, value)
 
     def load(self, view: str, source: SourceFiles) -> Mapping[str, ColumnKind]:
@@ -173,6 +181,12 @@ class SparkRunner:
 
     def create_view(self, view: str, query: exp.Expr) -> None:
         self._sql(f"CREATE OR REPLACE TEMP VIEW `{view}` AS {query.sql('spark')}")
+
+    def materialize(self, table: str, query: exp.Expr) -> None:
+        """Run ``query`` once into a cached temp view (counts and samples then read it)."""
+        frame = self._sql(query.sql("spark")).cache()
+        frame.count()
+        frame.createOrReplaceTempView(table)
 
     def rows(self, query: exp.Expr) -> list[Row]:
         return [tuple(row) for row in self._sql(query.sql("spark")).collect()]

@@ -26,7 +26,9 @@ from cioctl.model.data import Event
 from cioctl.model.sources import EventsSource
 from cioctl.sql.engines import DuckDBRunner, Runner, SparkRunner
 from tests.conftest import EXAMPLE
-from tests.estimate.conftest import spark  # noqa: F401 — the one session-scoped SparkSession
+from tests.estimate import conftest as estimate_fixtures
+
+spark = estimate_fixtures.spark  # the suite's one session-scoped SparkSession (a JVM is slow)
 
 TYPED = Event.model_validate({"name": "typed event", "properties": {
     "s": {"type": "string", "enum": ["a", "b"], "required": True},
@@ -118,31 +120,12 @@ def test_duckdb_gives_the_file_paths_verdicts(duck: DuckDBRunner,
     agree(duck, payloads)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[
-    HealthCheck.function_scoped_fixture])
-@given(payloads=st.lists(rows(), min_size=1, max_size=25))
-def test_duckdb_gives_the_file_paths_verdicts(duck: DuckDBRunner,
-                                              payloads: list[dict[str, Any]]) -> None:
-    agree(duck, payloads)
-
-
-@pytest.fixture(scope="session")
-def spark() -> Any:
-    """One local Spark for the test session (the JVM takes seconds to start)."""
-    pytest.importorskip("pyspark")
-    from cioctl.sql.engines import spark_session
-
-    session = spark_session("local[1]", "cioctl-tests")
-    session.conf.set("spark.sql.shuffle.partitions", "1")
-    return session
-
-
 @settings(max_examples=2, deadline=None, suppress_health_check=[
     HealthCheck.function_scoped_fixture])
 @given(payloads=st.lists(rows(), min_size=30, max_size=40))
 def test_spark_gives_the_file_paths_verdicts(spark: Any, payloads: list[dict[str, Any]]) -> None:
-    """Justified slow (JVM start, then a query that Spark plans per part of the report): Spark
-    local is the engine under test; two larger cases instead of many small ones."""
+    """Justified slow (the JVM start, Spark planning a wide query): Spark local is the engine
+    under test; two larger cases instead of many small ones."""
     agree(SparkRunner(spark), payloads)
 
 
@@ -203,7 +186,12 @@ def test_missing_columns_and_tables_are_clear_errors(run: Run, tmp_path: Path) -
     code, out = run("events", "check", "-w", str(EXAMPLE), "--table", str(tmp_path / "b.pq"))
     assert code != 0 and "no Parquet, CSV or JSON Lines file" in out
     code, out = run("events", "check", "-w", str(EXAMPLE))
-    assert code != 0 and "FILE... or --table" in out
+    assert code != 0 and "Missing argument 'FILE...' (or --table PATH)" in out
+    code, out = run("events", "check", "-w", str(EXAMPLE), "--table", str(tmp_path / "a.csv"),
+                    "--strict")
+    assert code != 0 and "--strict is not checked in SQL" in out
+    code, out = run("events", "check", "-w", str(EXAMPLE), "--sql", "--dialect", "tsql")
+    assert code != 0 and "--dialect tsql" in out and "Traceback" not in out
 
 
 @pytest.mark.parametrize("dialect", ["duckdb", "spark"])

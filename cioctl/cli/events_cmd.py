@@ -100,7 +100,7 @@ def check(
         from cioctl.events.run import check_files
 
         if not files:
-            raise ConfigError("events check needs FILE... or --table PATH",
+            raise ConfigError("Missing argument 'FILE...' (or --table PATH)",
                               hint="cioctl events check payloads.jsonl")
         errors = check_files(ws.events, files, strict=strict,
                              json_output=output is CheckFormat.JSON, out=sys.stdout,

@@ -13,6 +13,8 @@ from typing import Any, BinaryIO
 
 from cioctl.events.read import (
     BLANK,
+    FAST_DECODE,
+    FAST_ERRORS,
     MAX_PAYLOAD,
     Unreadable,
     decode_line,
@@ -175,11 +177,18 @@ def check_stream(checker: Checker, stream: BinaryIO, file: str,
     """Check every payload of one stream, counting them in ``summary``."""
     check = checker.check
     add = summary.add
+    fast = FAST_DECODE
     for first, items in read_batches(stream):
         for offset, raw in enumerate(items):
-            payload = decode_line(raw) if raw.__class__ is bytes else raw
-            if payload is BLANK:
-                continue
+            if raw.__class__ is bytes:
+                try:  # inline: the common case costs no Python call
+                    payload = fast(raw)
+                except FAST_ERRORS:
+                    payload = decode_line(raw)
+                    if payload is BLANK:
+                        continue
+            else:
+                payload = raw
             if isinstance(payload, Unreadable):
                 finding = Finding("invalid_json", "$", payload.message)
                 add(MALFORMED, (finding,))

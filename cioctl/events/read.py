@@ -28,7 +28,8 @@ MAX_PAYLOAD = 1 << 20  # bytes of one payload (a JSONL line, an array element)
 CHUNK = 1 << 20  # bytes read at once
 _WHITESPACE = re.compile(rb"[ \t\r\n]*")
 _TRAILING = re.compile(r"trailing characters \(byte (\d+)\)")
-_FAST_ERRORS = (msgspec.MsgspecError, ValueError, RecursionError)
+FAST_ERRORS = (msgspec.MsgspecError, ValueError, RecursionError)
+_FAST_ERRORS = FAST_ERRORS
 
 
 class Unreadable(NamedTuple):
@@ -50,7 +51,7 @@ def _no_constant(name: str) -> Any:
 
 
 _DECODER = json.JSONDecoder(parse_constant=_no_constant)
-_FAST = msgspec.json.Decoder().decode
+_FAST = FAST_DECODE = msgspec.json.Decoder().decode
 
 
 def _slow(raw: bytes) -> object:
@@ -136,9 +137,9 @@ def _lines(head: bytes, stream: BinaryIO) -> Iterator[Batch]:
         if skipping and parts:  # the end of the line already reported
             parts = parts[1:]
             skipping = False
-        for index, raw in enumerate(parts):
-            if len(raw) > MAX_PAYLOAD:  # type: ignore[arg-type]
-                parts[index] = too_long
+        if parts and max(map(len, parts)) > MAX_PAYLOAD:  # type: ignore[arg-type]  # rare
+            parts = [too_long if len(raw) > MAX_PAYLOAD else raw  # type: ignore[arg-type]
+                     for raw in parts]
         if parts:
             yield number, parts
             number += len(parts)

@@ -117,8 +117,8 @@ class JsonOps:
             _text("object")))], default=exp.false())
 
     def matches(self, value: exp.Expr, pattern: str) -> exp.Expr:
-        if self.spark:
-            return exp.RegexpLike(this=value, expression=_text(pattern))
+        if self.spark:  # Java's $ also matches before a final newline; \z does not
+            return exp.RegexpLike(this=value, expression=_text(pattern.removesuffix("$") + "\\z"))
         return _call("REGEXP_FULL_MATCH", value, _text(pattern.strip("^$")))
 
 

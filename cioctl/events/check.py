@@ -1,23 +1,29 @@
-"""``events check``: stream payloads out of JSON Lines or JSON array files and check each.
+"""``events check``: check each payload streamed out of JSON Lines or JSON array files.
 
-Files are read in chunks (a 1 GB file is never held at once): JSON Lines line by line, a JSON
-array element by element. Every problem names the file, the line where the payload starts and
-a JSON path; unreadable input (invalid JSON, not UTF-8, a payload over 1 MB) is a problem too.
+:mod:`cioctl.events.read` streams the payloads with their lines. Every problem names the file,
+the line where the payload starts and a JSON path; unreadable input (invalid JSON, not UTF-8, a
+payload over 1 MB) is a problem too.
 """
 
 from __future__ import annotations
 
-import codecs
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO
 
+from cioctl.events.read import (
+    BLANK,
+    FAST_DECODE,
+    FAST_ERRORS,
+    MAX_PAYLOAD,
+    Unreadable,
+    decode_line,
+    read_batches,
+    read_payloads,
+)
 from cioctl.events.schema import Finding, Validate, compile_event, json_type
 from cioctl.model.data import Event
 
-MAX_PAYLOAD = 1 << 20  # bytes of one payload (a JSONL line, an array element)
-CHUNK = 1 << 16
 MAX_SUGGESTED = 256  # distinct unknown event names given a "did you mean"
 # Summary buckets for payloads without a known event: not JSON or not a JSON object (both
 # malformed), or an object naming no declared event.
@@ -25,154 +31,15 @@ MALFORMED = "<malformed>"
 UNKNOWN = "<unknown event>"
 
 
-class Unreadable(NamedTuple):
-    """Input that is not a JSON value, and why."""
-
-    message: str
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_no_constant)
-
-
-def _decode(raw: bytes) -> object:
-    try:
-        return _DECODER.decode(raw.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        return Unreadable(f"not UTF-8 (byte {error.start + 1})")
-    except json.JSONDecodeError as error:
-        return Unreadable(f"invalid JSON: {error.msg} (column {error.colno})")
-    except ValueError as error:
-        return Unreadable(f"invalid JSON: {error}")
-    except RecursionError:
-        return Unreadable("invalid JSON: nested too deeply")
-
-
-def read_payloads(stream: BinaryIO) -> Iterator[tuple[int, object]]:
-    """``(line, value)`` for each payload, ``value`` an :class:`Unreadable` when it is not JSON.
-
-    A stream whose first non-blank character is ``[`` is a JSON array; anything else is JSON
-    Lines (blank lines are skipped).
-    """
-    head: list[bytes] = []
-    while True:
-        raw = stream.readline(MAX_PAYLOAD + 1)
-        if not raw:
-            return
-        if not head:
-            raw = raw.removeprefix(codecs.BOM_UTF8)
-        head.append(raw)
-        if raw.strip():
-            break
-    if raw.lstrip().startswith(b"["):
-        yield from _array(b"".join(head), stream, len(head))
-    else:
-        yield from _lines(head, stream)
-
-
-def _lines(head: list[bytes], stream: BinaryIO) -> Iterator[tuple[int, object]]:
-    number = 0
-    pending = iter(head)
-    while True:
-        raw = next(pending, None)
-        if raw is None:
-            raw = stream.readline(MAX_PAYLOAD + 1)
-            if not raw:
-                return
-        number += 1
-        if len(raw) > MAX_PAYLOAD and not raw.endswith(b"\n"):
-            yield number, Unreadable(f"line longer than {MAX_PAYLOAD:,} bytes")
-            while raw and not raw.endswith(b"\n"):  # skip the rest of the line
-                raw = stream.readline(CHUNK)
-            continue
-        if raw.strip():
-            yield number, _decode(raw)
-
-
-def _array(first: bytes, stream: BinaryIO, first_line: int) -> Iterator[tuple[int, object]]:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    eof = False
-    try:
-        text = decoder.decode(first)
-    except UnicodeDecodeError:
-        yield first_line, Unreadable("not UTF-8")
-        return
-    line = 1 + text.count("\n", 0, text.index("["))
-    pos = text.index("[") + 1
-    expect_value = True
-    first_item = True
-
-    def more() -> bool:
-        nonlocal text, pos, eof
-        if eof:
-            return False
-        chunk = stream.read(CHUNK)
-        eof = not chunk
-        text = text[pos:] + decoder.decode(chunk, final=eof)
-        pos = 0
-        return True
-
-    while True:
-        # skip whitespace, counting lines
-        while True:
-            stripped = len(text) - len(text[pos:].lstrip())
-            line += text.count("\n", pos, stripped)
-            pos = stripped
-            if pos < len(text):
-                break
-            try:
-                if not more():
-                    yield line, Unreadable("invalid JSON: the array is not closed with ']'")
-                    return
-            except UnicodeDecodeError:
-                yield line, Unreadable("not UTF-8")
-                return
-        char = text[pos]
-        if char == "]" and (not expect_value or first_item):
-            return
-        if not expect_value:
-            if char != ",":
-                yield line, Unreadable(f"invalid JSON: expected ',' or ']' but found {char!r}")
-                return
-            pos += 1
-            expect_value = True
-            continue
-        try:
-            value, end = _DECODER.raw_decode(text, pos)
-            complete = end < len(text) or eof
-        except (ValueError, RecursionError) as error:
-            value, end, complete = error, pos, eof or len(text) - pos > MAX_PAYLOAD
-        if not complete:
-            try:
-                more()
-            except UnicodeDecodeError:
-                yield line, Unreadable("not UTF-8")
-                return
-            continue
-        if isinstance(value, Exception):
-            message = value.msg if isinstance(value, json.JSONDecodeError) else str(value)
-            if isinstance(value, RecursionError):
-                message = "nested too deeply"
-            elif len(text) - pos > MAX_PAYLOAD:
-                message += f" (or an element over {MAX_PAYLOAD:,} bytes)"
-            yield line, Unreadable(f"invalid JSON: {message}")
-            return
-        yield line, value
-        line += text.count("\n", pos, end)
-        pos = end
-        expect_value = first_item = False
-
-
 class Checker:
     """The compiled validators of a workspace's events, applied to whole payloads."""
 
     def __init__(self, events: Sequence[Event], *, strict: bool = False) -> None:
-        self.validators: dict[str, Validate] = {
-            e.name: compile_event(e, strict=strict) for e in events}
-        self.names = tuple(self.validators)
+        self.events = {e.name: e for e in events}
+        self.strict = strict
+        # compiled on first sight: a file seldom has every event of a large workspace
+        self.validators: dict[str, Validate] = {}
+        self.names = tuple(self.events)
         self._hints: dict[str, str] = {}
 
     def _event_hint(self, name: str) -> str:
@@ -195,9 +62,14 @@ class Checker:
                                      f"a payload is a JSON object, got {json_type(payload)}")]
         name_key = "name" if "name" in payload else "event"
         name = payload.get(name_key)
-        validate = self.validators.get(name) if isinstance(name, str) else None
-        if validate is None or not isinstance(name, str):
+        if not isinstance(name, str):
             return UNKNOWN, [self._bad_name(name, name_key)]
+        validate = self.validators.get(name)
+        if validate is None:
+            event = self.events.get(name)
+            if event is None:
+                return UNKNOWN, [self._bad_name(name, name_key)]
+            validate = self.validators[name] = compile_event(event, strict=self.strict)
         data_key = "data" if "data" in payload or "properties" not in payload else "properties"
         data = payload.get(data_key, NO_DATA)
         if not isinstance(data, dict):
@@ -215,6 +87,8 @@ class Checker:
 
 
 NO_DATA: dict[str, Any] = {}
+__all__ = ["MAX_PAYLOAD", "Checker", "Problem", "Summary", "Unreadable", "check_stream",
+           "read_payloads"]  # read_payloads and the rest: what callers import from here
 
 
 @dataclass
@@ -235,6 +109,16 @@ class Summary:
     warnings: int = 0
     unreadable_files: int = 0
     by_event: dict[str, Tally] = field(default_factory=dict)
+
+    def add_valid(self, counts: dict[str, int]) -> None:
+        """Count payloads without findings, ``counts`` per event."""
+        for event, count in counts.items():
+            tally = self.by_event.get(event)
+            if tally is None:
+                tally = self.by_event[event] = Tally()
+            self.payloads += count
+            self.valid += count
+            tally.payloads += count
 
     def add(self, event: str, findings: Sequence[Finding]) -> None:
         """Count one payload."""
@@ -291,14 +175,28 @@ class Problem:
 def check_stream(checker: Checker, stream: BinaryIO, file: str,
                  summary: Summary) -> Iterator[Problem]:
     """Check every payload of one stream, counting them in ``summary``."""
-    for line, payload in read_payloads(stream):
-        if isinstance(payload, Unreadable):
-            finding = Finding("invalid_json", "$", payload.message)
-            summary.add(MALFORMED, (finding,))
-            yield Problem(file, line, None, finding)
-            continue
-        event, findings = checker.check(payload)
-        summary.add(event, findings)
-        known = event if event not in (UNKNOWN, MALFORMED) else None
-        for finding in findings:
-            yield Problem(file, line, known, finding)
+    check = checker.check
+    add = summary.add
+    fast = FAST_DECODE
+    for first, items in read_batches(stream):
+        for offset, raw in enumerate(items):
+            if raw.__class__ is bytes:
+                try:  # inline: the common case costs no Python call
+                    payload = fast(raw)
+                except FAST_ERRORS:
+                    payload = decode_line(raw)
+                    if payload is BLANK:
+                        continue
+            else:
+                payload = raw
+            if isinstance(payload, Unreadable):
+                finding = Finding("invalid_json", "$", payload.message)
+                add(MALFORMED, (finding,))
+                yield Problem(file, first + offset, None, finding)
+                continue
+            event, findings = check(payload)
+            add(event, findings)
+            if findings:
+                known = event if event not in (UNKNOWN, MALFORMED) else None
+                for finding in findings:
+                    yield Problem(file, first + offset, known, finding)

@@ -231,6 +231,23 @@ def _compile_property(name: str, spec: PropertySpec) -> Check:
     return check
 
 
+_SHARED: dict[tuple[object, ...], Check] = {}
+
+
+def _shared_property(name: str, spec: PropertySpec) -> Check:
+    """One compiled check per distinct (name, declaration): large workspaces repeat them, and
+    compiling is most of a short run. Enum values keep their types in the key (``1``, ``1.0``
+    and ``True`` are equal in Python but not in JSON)."""
+    enum = None if spec.enum is None else tuple((type(v), v) for v in spec.enum)
+    key = (name, spec.type, spec.format, enum)
+    check = _SHARED.get(key)
+    if check is None:
+        if len(_SHARED) > 1 << 16:
+            _SHARED.clear()
+        check = _SHARED[key] = _compile_property(name, spec)
+    return check
+
+
 @lru_cache(maxsize=4096)
 def _closest(name: str, candidates: tuple[str, ...]) -> str | None:
     close = get_close_matches(name, candidates, n=1, cutoff=0.6)
@@ -240,7 +257,7 @@ def _closest(name: str, candidates: tuple[str, ...]) -> str | None:
 def compile_event(event: Event, *, strict: bool = False) -> Validate:
     """The validator of one event's ``data``: required, then each property present."""
     required = tuple(p for p, spec in event.properties.items() if spec.required)
-    checks = {p: _compile_property(p, spec) for p, spec in event.properties.items()}
+    checks = {p: _shared_property(p, spec) for p, spec in event.properties.items()}
     declared = tuple(checks)
 
     def unknown(prop: str, key: str) -> Finding:

@@ -208,3 +208,12 @@ def test_sql_prints_one_query_for_a_warehouse(run: Run, dialect: str) -> None:
 
 def test_not_checked_names_each_property() -> None:
     assert not_checked(EVENTS) == ["undeclared properties (warnings; errors under --strict)"]
+
+
+def test_the_shipped_example_dataset_matches_the_declared_events(run: Run) -> None:
+    # The generator (cioctl.estimate.dataset) once wrote every event with the same data, so
+    # payment_failed lacked its required amount and signed_up its method.
+    table = EXAMPLE / "estimate-data" / "events.parquet"
+    code, out = run("events", "check", "-w", str(EXAMPLE), "--table", str(table))
+    assert code == 0, out
+    assert "60,000 rows, 0 with errors" in out

@@ -89,13 +89,14 @@ def _emit_with_estimates(planned: Plan, ws: Workspace, output: PlanFormat,
     from cioctl.estimate.plan_audiences import audience_changes, render_section, split_paths
     from cioctl.estimate.run import parse_as_of
     from cioctl.sql.engines import DuckDBRunner
-    from cioctl.sql.sources import resolve
+    from cioctl.sql.sources import from_command_line, resolve
 
     people, events = split_paths(estimate_from)
     runner = DuckDBRunner()
     try:
-        found = audience_changes(planned.changes, ws, resolve(people, ws.root, "people"),
-                                 resolve(events, ws.root, "events"),
+        found = audience_changes(planned.changes, ws,
+                                 resolve(from_command_line(people), ws.root, "people"),
+                                 resolve(from_command_line(events), ws.root, "events"),
                                  parse_as_of(ws.config.data.as_of), runner)
     finally:
         runner.close()

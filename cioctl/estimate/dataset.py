@@ -14,6 +14,24 @@ EVENTS = ("signed_up", "logged_in", "feature_used", "invited_teammate", "payment
           "project_created")
 
 
+# Each event's data as its declaration in workspaces/example/data/events.yaml says (required
+# properties present, enums respected), so `cioctl events check --table` passes on the
+# shipped files.
+_DATA = """CASE event_name
+    WHEN 'signed_up' THEN to_json({'method': ['google', 'email', 'github'][1 + h(j, 14) % 3],
+                                   'plan': ['free', 'pro', 'enterprise'][1 + h(j, 15) % 3]})
+    WHEN 'logged_in' THEN to_json({'device': ['web', 'ios', 'android'][1 + h(j, 14) % 3]})
+    WHEN 'feature_used' THEN to_json({
+        'feature': ['export', 'timeline', 'reports'][1 + h(j, 14) % 3],
+        'duration_seconds': (h(j, 15) % 600)::INTEGER})
+    WHEN 'invited_teammate' THEN to_json({'role': ['admin', 'member', 'guest'][1 + h(j, 15) % 3]})
+    WHEN 'payment_failed' THEN to_json({'amount': (10 + h(j, 14) % 90)::INTEGER,
+                                        'attempt': (1 + h(j, 15) % 3)::INTEGER})
+    ELSE to_json({'template': ['blank', 'kanban', 'roadmap'][1 + h(j, 14) % 3],
+                  'collaborators': (h(j, 15) % 8)::INTEGER})
+    END::VARCHAR"""
+
+
 def generate(folder: Path, people: int = 2000, events: int = 60000, seed: int = 13) -> None:
     """``folder/people.parquet`` and ``folder/events.parquet`` (90 days before AS_OF)."""
     import duckdb
@@ -40,12 +58,12 @@ def generate(folder: Path, people: int = 2000, events: int = 60000, seed: int = 
         connection.execute(f"""
             COPY (SELECT 'u' || lpad(floor({people} * pow((h(j, 11) % 10000) / 10000.0, 2))
                                     ::BIGINT::VARCHAR, 7, '0') AS person_id,
-                {names}[[2, 2, 2, 2, 2, 3, 3, 4, 1, 5, 6, 6][1 + h(j, 12) % 12]] AS name,
+                event_name AS name,
                 TIMESTAMP '{AS_OF}' - INTERVAL (h(j, 13) * 7 % (90 * 86400)) SECOND AS timestamp,
-                to_json({{'feature': ['export', 'timeline', 'reports'][1 + h(j, 14) % 3],
-                          'role': ['admin', 'member', 'guest'][1 + h(j, 15) % 3]}})::VARCHAR
-                    AS data
-              FROM range({events}) t(j) ORDER BY person_id, timestamp)
+                {_DATA} AS data
+              FROM (SELECT j, {names}[[2, 2, 2, 2, 2, 3, 3, 4, 1, 5, 6, 6][1 + h(j, 12) % 12]]
+                           AS event_name FROM range({events}) t(j)) e
+              ORDER BY person_id, timestamp)
             TO '{folder / "events.parquet"}' (FORMAT parquet)""")
 
 

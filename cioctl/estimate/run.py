@@ -20,7 +20,7 @@ from cioctl.semantics.people import AttributeChange, JsonValue, PersonHistory, T
 from cioctl.semantics.segments import SegmentWorld, explain
 from cioctl.sql.canonical import attribute_column
 from cioctl.sql.engines import Runner, prepare
-from cioctl.sql.sources import SourceFiles
+from cioctl.sql.sources import SourceFiles, from_command_line
 
 SAMPLES = 5
 
@@ -187,9 +187,11 @@ def parse_as_of(text: str | None) -> datetime:
 
 def source_paths(workspace: Workspace, people: str | None,
                  events: str | None) -> tuple[str, str]:
-    """The paths from the options, else from ``data:`` in workspace.yaml."""
+    """The paths from the options (relative to the current directory), else from ``data:`` in
+    workspace.yaml (relative to the workspace)."""
     data = workspace.config.data
-    chosen = (people or data.people.path, events or data.events.path)
+    chosen = (from_command_line(people) if people else data.people.path,
+              from_command_line(events) if events else data.events.path)
     if chosen[0] is None or chosen[1] is None:
         raise ConfigError("no people or events data given",
                           hint="pass --people PATH --events PATH, or set data.people.path and "

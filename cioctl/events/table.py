@@ -21,7 +21,7 @@ from cioctl.model.sources import EventsSource
 from cioctl.model.workspace import Workspace
 from cioctl.sql.canonical import events_view
 from cioctl.sql.engines import Row, Runner, open_runner
-from cioctl.sql.sources import SourceFiles, resolve
+from cioctl.sql.sources import SourceFiles, from_command_line, resolve
 
 
 @dataclass(frozen=True)
@@ -130,8 +130,8 @@ def check_table(runner: Runner, events: Sequence[Event], source: SourceFiles,
 
 
 def find_table(spec: str, root: Path) -> SourceFiles:
-    """The files of ``--table`` (relative to ``root`` unless absolute)."""
-    return resolve(spec, root, "events")
+    """The files of ``--table`` (a command-line path: relative to the current directory)."""
+    return resolve(from_command_line(spec), root, "events")
 
 
 def run_table(ws: Workspace, spec: str, engine: str, output: str, strict: bool,

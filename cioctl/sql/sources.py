@@ -75,14 +75,23 @@ def _expand(spec: str, root: Path) -> list[Path]:
     return [path] if path.is_file() else []
 
 
+def from_command_line(spec: str) -> str:
+    """A path typed on the command line, made absolute against the current directory (as every
+    command-line tool reads its arguments); paths under ``data:`` in workspace.yaml stay
+    relative to the workspace, like every other path in that file."""
+    return str(Path.cwd() / Path(spec).expanduser())
+
+
 def resolve(spec: str, root: Path, role: str) -> SourceFiles:
     """The files ``spec`` names (a file, a glob or a folder, relative to ``root``), of one
     format; an empty match or mixed formats is a :class:`ConfigError` naming ``spec``."""
     files = _expand(spec, root)
     if not files:
         raise ConfigError(f"{role}: no Parquet, CSV or JSON Lines file at {spec}",
-                          hint=f"give --{role} a file, a glob such as 'exports/*.parquet' or "
-                          "a folder holding .parquet/.csv/.jsonl files")
+                          hint="name a file, a glob such as 'exports/*.parquet' or a folder "
+                          "holding .parquet/.csv/.jsonl files (a path on the command line is "
+                          "relative to the current directory, one in workspace.yaml to the "
+                          "workspace)")
     formats = {SUFFIXES.get(f.suffix.lower()) for f in files}
     if None in formats:
         odd = next(f for f in files if f.suffix.lower() not in SUFFIXES)

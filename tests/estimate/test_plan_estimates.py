@@ -4,6 +4,7 @@ change's audience before (the live definition, decoded) and after, on the same d
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -13,9 +14,14 @@ from cioctl.cli import app
 from cioctl.estimate.plan_audiences import AudienceChange
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "workspaces" / "example"
-DATA = "estimate-data/people.parquet,estimate-data/events.parquet"
 TARGETS = ["--target", "segment:promoters", "--target", "segment:churn_risk",
            "--target", "segment:cancelled"]
+
+
+def exported(workspace: Path) -> str:
+    """``PEOPLE,EVENTS`` as a user types them: relative to the current directory."""
+    return ",".join(os.path.relpath(workspace / "estimate-data" / f"{table}.parquet")
+                    for table in ("people", "events"))
 
 
 def _invoke(*args: str) -> str:
@@ -36,16 +42,16 @@ def test_plan_shows_audience_before_and_after_each_segment_change(tmp_path: Path
                                 "--segment", "exporters", "--format", "json"))
     counts = {s["key"]: s["count"] for s in edited["segments"]}
     text = _invoke("plan", "-w", str(workspace), *TARGETS, "--target", "segment:exporters",
-                   "--estimate-from", DATA)
+                   "--estimate-from", exported(workspace))
     expected = AudienceChange("promoters", "update", 363, counts["promoters"]).line()
     assert expected in text and counts["promoters"] > 363
     assert f"segment exporters: est. — → {counts['exporters']}" in text
     assert "churn_risk" not in text.split("Audience estimates")[1]  # unchanged: not listed
     markdown = _invoke("plan", "-w", str(workspace), *TARGETS, "--format", "markdown",
-                       "--estimate-from", DATA)
+                       "--estimate-from", exported(workspace))
     assert f"- `{expected}`" in markdown
     data = json.loads(_invoke("plan", "-w", str(workspace), *TARGETS, "--format", "json",
-                              "--estimate-from", DATA))
+                              "--estimate-from", exported(workspace)))
     assert data["estimates"] == [{"kind": "segment", "key": "promoters", "action": "update",
                                   "before": 363,
                                   "after": counts["promoters"]}]
@@ -70,7 +76,7 @@ def test_flow_whose_filter_changes_gets_its_audience(tmp_path: Path) -> None:
         "estimate", "-w", str(workspace), "--segment", "trialing", "--segment", "check",
         "--format", "json"))["segments"]}
     data = json.loads(_invoke("plan", "-w", str(workspace), "--target", "flow:trial_conversion",
-                              "--format", "json", "--estimate-from", DATA))
+                              "--format", "json", "--estimate-from", exported(workspace)))
     assert data["estimates"] == [{"kind": "flow", "key": "trial_conversion", "action": "update",
                                   "before": counts["trialing"], "after": counts["check"]}]
     assert 0 < counts["check"] < counts["trialing"]

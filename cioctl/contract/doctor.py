@@ -66,7 +66,9 @@ async def _run(root: Path, env_name: str, environ: Mapping[str, str], sources: S
         plan = await make_plan(workspace, client)
         declare_types(client, workspace)
         live = await read_live(client, wanted_addresses(desired_resources(workspace)))
-    return await run_contract(plan, workspace, live, sources, transport=transport)
+        # still open: a flow update's requests depend on reads of its live campaign
+        return await run_contract(plan, workspace, live, sources, transport=transport,
+                                  reader=client)
 
 
 def _add_finding(report: Report, finding: Finding) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from cioctl.api.http import ApiClient
 from cioctl.contract.document import (
     APP_URL,
     JOURNEYS_URL,
@@ -62,11 +63,12 @@ class ContractResult:
 
 async def run_contract(
     plan: Plan, workspace: Workspace, live: LiveState, sources: Sequence[str],
-    *, transport: httpx.BaseTransport | None = None,
+    *, transport: httpx.BaseTransport | None = None, reader: ApiClient | None = None,
 ) -> ContractResult:
-    """Load the documents, derive the plan's requests, validate them."""
+    """Load the documents, derive the plan's requests, validate them (``reader``: a client of
+    the live workspace, for the reads a flow update makes; see :func:`planned_requests`)."""
     documents = [load_contract(s, transport=transport) for s in sources]
-    dry_run = await planned_requests(plan, workspace, live)
+    dry_run = await planned_requests(plan, workspace, live, reader)
     findings = Contract(documents).check(dry_run.requests)
     return ContractResult(documents, dry_run, findings)
 
@@ -89,6 +91,7 @@ def report_text(result: ContractResult) -> str:
 async def apply_preflight(
     plan: Plan, workspace: Workspace, live: LiveState, mode: ContractMode,
     *, sources: Sequence[str] | None = None, transport: httpx.BaseTransport | None = None,
+    reader: ApiClient | None = None,
 ) -> list[str]:
     """Warnings to show; raises :class:`ContractDisagreementError` in strict mode on errors.
     ``sources`` default to :func:`apply_sources`."""
@@ -96,7 +99,8 @@ async def apply_preflight(
         return []
     sources = apply_sources(os.environ) if sources is None else sources
     try:
-        result = await run_contract(plan, workspace, live, sources, transport=transport)
+        result = await run_contract(plan, workspace, live, sources, transport=transport,
+                                    reader=reader)
     except ContractUnavailableError as error:
         if mode is ContractMode.WARN:
             return [f"contract not checked: {error.message}"]

@@ -38,8 +38,7 @@ def check_contract(
         report.add(document.source, Status.WARN if document.warning else Status.OK,
                    document.warning or f"{kind}{origin}, {len(document.raw['paths'])} paths",
                    group=GROUP)
-    for note in [f"{r.address}: requests not derivable ({r.detail})"
-                 for r in result.dry_run.unknown]:
+    for note in result.not_derived():
         report.add("contract preflight", Status.WARN, note, group=GROUP)
     unchecked: dict[str, int] = {}
     for finding in result.findings:

@@ -125,7 +125,8 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         """A read of nothing written in the run: the live workspace's answer (the reader
         client reads only), or 404 without one."""
         if self._reader is None:
-            return httpx.Response(404, json={"errors": [{"detail": "dry run: no reads"}]})
+            return httpx.Response(404, json={"errors": [{
+                "detail": "dry run: no live workspace to read from"}]})
         try:
             body = await self._reader.request(_surface(request), "GET", request.url.path,
                                               params=dict(request.url.params))

@@ -55,10 +55,12 @@ class ContractResult:
 
     def notes(self) -> list[str]:
         """Warnings that are not findings: cached documents, changes not derivable."""
-        notes = [d.warning for d in self.documents if d.warning]
-        notes += [f"{r.address}: its requests could not be derived ({r.detail})"
-                  for r in self.dry_run.unknown]
-        return notes
+        return [d.warning for d in self.documents if d.warning] + self.not_derived()
+
+    def not_derived(self) -> list[str]:
+        """The changes whose dry run failed: none of their requests was checked."""
+        return [f"{r.address}: not checked — its dry run failed, so its requests are unknown "
+                f"({r.detail})" for r in self.dry_run.unknown]
 
 
 async def run_contract(

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.cli.conftest import Cli
-from tests.contract.journeys_document import write_document
+from tests.contract.journeys_document import closed_templates, write_document
 from tests.contract.test_validate import APP_DOCUMENT
 
 GROUP = "vendor contract"
@@ -85,3 +85,29 @@ def test_an_unavailable_document_is_a_failed_check_not_a_traceback(
     assert "✗ contract preflight: the contract document http://127.0.0.1:9/openapi.json is " \
            "unavailable" in out
     assert "Traceback" not in out
+
+
+CLOSED_TEMPLATE = "PUT /v1/environments/{environment_id}/templates/{template_id} /template/"
+
+
+def test_a_wrong_flow_body_is_caught_field_by_field(cli: Cli, example_copy: Path,
+                                                    tmp_path: Path) -> None:
+    """Flow writes are derived (not skipped): a Journeys document that forbids a field the
+    campaign codec sends in a message template fails on that route and pointer, naming the
+    flow that sends it — and the evidence document itself does not."""
+    def template_failures(document: dict[str, Any] | None) -> list[dict[str, Any]]:
+        folder = tmp_path / ("closed" if document else "evidence")
+        folder.mkdir()
+        _, out = cli("doctor", "-w", str(example_copy), "--contract",
+                     str(write_document(folder, document)), "--format", "json")
+        return [c for c in contract_checks(out) if c["status"] == "fail"
+                and c["name"].startswith(CLOSED_TEMPLATE)]
+
+    assert template_failures(None) == []
+    failed = template_failures(closed_templates())
+    names = {c["name"].removeprefix(CLOSED_TEMPLATE) for c in failed}
+    # email reply_to/recipient/headers, sms image_url, webhook method/url (D11, decided)
+    assert names == {"reply_to", "recipient", "headers", "image_url", "method", "url"}
+    assert all(c["detail"].startswith("expected no such property (the schema allows no "
+                                      "others), got present (sent by flow:") for c in failed)
+    assert {c["detail"].rsplit("flow:", 1)[1].rstrip(")") for c in failed} >= {"onboarding"}

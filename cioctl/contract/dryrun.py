@@ -17,7 +17,8 @@ each wire module's parser finds it where it looks. Later bodies only take *ids* 
 A read of something written in the run answers what the write answered (a write that re-reads
 what it wrote sees it); any other read goes to the live workspace when the caller gives a
 ``reader`` (reads only: a flow update's read of its campaign and actions, the sender
-identities an email's ``from`` names), else answers 404. Changes run one at a time in plan order
+identities an email's ``from`` names, the tags — so a tag is created only where apply creates
+it), else answers 404 (and no tags). Changes run one at a time in plan order
 (``concurrency=1``), so each request is attributed to the plan address that sent it (ledger
 writes to the ledger). A change
 that fails in the dry run (for example a reference nothing resolves) is reported with its
@@ -103,7 +104,7 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         if request.method not in _WRITES:
             if path in self._written:  # a write re-read: what the dry run answered to it
                 return httpx.Response(200, json=self._written[path])
-            if path.endswith("/tags"):  # tag names by id: none yet, so each is created
+            if path.endswith("/tags") and self._reader is None:  # none known: each is created
                 return httpx.Response(200, json={"tags": []})
             if path.endswith("/status"):  # a written segment: built (evidence §4)
                 return httpx.Response(200, json={"state": "complete"})

@@ -146,6 +146,14 @@ def closed_templates() -> dict[str, Any]:
     return document
 
 
+def sender_required() -> dict[str, Any]:
+    """A variant requiring ``from_identity_id`` in every template write, which the codec
+    sends only for an email's (D11): the other channels' writes lack it."""
+    document = copy.deepcopy(DOCUMENT)
+    document["components"]["schemas"]["TemplateFields"]["required"] = ["from_identity_id"]
+    return document
+
+
 def write_document(folder: Path, document: dict[str, Any] | None = None) -> Path:
     """Write the document (or a variant) as JSON under ``folder``; returns its path."""
     path = folder / "journeys.openapi.json"

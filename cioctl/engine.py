@@ -253,7 +253,7 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
         # seconds to import, and the embedded workspace never needs it.
         from cioctl.contract.preflight import apply_preflight
 
-        for note in await apply_preflight(fresh, workspace, live, mode):
+        for note in await apply_preflight(fresh, workspace, live, mode, reader=client):
             on_warning(note)
 
     def record(result: ChangeResult) -> None:

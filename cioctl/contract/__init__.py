@@ -10,7 +10,8 @@ report when they disagree — the modeled Journeys bodies are the part most like
 - :mod:`cioctl.contract.validate`: find the operation of a concrete request and validate its
   JSON body against the operation's request schema; typed :class:`Finding` values.
 - :mod:`cioctl.contract.dryrun`: the exact requests a plan's apply will send
-  (:class:`PlannedRequest`), by running the real apply code against a recording transport.
+  (:class:`PlannedRequest`), by running the real apply code against a recording transport;
+  :mod:`cioctl.contract.dry_campaigns` answers a flow's re-reads of its own writes there.
 - :mod:`cioctl.contract.preflight`: the two together, for ``doctor --contract`` and ``apply``.
 
 This package imports only the light modules; import ``dryrun`` and ``preflight`` directly (they

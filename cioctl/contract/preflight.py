@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from cioctl.api.http import ApiClient
 from cioctl.contract.document import (
     APP_URL,
     JOURNEYS_URL,
@@ -54,19 +55,22 @@ class ContractResult:
 
     def notes(self) -> list[str]:
         """Warnings that are not findings: cached documents, changes not derivable."""
-        notes = [d.warning for d in self.documents if d.warning]
-        notes += [f"{r.address}: its requests could not be derived ({r.detail})"
-                  for r in self.dry_run.unknown]
-        return notes
+        return [d.warning for d in self.documents if d.warning] + self.not_derived()
+
+    def not_derived(self) -> list[str]:
+        """The changes whose dry run failed: none of their requests was checked."""
+        return [f"{r.address}: not checked — its dry run failed, so its requests are unknown "
+                f"({r.detail})" for r in self.dry_run.unknown]
 
 
 async def run_contract(
     plan: Plan, workspace: Workspace, live: LiveState, sources: Sequence[str],
-    *, transport: httpx.BaseTransport | None = None,
+    *, transport: httpx.BaseTransport | None = None, reader: ApiClient | None = None,
 ) -> ContractResult:
-    """Load the documents, derive the plan's requests, validate them."""
+    """Load the documents, derive the plan's requests, validate them (``reader``: a client of
+    the live workspace, for the reads a flow update makes; see :func:`planned_requests`)."""
     documents = [load_contract(s, transport=transport) for s in sources]
-    dry_run = await planned_requests(plan, workspace, live)
+    dry_run = await planned_requests(plan, workspace, live, reader)
     findings = Contract(documents).check(dry_run.requests)
     return ContractResult(documents, dry_run, findings)
 
@@ -89,6 +93,7 @@ def report_text(result: ContractResult) -> str:
 async def apply_preflight(
     plan: Plan, workspace: Workspace, live: LiveState, mode: ContractMode,
     *, sources: Sequence[str] | None = None, transport: httpx.BaseTransport | None = None,
+    reader: ApiClient | None = None,
 ) -> list[str]:
     """Warnings to show; raises :class:`ContractDisagreementError` in strict mode on errors.
     ``sources`` default to :func:`apply_sources`."""
@@ -96,7 +101,8 @@ async def apply_preflight(
         return []
     sources = apply_sources(os.environ) if sources is None else sources
     try:
-        result = await run_contract(plan, workspace, live, sources, transport=transport)
+        result = await run_contract(plan, workspace, live, sources, transport=transport,
+                                    reader=reader)
     except ContractUnavailableError as error:
         if mode is ContractMode.WARN:
             return [f"contract not checked: {error.message}"]

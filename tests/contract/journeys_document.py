@@ -8,6 +8,7 @@ path templates omit, as a published document may. Only what the page shows is co
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,9 @@ SEGMENTS = "/environments/{environment_id}/segments"
 SEGMENT = SEGMENTS + "/{segment_id}"
 CAMPAIGNS = "/environments/{environment_id}/campaigns"
 CAMPAIGN = CAMPAIGNS + "/{campaign_id}"
+TEMPLATE = "/environments/{environment_id}/templates/{template_id}"
+# §5: the fields the page names for a template write (what a stricter document might allow).
+TEMPLATE_FIELDS = ("subject", "body", "from_identity_id", "preheader_text", "body_json")
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -90,6 +94,15 @@ SCHEMAS: dict[str, Any] = {
             "update_type": {"type": "string", "enum": [
                 "recipients", "add_actions", "delete_actions", "edges", "exit_conditions",
                 "exit_and_conversion", "global_settings"]}}}}},
+    # §5 message content: PUT /templates/{template_id} {"template": {subject, body,
+    # from_identity_id, preheader_text, body_json (a JSON *string*, for push)}}; the page does
+    # not say the list is closed, so other fields are not refused here.
+    "TemplateFields": {"type": "object", "properties": {
+        "subject": {"type": "string"}, "body": {"type": "string"},
+        "from_identity_id": {"type": "integer", "nullable": True},
+        "preheader_text": {"type": "string"}, "body_json": {"type": "string"}}},
+    "TemplateWrite": {"type": "object", "required": ["template"],
+                      "properties": {"template": _ref("TemplateFields")}},
 }
 
 DOCUMENT: dict[str, Any] = {
@@ -101,6 +114,8 @@ DOCUMENT: dict[str, Any] = {
         SEGMENT: {"get": _op(), "put": _op("SegmentWrite"), "delete": _op()},
         CAMPAIGNS: {"get": _op(), "post": _op("CampaignCreate")},
         CAMPAIGN: {"get": _op(), "put": _op("CampaignUpdate"), "delete": _op()},
+        CAMPAIGN + "/tags": {"post": _op()},  # D12, like /tags below
+        TEMPLATE: {"get": _op(), "put": _op("TemplateWrite")},
         # D12 (route names from the App API reference §10): tags by id, created by name
         "/environments/{environment_id}/tags": {"get": _op(), "post": _op()},
         SEGMENT + "/status": {"get": _op()},
@@ -119,6 +134,24 @@ SEGMENT_CREATE_EXAMPLE: dict[str, Any] = {"segment": {
 
 # §5, the official create example (S1).
 CAMPAIGN_CREATE_EXAMPLE: dict[str, Any] = {"campaign": {"name": "Onboarding", "type": "none"}}
+
+
+def closed_templates() -> dict[str, Any]:
+    """A stricter variant: a template write may carry only the fields the page names (§5).
+    The codec also sends an email's ``reply_to``, ``recipient`` and ``headers``, an SMS's
+    ``image_url``, a webhook's ``method`` and ``url`` (D11, decided) — a document like this one
+    must refuse them, field by field."""
+    document = copy.deepcopy(DOCUMENT)
+    document["components"]["schemas"]["TemplateFields"]["additionalProperties"] = False
+    return document
+
+
+def sender_required() -> dict[str, Any]:
+    """A variant requiring ``from_identity_id`` in every template write, which the codec
+    sends only for an email's (D11): the other channels' writes lack it."""
+    document = copy.deepcopy(DOCUMENT)
+    document["components"]["schemas"]["TemplateFields"]["required"] = ["from_identity_id"]
+    return document
 
 
 def write_document(folder: Path, document: dict[str, Any] | None = None) -> Path:

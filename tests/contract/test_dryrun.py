@@ -3,7 +3,10 @@
 The example workspace is planned against a fresh embedded workspace; the dry run's requests are
 then compared with the writes a real apply of the same plan sends to the embedded workspace
 (recorded on the way, through the real client and app). Only server-assigned ids may differ,
-and they must map one to one.
+and they must map one to one (tag ids, strings on the wire, too). Flows are included: their
+campaign write sequence runs in the dry run with its re-reads of its own writes answered by
+placeholders (system action and template ids); its other reads (a flow update's live campaign,
+sender identities, tags) go to the workspace through the reader, as apply's do.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import anyio
 import httpx
 
 from cioctl.api.connect import EMBEDDED_ORIGIN, connect, credentials
+from cioctl.api.journeys.campaign_encoding import decode_field
 from cioctl.apply.audit import AuditLog
 from cioctl.apply.runner import BATCHED
 from cioctl.contract.dryrun import LEDGER_ADDRESS, planned_requests
@@ -52,17 +56,30 @@ def embedded_client(transport: httpx.AsyncBaseTransport) -> Any:
                    throttle=False)
 
 
+# Campaign fields sent as base64(encodeURIComponent(JSON)) (evidence §5): segment ids inside
+# them are compared decoded.
+ENCODED = frozenset({"anchors", "filters", "conditions", "multi_conditions", "preconditions"})
+
+
 def same_modulo_ids(dry: Any, real: Any, ids: dict[int, int]) -> bool:
     """Equal, except that dry-run ids stand for the real ids consistently."""
     if isinstance(dry, dict) and isinstance(real, dict):
-        return dry.keys() == real.keys() and all(same_modulo_ids(dry[k], real[k], ids)
-                                                 for k in dry)
+        return dry.keys() == real.keys() and all(same_modulo_ids(*_decoded(k, dry[k], real[k]),
+                                                                 ids) for k in dry)
     if isinstance(dry, list) and isinstance(real, list):
         return len(dry) == len(real) and all(same_modulo_ids(d, r, ids)
                                              for d, r in zip(dry, real, strict=True))
     if isinstance(dry, int) and isinstance(real, int) and dry >= FIRST_DRY_RUN_ID:
         return ids.setdefault(dry, real) == real
+    if isinstance(dry, str) and isinstance(real, str) and dry.isdigit() and real.isdigit():
+        return same_modulo_ids(int(dry), int(real), ids)  # tag ids are strings (D12)
     return bool(dry == real)
+
+
+def _decoded(key: str, dry: Any, real: Any) -> tuple[Any, Any]:
+    if key in ENCODED and isinstance(dry, str) and isinstance(real, str):
+        return decode_field(dry, key), decode_field(real, key)
+    return dry, real
 
 
 def split(path: str) -> list[Any]:
@@ -74,8 +91,24 @@ EDITS = {  # a second plan: updates on both surfaces, an App content edit, a del
                                  ("  - name: Promoters\n    conditions: {attribute: nps_score, "
                                   "operator: gte, value: 9}\n", "")],
     "content/snippets.yaml": [('value: "Acme:"', 'value: "Acme Inc:"')],
+    # content only: the App API action PUT
     "flows/onboarding.yaml": [("subject: Three tips for your first week",
                                "subject: Four tips for your first week")],
+    # Journeys: a new shape (a message added: delete_actions/add_actions, a new template),
+    # a changed audience (recipients, a segment trigger's gate kept) and goal
+    "flows/trial.yaml": [("      - wait: 2d\n", "      - wait: 1d\n      - email:\n"
+                          "          id: trial_reminder\n          from: ${var.sender}\n"
+                          "          subject: One day left\n          body: <p>Hi</p>\n"
+                          "      - wait: 1d\n"),
+                         ("not: {segment: beta_testers}", "{attribute: email, operator: exists}"),
+                         ("within: 14d", "within: 10d")],
+    # Journeys: an action's own fields (a wait: the action PUT)
+    "flows/winback.yaml": [("      - wait: 1h\n", "      - wait: 2h\n")],
+    # Journeys: a reply_to (not writable through the App API: the template write), a stop
+    # (the state, read again before it is written) and a tag (the campaign's tags route)
+    "flows/renewal.yaml": [("reply_to: ${var.support_email}", "reply_to: help@acme.test"),
+                           ("    steps:\n", "    state: draft\n    tags: [renewals]\n"
+                            "    steps:\n")],
 }
 
 
@@ -99,46 +132,28 @@ def compare(root: Path, tee: Tee, client: Any, *, ledger: bool) -> tuple[list[Wr
     async def run() -> list[Write]:
         plan = await make_plan(ws, client)
         live = await read_live(client, wanted_addresses(desired_resources(ws)))
-        dry = await planned_requests(plan, ws, live)
-        # A flow's writes depend on its re-reads (system action ids, template ids, evidence
-        # §5) and on the workspace's sender identities, which a recording transport cannot
-        # answer: flows are reported as not derived, never guessed. (Open: issue 11 item 6.)
-        assert {u.address.split(":")[0] for u in dry.unknown} <= {"flow"}
-        flows = {u.address for u in dry.unknown}
-        assert tee.writes == []  # the dry run sent nothing
+        # reader: a flow update reads its live campaign and actions, emails their senders
+        dry = await planned_requests(plan, ws, live, reader=client)
+        assert dry.unknown == []  # flows included (their re-reads answered by placeholders)
+        assert tee.writes == []  # the dry run sent nothing (its reads went to the workspace)
         outcome = await execute_plan(plan, ws, client, concurrency=1,
                                      audit=AuditLog(root / "audit.jsonl", "local", 1))
         assert outcome.result.ok
         assert (dry.requests[0].address == LEDGER_ADDRESS) is ledger
         # data-index writes are batched: a batch's request carries its first change's address
         assert {r.address for r in dry.requests} >= {c.address for c in plan.changes
-                                                      if c.kind not in BATCHED} - flows
-        return [_untagged((r.method, r.path, r.body)) for r in dry.requests
-                if r.address not in flows and not _tag_write((r.method, r.path, r.body))]
+                                                      if c.kind not in BATCHED}
+        return [(r.method, r.path, r.body) for r in dry.requests]
 
     dry = anyio.run(run)
-    return dry, [_untagged(w) for w in tee.writes if not _flow_write(w) and not _tag_write(w)]
+    return dry, list(tee.writes)
 
 
-def _tag_write(write: Write) -> bool:
-    """``POST /tags``: which change creates a tag depends on what exists (D12), and the dry
-    run knows no live tags, so tag ids are compared by presence only."""
-    return write[0] == "POST" and write[1].endswith("/tags")
-
-
-def _untagged(write: Write) -> Write:
-    method, path, body = write
-    if isinstance(body, dict) and isinstance(body.get("segment"), dict):
-        body = {"segment": {k: v for k, v in body["segment"].items() if k != "tag_ids"}}
-    return method, path, body
-
-
-def _flow_write(write: Write) -> bool:
-    """A Journeys write of a flow (campaigns, their actions and templates); the App API's
-    content edits are compared."""
-    path = write[1]
-    return "/environments/" in path and any(
-        part in path for part in ("/campaigns", "/actions/", "/templates/"))
+def update_types(writes: list[Write]) -> set[str]:
+    """The ``update_type`` of every campaign update among ``writes`` (evidence §5)."""
+    return {body["campaign"]["update_type"] for _, path, body in writes
+            if "/campaigns/" in path and isinstance(body, dict)
+            and "update_type" in body.get("campaign", {})}
 
 
 def assert_same(dry: list[Write], real: list[Write]) -> None:
@@ -160,13 +175,21 @@ def test_the_dry_run_sends_what_apply_sends(example_copy: Path) -> None:
     client = embedded_client(tee)
     dry, real = compare(example_copy, tee, client, ledger=True)  # the ledger, then creates
     assert len(real) > 10 and dry[0][1] == "/v1/collections"
+    assert {"recipients", "add_actions", "exit_conditions", "exit_and_conversion",
+            "state"} <= update_types(real)  # every flow create's sequence
+    assert any("/templates/" in path for _, path, _ in real)
     assert_same(dry, real)
 
     edit(example_copy)
     dry, real = compare(example_copy, tee, client, ledger=False)
     methods = {(method, path.split("/")[-2]) for method, path, _ in real}
-    assert {("PUT", "segments"), ("DELETE", "segments")} <= methods  # flows: see compare()
+    assert {("PUT", "segments"), ("DELETE", "segments")} <= methods
     assert ("PUT", "/v1/snippets") in {(m, p) for m, p, _ in real}
+    assert {"recipients", "delete_actions", "add_actions", "exit_and_conversion",
+            "state"} <= update_types(real)  # flow updates through Journeys
+    assert {"actions", "templates"} <= {path.split("/")[-2] for _, path, _ in real
+                                        if "/environments/" in path}
+    assert any(path.startswith("/v1/campaigns/") for _, path, _ in real)  # App content edit
     assert_same(dry, real)
     anyio.run(client.aclose)
 

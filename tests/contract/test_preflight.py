@@ -20,6 +20,7 @@ from cioctl.plan.build import wanted_addresses
 from cioctl.plan.value import Plan
 from cioctl.state.desired import desired_resources
 from cioctl.state.live import LiveState, read_live
+from tests.contract.journeys_document import closed_templates, write_document
 from tests.contract.test_doctor_contract import app_variant
 from tests.contract.test_validate import APP_DOCUMENT
 
@@ -36,9 +37,20 @@ def planned(root: Path) -> tuple[Workspace, Plan, LiveState]:
     return ws, plan, live
 
 
-def preflight(root: Path, mode: ContractMode, document: Path) -> list[str]:
-    ws, plan, live = planned(root)
-    return anyio.run(lambda: apply_preflight(plan, ws, live, mode, sources=[str(document)]))
+def preflight(root: Path, mode: ContractMode, document: Path, *, reader: bool = True
+              ) -> list[str]:
+    """``apply_preflight`` as apply calls it: with the live workspace's client as the dry
+    run's reader (a flow's email reads the sender identities), unless ``reader`` is False."""
+    ws = load_valid_workspace(root, "local", os.environ)
+
+    async def run() -> list[str]:
+        async with open_client(ws.root, ws.config, "local", os.environ) as client:
+            plan = await make_plan(ws, client)
+            live = await read_live(client, wanted_addresses(desired_resources(ws)))
+            return await apply_preflight(plan, ws, live, mode, sources=[str(document)],
+                                         reader=client if reader else None)
+
+    return anyio.run(run)
 
 
 def test_strict_refuses_with_the_field_level_report(example_copy: Path, tmp_path: Path) -> None:
@@ -50,6 +62,27 @@ def test_strict_refuses_with_the_field_level_report(example_copy: Path, tmp_path
         in message
     assert "--contract warn" in str(caught.value.hint)
     assert "info:" not in message and "no document covers were not checked" in message
+
+
+def test_strict_refuses_a_flow_body_the_journeys_document_forbids(example_copy: Path,
+                                                                  tmp_path: Path) -> None:
+    """The flows' template writes are checked before the first write, like every body."""
+    with pytest.raises(ContractDisagreementError) as caught:
+        preflight(example_copy, ContractMode.STRICT, write_document(tmp_path, closed_templates()))
+    assert "error: PUT /v1/environments/{environment_id}/templates/{template_id} " \
+        "/template/reply_to: expected no such property (the schema allows no others), got " \
+        "present [flow:onboarding]" in caught.value.message
+
+
+def test_a_change_whose_dry_run_fails_is_named_not_guessed(example_copy: Path) -> None:
+    """Without the live workspace to read from, a flow whose email names a sender cannot
+    know the sender's id: its requests are reported as unknown, none is invented."""
+    warnings = preflight(example_copy, ContractMode.WARN, APP_DOCUMENT, reader=False)
+    unknown = [w for w in warnings if "its dry run failed" in w]
+    assert unknown and all(w.startswith("flow:") and "/v1/sender_identities" in w
+                           for w in unknown)
+    assert not any("dry run failed" in w for w in preflight(example_copy, ContractMode.WARN,
+                                                            APP_DOCUMENT))
 
 
 def test_warn_reports_and_goes_on(example_copy: Path, tmp_path: Path) -> None:

@@ -113,8 +113,9 @@ def test_a_route_missing_from_a_partial_document_is_a_warning(contract: Contract
 
 
 def test_a_route_missing_from_a_complete_document_is_an_error(contract: Contract) -> None:
-    finding = only(contract.check_one(journeys("PUT", "/v1/environments/1/templates/9",
-                                               {"template": {}})))
+    # the Journeys action PUT (D6): a route the test document does not list
+    finding = only(contract.check_one(journeys("PUT", "/v1/environments/1/actions/9",
+                                               {"action": {}})))
     assert finding.severity is Severity.ERROR and finding.got == "absent"
 
 

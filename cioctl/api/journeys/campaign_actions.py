@@ -31,6 +31,9 @@ MESSAGE_ACTIONS = {"email": "email_action", "sms": "twilio_action", "push": "pus
 MESSAGE_KINDS = {action: kind for kind, action in MESSAGE_ACTIONS.items()}
 SYSTEM_ROOT = "filter_match_delay_action"
 """D5: the entry gate the service creates for a segment trigger."""
+GATED_TYPES = frozenset({"seg_attr", "behavioral"})
+"""D5: the campaign types whose trigger creates :data:`SYSTEM_ROOT` (the others get only an
+exit); the contract dry run, which cannot re-read, places the gate by this."""
 EXIT = "exit_action"
 
 

@@ -13,12 +13,18 @@ module only sends them and checks what the service kept:
   silently (sent under the wrong ``update_type``, a malformed encoded string stored as
   ``null``, §2/§5) is a clear error, not a plan that never converges;
 - 403 "Allow agent to edit live data" names the workspace setting (§2, D9).
+
+The reads of what the sequence has itself just written (system action ids, template ids, the
+state, the final check) go through :class:`Rereads`; the contract dry run
+(:mod:`cioctl.contract.dry_campaigns`) substitutes answers for them, so that it runs this very
+sequence — and so sends these very bodies — without a service that keeps its writes.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 import anyio
@@ -134,6 +140,40 @@ async def read_campaign(client: ApiClient, campaign_id: int,
                         actions=list(body.get("actions") or []),
                         edges=list(body.get("edges") or []),
                         tags=list(body.get("tags") or []), contents=dict(contents or {}))
+
+
+class Rereads:
+    """The sequence's reads of its own writes, answered by the service (this class) or, in the
+    contract dry run, by placeholders that change no body's shape."""
+
+    async def system(self, client: ApiClient, campaign_id: int,
+                     recipients: UpdateCall) -> tuple[SystemActions, int]:
+        """The actions the trigger created (D5), and how many actions the campaign has."""
+        read = await read_campaign(client, campaign_id)
+        gate, exit_id = system_actions(read)
+        return SystemActions(exit_id, gate), len(read.actions)
+
+    async def templates(self, client: ApiClient, campaign_id: int, live: CampaignRead | None,
+                        writes: Sequence[ContentWrite]) -> Mapping[str, int]:
+        """Template ids by message step after the workflow write (D6, D11)."""
+        return template_ids(await read_campaign(client, campaign_id))
+
+    async def state(self, client: ApiClient, campaign_id: int, live: CampaignRead) -> Any:
+        """The campaign's state now (D8: a transition to the current state is refused)."""
+        return (await read_campaign(client, campaign_id)).campaign.get("state")
+
+    async def verify(self, client: ApiClient, campaign_id: int, flow: JSON,
+                     ctx: Context) -> CampaignRead:
+        """The final re-read, compared with what was meant (:func:`verify`)."""
+        return await verify(client, campaign_id, flow, ctx)
+
+
+REREADS: ContextVar[Rereads | None] = ContextVar("campaign_rereads", default=None)
+"""Set by the contract dry run around the apply it runs; unset, the service answers."""
+
+
+def _rereads() -> Rereads:
+    return REREADS.get() or Rereads()
 
 
 async def _put(client: ApiClient, campaign_id: int, call: UpdateCall) -> None:
@@ -253,17 +293,16 @@ async def _complete(client: ApiClient, campaign_id: int, writes: FlowWrites,
                     tag_names: Sequence[str], flow: JSON, ctx: Context) -> CampaignRead:
     await _tags(client, campaign_id, tag_names, [])
     await _put(client, campaign_id, writes.recipients)
-    read = await read_campaign(client, campaign_id)
-    gate, exit_id = system_actions(read)
-    await _workflow(client, campaign_id, writes.workflow(SystemActions(exit_id, gate)),
-                    len(read.actions))
+    rereads = _rereads()
+    system, count = await rereads.system(client, campaign_id, writes.recipients)
+    await _workflow(client, campaign_id, writes.workflow(system), count)
     for call in (writes.exit_conditions, writes.goal):
         await _put(client, campaign_id, call)
-    read = await read_campaign(client, campaign_id)
-    await _contents(client, writes.contents, template_ids(read), campaign_id)
+    templates = await rereads.templates(client, campaign_id, None, writes.contents)
+    await _contents(client, writes.contents, templates, campaign_id)
     if writes.state is not None:
         await _put(client, campaign_id, writes.state)
-    return await verify(client, campaign_id, flow, ctx)
+    return await rereads.verify(client, campaign_id, flow, ctx)
 
 
 async def update_flow(client: ApiClient, campaign_id: int, flow: JSON,
@@ -293,16 +332,16 @@ async def update_flow(client: ApiClient, campaign_id: int, flow: JSON,
             await client.journeys.put(client.env_path("actions", put.action_id), put.body())
         except ApiForbiddenError as error:
             raise _live_data(error, f"campaign {campaign_id}") from None
+    rereads = _rereads()
     if writes.contents:
-        read = await read_campaign(client, campaign_id)
-        await _contents(client, writes.contents, template_ids(read), campaign_id)
+        templates = await rereads.templates(client, campaign_id, live, writes.contents)
+        await _contents(client, writes.contents, templates, campaign_id)
     for call in state:
         # D8 refuses a transition to the state a campaign is in: the writes above may have
         # taken longer than a concurrent start, so the state is read again first.
-        now = (await read_campaign(client, campaign_id)).campaign.get("state")
-        if now != call.fields.get("state"):
+        if await rereads.state(client, campaign_id, live) != call.fields.get("state"):
             await _put(client, campaign_id, call)
-    return await verify(client, campaign_id, flow, ctx)
+    return await rereads.verify(client, campaign_id, flow, ctx)
 
 
 def _structure(flow: JSON) -> JSON:

@@ -6,6 +6,8 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import anyio
+
 from cioctl.api.http import ApiClient
 from cioctl.apply.audit import AuditLog
 from cioctl.apply.descriptions import record_descriptions
@@ -265,6 +267,20 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
                            concurrency=concurrency)
 
 
+async def _record_descriptions_on_interrupt(
+        client: ApiClient, executable: tuple[Change, ...], finished: list[ChangeResult],
+        live: LiveState, defined: Collection[str]) -> None:
+    """Ctrl-C cancels the apply: still record the descriptions the changes that did finish
+    wrote, or the next plan shows each of them as a description-only update. Shielded from
+    the cancellation and bounded in time: the user asked to stop."""
+    with anyio.CancelScope(shield=True), anyio.move_on_after(_INTERRUPT_GRACE_SECONDS):
+        await record_descriptions(client, executable, ApplyResult(list(finished), True),
+                                  live, defined)
+
+
+_INTERRUPT_GRACE_SECONDS = 10.0
+
+
 async def carry_out(plan: Plan, desired: dict[Address, Resource], live: LiveState,
                     client: ApiClient, *, on_result: OnResult,
                     on_ledger: Callable[[], None] = lambda: None,
@@ -277,11 +293,21 @@ async def carry_out(plan: Plan, desired: dict[Address, Resource], live: LiveStat
     ledger, ledger_id, merge_error = await _record_before(client, plan.changes, live)
     on_ledger()
     ids = id_book(live)
-    result = await run_changes(client, executable, ids, on_result=on_result,
-                               concurrency=concurrency)
+    defined = {r.address for r in desired.values()}
+    finished: list[ChangeResult] = []
+
+    def seen(result: ChangeResult) -> None:
+        finished.append(result)
+        on_result(result)
+
+    try:
+        result = await run_changes(client, executable, ids, on_result=seen,
+                                   concurrency=concurrency)
+    except anyio.get_cancelled_exc_class():
+        await _record_descriptions_on_interrupt(client, executable, finished, live, defined)
+        raise
     result = await finish_replaces(client, executable, result, ids, on_result)
-    described = await record_descriptions(client, executable, result, live,
-                                          {r.address for r in desired.values()})
+    described = await record_descriptions(client, executable, result, live, defined)
     on_ledger()
     warning = "; ".join(w for w in (merge_error, described) if w) or None
     after = ledger_after(ledger, live.ledger, executable, result)

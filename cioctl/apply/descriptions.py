@@ -4,7 +4,8 @@ Evidence §6: ``/event_names`` and the ``/attributes`` list carry no description
 cannot verify one. Plans compare the definitions with the description cioctl last wrote,
 recorded in a collection of the workspace, ``cioctl_descriptions`` (rows ``{"address":
 "event:x", "description": "…"}``), shared like the ownership ledger by every machine and CI
-run. It is written after the changes, only when it changed: if that write fails, the next plan
+run. It is written after the changes (after those that finished, when Ctrl-C stops an
+apply), only when it changed: if that write fails, the next plan
 shows the description again and writing the same value once more converges.
 
 A collection of its own, rather than columns of the ownership ledger, so that the ledger's rules

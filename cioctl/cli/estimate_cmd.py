@@ -31,9 +31,11 @@ def estimate(
     workspace: WorkspaceOption = Path(),
     env: EnvOption = "local",
     people: Annotated[str | None, typer.Option(
-        "--people", help="People: Parquet, CSV or JSON Lines (file, glob or folder).")] = None,
+        "--people", help="People: Parquet, CSV or JSON Lines (file, glob or folder; relative "
+        "to the current directory).")] = None,
     events: Annotated[str | None, typer.Option(
-        "--events", help="Events: Parquet, CSV or JSON Lines (file, glob or folder).")] = None,
+        "--events", help="Events: Parquet, CSV or JSON Lines (file, glob or folder; relative "
+        "to the current directory).")] = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="The instant to estimate at (RFC 3339 or Unix seconds; default "
         "data.as_of in workspace.yaml, else now).")

@@ -55,7 +55,8 @@ def check(
     strict: StrictOption = False,
     table: Annotated[str | None, typer.Option(
         "--table", metavar="PATH", help="Check an event table instead of files: Parquet, CSV "
-        "or JSON Lines; a file, a glob or a folder (columns as in workspace.yaml data.events)."
+        "or JSON Lines; a file, a glob or a folder, relative to the current directory (columns "
+        "as in workspace.yaml data.events)."
     )] = None,
     engine: Annotated[Engine, typer.Option(
         "--engine", help="Where --table is checked: duckdb (embedded) or spark.")

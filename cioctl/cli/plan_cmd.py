@@ -38,7 +38,8 @@ def plan(
     allow_missing: AllowMissingOption = False,
     estimate_from: Annotated[str | None, typer.Option(
         "--estimate-from", help="PEOPLE,EVENTS: add each segment change's audience before and "
-        "after, estimated on this data (see cioctl estimate).")] = None,
+        "after, estimated on this data (see cioctl estimate; paths relative to the current "
+        "directory).")] = None,
 ) -> None:
     """Show what apply would change in an environment, resource by resource, field by field.
 

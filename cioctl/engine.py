@@ -267,6 +267,9 @@ async def execute_plan(plan: Plan, workspace: Workspace, client: ApiClient, *,
                            concurrency=concurrency)
 
 
+_INTERRUPT_GRACE_SECONDS = 10.0
+
+
 async def _record_descriptions_on_interrupt(
         client: ApiClient, executable: tuple[Change, ...], finished: list[ChangeResult],
         live: LiveState, defined: Collection[str]) -> None:
@@ -276,9 +279,6 @@ async def _record_descriptions_on_interrupt(
     with anyio.CancelScope(shield=True), anyio.move_on_after(_INTERRUPT_GRACE_SECONDS):
         await record_descriptions(client, executable, ApplyResult(list(finished), True),
                                   live, defined)
-
-
-_INTERRUPT_GRACE_SECONDS = 10.0
 
 
 async def carry_out(plan: Plan, desired: dict[Address, Resource], live: LiveState,

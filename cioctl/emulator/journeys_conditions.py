@@ -186,7 +186,10 @@ def entry_segments(entries: Any) -> list[int]:
 
 
 def campaign_segments(doc: dict[str, Any]) -> set[int]:
-    """Every segment a stored campaign names: trigger, anchors, filters, conditions, exits."""
+    """Every segment a stored campaign names: trigger, anchors, filters, conditions, exits.
+
+    Fields: evidence §5 (raw ``trigger``; encoded ``anchors``/``filters``/``conditions``/
+    ``multi_conditions``; ``global_exit_conditions``); "uses" as D9 defines it."""
     found: set[int] = set(_trigger_segments(doc.get("trigger")))
     encoded = [doc.get("anchors"), doc.get("filters")]
     for action in doc.get("actions", []):

@@ -246,6 +246,8 @@ class JourneysCampaign:
 
 
 def _recipient_segments(obj: JSON) -> tuple[int, ...]:
+    # trigger: raw object with {"segment": {"id"}} items; anchors: base64 list of
+    # segments_negatable entries (evidence §5, S8/S11; D5).
     found: list[int] = []
     trigger = obj.get("trigger")
     for item in trigger.get("and", []) if isinstance(trigger, dict) else []:
@@ -290,6 +292,7 @@ def message_action_ids(read: CampaignRead) -> dict[str, int]:
             and isinstance(a.get("name"), str) and isinstance(a.get("id"), int)}
 
 
+# Message action types: evidence §5 (S8, S10, S12).
 MESSAGE_ACTION_TYPES = frozenset({"email_action", "twilio_action", "push_action",
                                   "in_app_action", "webhook_action"})
 

@@ -99,7 +99,9 @@ def _identity(item: JSON) -> str:
 
 
 def page_params(page: int, size: int) -> dict[str, int]:
-    """Query parameters of one Journeys page (§3: ``page`` and ``size`` on every list route)."""
+    """Query parameters of one Journeys page (§3 names ``page``/``size`` for segments,
+    campaigns and attributes; for tags and event names not in the references: cioctl assumes
+    the same parameters — D12 points to a "Paging" section docs/journeys-wire.md lacks)."""
     return {"page": page, "size": size}
 
 

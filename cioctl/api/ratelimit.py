@@ -1,7 +1,9 @@
 """Client-side rate limiting: stay under the workspace's request rate.
 
 Customer.io allows 10 requests/second per workspace, shared by the App API and the Journeys
-routes. :class:`RateLimiter` hands out evenly spaced send slots (``1 / rate`` apart, default
+routes (App API reference §1.2 for the App API; evidence §2: Journeys limits unknown, assume
+the workspace's 10/s — that both surfaces share one budget is not in the references, cioctl
+assumes it). :class:`RateLimiter` hands out evenly spaced send slots (``1 / rate`` apart, default
 9.8/s so the server's limit is never reached): each :meth:`acquire` reserves the next free slot
 and sleeps until it. Reservation is synchronous, so concurrent tasks on one event loop never
 share a slot and no lock is needed. One limiter is shared by both surfaces of a workspace.

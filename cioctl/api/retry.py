@@ -10,7 +10,9 @@ counted separately and neither uses up the other's allowance:
   60 s; at least ``base``, 0.5 s) **plus full jitter** of up to one more such interval (at
   least ``base``), so readers throttled together come back spread out instead of in lockstep.
   Without the header (a daily quota, or a server that omits it) the wait is *decorrelated
-  jitter*: ``uniform(base, 3 * previous wait)``, capped at ``cap``. The client also pauses its
+  jitter*: ``uniform(base, 3 * previous wait)``, capped at ``cap`` (App API reference §1.2:
+  ``Retry-After`` is integer seconds, absent on a daily quota; the HTTP-date form follows the
+  official CLI's policy, §10; Journeys limits are unknown, evidence §2). The client also pauses its
   shared rate limiter for the server's wait (:meth:`cioctl.api.ratelimit.RateLimiter.pause`),
   so concurrent requests hold off together and then go out one slot apart.
 * **5xx responses** and **connection errors** (connect errors, dropped or reset connections,

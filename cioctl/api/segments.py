@@ -219,7 +219,7 @@ def _names(body: JSON, names: Sequence[str] | None) -> dict[str, str]:
 
 
 async def delete_journeys_segment(client: ApiClient, segment_id: int) -> None:
-    """``DELETE /v1/environments/{ws}/segments/{id}`` (204)."""
+    """``DELETE /v1/environments/{ws}/segments/{id}`` (204: §2, S5; D13)."""
     await client.journeys.delete(client.env_path("segments", segment_id))
 
 
@@ -234,7 +234,7 @@ async def wait_until_built(client: ApiClient, segment_id: int, *,
     path = client.env_path("segments", segment_id, "status")
     while True:
         body = await client.journeys.get(path)
-        state = body.get("state") if isinstance(body, dict) else None
+        state = body.get("state") if isinstance(body, dict) else None  # body decided (D13)
         if state == "complete":
             return
         if waited >= timeout:

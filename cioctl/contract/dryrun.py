@@ -104,6 +104,7 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         if request.method not in _WRITES:
             if path in self._written:  # a write re-read: what the dry run answered to it
                 return httpx.Response(200, json=self._written[path])
+            # {"tags": [...]} (D12) and {"state": ...} (D13): decided bodies, not in the references.
             if path.endswith("/tags") and self._reader is None:  # none known: each is created
                 return httpx.Response(200, json={"tags": []})
             if path.endswith("/status"):  # a written segment: built (evidence §4)
@@ -125,7 +126,7 @@ class RecordingTransport(httpx.AsyncBaseTransport):
     async def _read_live(self, request: httpx.Request) -> httpx.Response:
         """A read of nothing written in the run: the live workspace's answer (the reader
         client reads only), or 404 without one."""
-        if self._reader is None:
+        if self._reader is None:  # list error shape (evidence §2; App API reference §1.3 A)
             return httpx.Response(404, json={"errors": [{
                 "detail": "dry run: no live workspace to read from"}]})
         try:

@@ -20,6 +20,9 @@ from cioctl.emulator.store import Doc, Tx
 from cioctl.emulator.web import ApiError, not_found, object_body, ok, path_int
 
 PAGE_SIZE = 10
+# Journeys trigger type (evidence §5) → App API variant (App API reference §3.1 enum). D11 maps
+# transactional/seg_attr/date/none; behavioral → segment and the same-name rest are not in the
+# references: cioctl assumes them.
 _APP_TYPES = {"transactional": "event", "seg_attr": "segment", "behavioral": "segment",
               "date": "date", "form": "form", "object": "object",
               "relationship": "relationship", "webhook": "webhook"}

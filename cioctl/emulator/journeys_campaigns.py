@@ -71,7 +71,7 @@ def save(tx: Tx, doc: Doc) -> Doc:
 async def list_campaigns(request: Request) -> Response:
     check_env(request)
     with workspace(request).store.read() as tx:
-        items, meta = page(request, tx, "campaign", 20)
+        items, meta = page(request, tx, "campaign", 20)  # 20 a page, 0-based (§3, S12)
     return ok({"campaigns": [campaign_view(c) for c in items], "meta": meta})
 
 
@@ -110,10 +110,12 @@ async def update_campaign(request: Request) -> Response:
     outer = await object_body(request)
     inner = outer.get("campaign")
     if not isinstance(inner, dict):
+        # Not in the references (D1 names 400 only for PUT /actions without type): cioctl
+        # assumes a body without its {"campaign": …} wrapper answers 400, as on the App API.
         raise ApiError(400, 'request body must be {"campaign": {...}}', pointer="/campaign")
     update_type = str(inner.get("update_type"))
     concern = CONCERNS.get(update_type) or GRAPH_CONCERNS.get(update_type)
-    if concern is None:
+    if concern is None:  # unknown/missing update_type → 422, map shape (D1)
         raise invalid("update_type", "is not included in the list")
     ws = workspace(request)
     with ws.store.write() as tx:
@@ -130,6 +132,8 @@ async def update_campaign(request: Request) -> Response:
 
 
 async def delete_campaign(request: Request) -> Response:
+    """204, later GET 404, templates go with it (D14); 403 when running and the setting is off
+    (D9)."""
     check_env(request)
     campaign_id = path_int(request, "campaign_id")
     with workspace(request).store.write() as tx:
@@ -157,6 +161,7 @@ async def add_tags(request: Request) -> Response:
 
 
 async def remove_tag(request: Request) -> Response:
+    """204 (D12). Not in the references: cioctl assumes a tag not on the campaign is a 404."""
     check_env(request)
     campaign_id = path_int(request, "campaign_id")
     tag_id = str(path_int(request, "tag_id"))
@@ -178,6 +183,8 @@ def _find_action(tx: Tx, action_id: int) -> tuple[Doc, int]:
 
 
 async def get_action(request: Request) -> Response:
+    """Route: App API reference §10 (Actions). The ``{"action": …}`` body mirrors the PUT's
+    (D6, decided); the GET body itself is not in the references."""
     check_env(request)
     action_id = path_int(request, "action_id")
     with workspace(request).store.read() as tx:
@@ -199,6 +206,7 @@ async def put_action(request: Request) -> Response:
         return ok({"action": wf.action_view(tx, campaign["actions"][index])})
 
 
+# Routes: App API reference §10 (Campaigns, tags, Actions rows); bodies per D4-D14.
 ROUTES = [
     Route(f"{BASE}/campaigns", list_campaigns, methods=["GET"]),
     Route(f"{BASE}/campaigns", create_campaign, methods=["POST"]),

@@ -21,6 +21,8 @@ from cioctl.emulator.context import workspace
 from cioctl.emulator.store import Doc, Tx
 from cioctl.emulator.web import ApiError, not_found, path_int, query_int
 
+# App API reference §10: the Journeys routes live under /v1/environments/{environment_id}/...,
+# environment_id = the workspace id.
 BASE = "/v1/environments/{ws}"
 LIVE_DATA_KEY = "allow_agent_edit_live_data"
 EMPTY_LIST_B64 = "JTVCJTVE"  # base64(encodeURIComponent("[]")), §5
@@ -46,14 +48,21 @@ def server_error() -> ApiError:
 
 
 def check_env(request: Request) -> None:
-    """Any ``/v1/environments/{ws}`` route with another workspace id is a 404."""
+    """Any ``/v1/environments/{ws}`` route with another workspace id is a 404.
+
+    Not in the references: cioctl assumes a foreign environment id answers like an unknown id
+    (D1: 404, list shape)."""
     if path_int(request, "ws") != workspace(request).workspace_id:
         raise not_found(f"environment {request.path_params['ws']}")
 
 
 def page(request: Request, tx: Tx, kind: str, default_size: int | None) -> tuple[list[Doc], Doc]:
     """One page, 0-based (evidence §3: campaigns are 20 a page from page 0; segments page only
-    when ``size`` > 0 is given). ``meta`` says where the page is, never how many there are."""
+    when ``size`` > 0 is given). ``meta`` says where the page is, never how many there are.
+
+    Not in the references: list ``meta`` is unknown (§8) and D10/D12 point to a "Paging"
+    section that docs/journeys-wire.md does not contain; cioctl assumes ``{"page", "size"}``
+    (the client never reads it, §3 "never trust total")."""
     number = query_int(request, "page", 0, 0, 10**9)
     size = query_int(request, "size", default_size or 0, 0, 1000)
     if size == 0:

@@ -13,18 +13,20 @@ from typing import Any
 
 from cioctl.emulator.journeys_common import NotEncodedError, decode_b64, invalid, server_error
 
+# Activity types of §4 (S5, S13; the last five named, not shown).
 ACTIVITY_TYPES = frozenset({
     "event", "attribute_change", "sent_email", "opened_email", "delivered_action",
     "clicked_action", "device_change", "relationship", "related_object_attribute",
     "relationship_attribute", "optout",
 })
+# Operators of §4; !lt/!gt decided (docs/journeys-wire.md clarification 2).
 FILTER_OPS = frozenset({
     "eq", "!eq", "exists", "!exists", "lt", "!lt", "gt", "!gt", "contains", "!contains", "bw",
     "timestamp_lt", "timestamp_gt", "timestamp_lta", "timestamp_gta", "timestamp_bw",
 })
 _NO_VALUE = frozenset({"exists", "!exists"})
 _TWO_VALUES = frozenset({"bw", "timestamp_bw"})
-_LEAF_EXTRAS = frozenset({"times", "within", "inverse", "id"})
+_LEAF_EXTRAS = frozenset({"times", "within", "inverse", "id"})  # §4; id: clarification 3
 
 SegmentCheck = Callable[[int], str | None]
 """Given a referenced segment id: None when it may be referenced, else why not."""
@@ -184,7 +186,10 @@ def entry_segments(entries: Any) -> list[int]:
 
 
 def campaign_segments(doc: dict[str, Any]) -> set[int]:
-    """Every segment a stored campaign names: trigger, anchors, filters, conditions, exits."""
+    """Every segment a stored campaign names: trigger, anchors, filters, conditions, exits.
+
+    Fields: evidence §5 (raw ``trigger``; encoded ``anchors``/``filters``/``conditions``/
+    ``multi_conditions``; ``global_exit_conditions``); "uses" as D9 defines it."""
     found: set[int] = set(_trigger_segments(doc.get("trigger")))
     encoded = [doc.get("anchors"), doc.get("filters")]
     for action in doc.get("actions", []):

@@ -20,16 +20,21 @@ from cioctl.emulator.journeys_common import BASE, check_env, invalid, refuse_liv
 from cioctl.emulator.store import Doc, Tx
 from cioctl.emulator.web import dedup, not_found, object_body, ok, path_int
 
+# Message action types §5; their App API type names D11.
 MESSAGE_TYPES = {
     "email_action": "email", "twilio_action": "twilio", "push_action": "push",
     "in_app_action": "in_app", "webhook_action": "webhook",
 }
+# Template fields per channel: D11 (§5 for subject/body/from_identity_id/preheader_text/
+# body_json; the rest decided).
 _EMAIL = ("subject", "body", "preheader_text", "from_identity_id", "reply_to", "recipient",
           "headers")
 TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
     "email": _EMAIL, "twilio": ("body", "image_url", "recipient"), "push": ("body_json",),
     "in_app": ("body",), "webhook": ("method", "url", "body", "headers"),
 }
+# Not in the references (D11 names the webhook ``method`` field only): cioctl assumes these
+# lower-case values, as in its definitions.
 _METHODS = ("get", "post", "put", "patch", "delete")
 
 

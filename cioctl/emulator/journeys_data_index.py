@@ -2,11 +2,13 @@
 
 * ``GET /event_names``: ``{"event_names": ["a", ...]}`` — names only (the real body is not public;
   this workspace picks the leanest shape that carries no description), paged 0-based by
-  ``page``/``size`` (50 by default).
+  ``page``/``size`` (50 by default). Not in the references (§6, §8: body and paging unknown), and
+  no D-decision covers it: D10 points to a "Data index" section docs/journeys-wire.md lacks.
 * ``GET /attributes?page&size``: 50 per page by default, 0-based, items ``{"id", "name",
   "metadata": {"privacy_level"}}`` without a description, and ``meta.pagination.total``
   reading 0 whatever the index holds, as observed live.
-* ``GET /attributes/{id}``: the one attribute with its ``description`` (and empty usage lists).
+* ``GET /attributes/{id}``: the one attribute with its ``description`` (and empty usage lists)
+  (fields: §6, S14; the ``{"attribute": …}`` wrapper is not in the references — assumed).
 * ``GET /data_index/events``: 204, and an *export* is queued — the side effect the live
   service has. Each one is recorded (:func:`queued_exports`) so tests can prove none happened.
   ``GET /data_index/attributes`` is not served (no evidence either way): 404.
@@ -22,12 +24,13 @@ from cioctl.emulator.context import workspace
 from cioctl.emulator.store import Doc, Store
 from cioctl.emulator.web import no_content, not_found, ok, path_int, query_int
 
-BASE = "/v1/environments/{ws}"
+BASE = "/v1/environments/{ws}"  # App API reference §10 (Data index row)
 DEFAULT_SIZE = 50
 EXPORT = "data_index_export"
 
 
 def _check_env(request: Request) -> None:
+    # Not in the references: a foreign environment id is assumed to be a 404 (D1).
     if path_int(request, "ws") != workspace(request).workspace_id:
         raise not_found(f"environment {request.path_params['ws']}")
 
@@ -52,6 +55,7 @@ async def attributes(request: Request) -> Response:
     return ok({"attributes": [
         {"id": a["id"], "name": a["name"],
          "metadata": {"privacy_level": a.get("privacy_level", 0)}} for a in window],
+        # total reads 0 (§6, S14); page/size inside meta are not in the references (assumed).
         "meta": {"pagination": {"page": page, "size": size, "total": 0}}})
 
 

@@ -22,7 +22,7 @@ TRIGGER_TYPES = frozenset({
     "transactional", "seg_attr", "behavioral", "date", "form", "object", "relationship",
     "webhook", "api_triggered",
 })
-RESTART_MODES = frozenset({"never", "rematch"})
+RESTART_MODES = frozenset({"never", "rematch"})  # §5 names rematch; never is decided (D5)
 RECIPIENT_DEFAULTS: Doc = {
     "type": "none", "event": None, "event_type": None, "attribute_filters": {},
     "filters": EMPTY_LIST_B64, "anchors": EMPTY_LIST_B64, "trigger": None,
@@ -33,7 +33,8 @@ OTHER_DEFAULTS: Doc = {
     "global_exit_conditions": [], "exit_on_trigger_or_filter_not_matched": True,
     "conversion": None, "exit_on_conversion": False, "use_message_limits": False,
 }
-MAX_CONVERSION_WINDOW = 90 * 86400  # semantics §7.2: up to 90 days
+# D7 [decided]: window over 7,776,000 s (90 days) → 422 (semantics §7.2; not in the references).
+MAX_CONVERSION_WINDOW = 90 * 86400
 
 
 def _segment_exists(tx: Tx) -> Any:

@@ -33,6 +33,7 @@ from cioctl.emulator.journeys_conditions import (
 from cioctl.emulator.store import Doc, Tx
 from cioctl.emulator.web import no_content, object_body, ok, path_int
 
+# The segment object of D10 (decided fields; ``state`` per §4/D13).
 VIEW = ("id", "name", "description", "type", "conditions", "tag_ids", "created_at", "updated_at")
 
 
@@ -99,7 +100,7 @@ def _fields(tx: Tx, body: Doc, current: Doc | None) -> Doc:
     name, kind = body.get("name"), body.get("type")
     if not isinstance(name, str) or not name.strip():
         raise invalid("name", "is required")
-    if kind not in ("dynamic", "static"):
+    if kind not in ("dynamic", "static"):  # §4 (S13); 422 per D1's "bad fields" [decided]
         raise invalid("type", "must be dynamic or static")
     if current is not None and kind != current["type"]:
         raise invalid("type", "cannot be changed")
@@ -162,6 +163,7 @@ async def update_segment(request: Request) -> Response:
 
 
 async def delete_segment(request: Request) -> Response:
+    """204, later GET 404 (§2, S5; D13); 403 if a running campaign uses it (D9)."""
     check_env(request)
     seg_id = path_int(request, "segment_id")
     with workspace(request).store.write() as tx:
@@ -182,9 +184,10 @@ async def segment_status(request: Request) -> Response:
         if doc.get("build_left", 0) > 0:
             doc["build_left"] -= 1
             tx.put("segment", doc, name=doc["name"])
-    return ok({"state": state})
+    return ok({"state": state})  # body decided (D13)
 
 
+# Routes: App API reference §10 (Segments row).
 ROUTES = [
     Route(f"{BASE}/segments", list_segments, methods=["GET"]),
     Route(f"{BASE}/segments", create_segment, methods=["POST"]),

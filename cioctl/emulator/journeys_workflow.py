@@ -22,7 +22,9 @@ from cioctl.emulator.journeys_content import (
 from cioctl.emulator.store import Doc, Tx
 from cioctl.emulator.web import ApiError
 
+# §5: draft|automatic; "off" is decided (D6 table, as in the App API).
 SENDING_STATES = ("automatic", "draft", "off")
+# Action types: §5 (S8, S10, S12); the entry gate: §5 (S10, S11).
 VERBATIM_TYPES = frozenset({
     "delay_time_window_action", "randomized_delay_action", "random_cohort_branch_action",
 })

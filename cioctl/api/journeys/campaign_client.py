@@ -205,6 +205,7 @@ async def _state(client: ApiClient, campaign_id: int, call: UpdateCall) -> None:
 
 
 def _live_data(error: ApiError, what: str) -> CioctlError:
+    # The 403 body names the setting (§2, S8/S13; D1 gives its wording [decided]).
     if "live data" in str(error).lower():
         return CampaignWriteError(f"{what} is live (running) and the workspace setting "
                                   "\"Allow agent to edit live data\" is off (HTTP 403)",
@@ -274,6 +275,7 @@ async def create_flow(client: ApiClient, flow: JSON, tag_names: Sequence[str],
     """Create ``flow``'s campaign (every write of D4-D11, in order); the final re-read."""
     writes = encode_flow(flow, ctx)
     body = await client.journeys.post(client.env_path("campaigns"), dict(writes.create))
+    # 200 {"campaign": {"id", …}} (§2 creates answer 200; §5 S1; D4).
     campaign = body.get("campaign") if isinstance(body, dict) else None
     campaign_id = campaign.get("id") if isinstance(campaign, dict) else None
     if not isinstance(campaign_id, int):
@@ -327,6 +329,7 @@ async def update_flow(client: ApiClient, campaign_id: int, flow: JSON,
             count += len(call.extra.get("actions", [])) - len(call.extra.get("action_ids", []))
         else:
             await _put(client, campaign_id, call)
+    # PUT /actions/{id} {"action": {type, …}} (route: App API reference §10; body D6).
     for put in writes.action_puts:
         try:
             await client.journeys.put(client.env_path("actions", put.action_id), put.body())

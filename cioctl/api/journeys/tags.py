@@ -24,7 +24,8 @@ _LOCKS: WeakKeyDictionary[ApiClient, anyio.Lock] = WeakKeyDictionary()
 
 
 async def tag_names(client: ApiClient, *, fresh: bool = False) -> dict[str, str]:
-    """Every tag's name by id (``GET /tags``, every page; read once per client)."""
+    """Every tag's name by id (``GET /tags``, every page; read once per client). Route: App API
+    reference §10 (Tags); body ``{"tags": [{"id", "name"}]}`` decided (D12)."""
     lock = _LOCKS.setdefault(client, anyio.Lock())
     async with lock:
         if fresh or client not in _KNOWN:

@@ -17,8 +17,6 @@ from cioctl.model.base import UNIT_SECONDS, Key, Spec
 
 RELATIVE = re.compile(r"^\+(?:[0-9]+[smhdw])+$")
 _PART = re.compile(r"([0-9]+)([smhdw])")
-MAX_SPAN = timedelta(days=400)
-"""The longest a scenario runs: ``until`` defaults to 'until nothing is scheduled', capped."""
 
 
 def _time_ref(value: str) -> str:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cioctl.cli.options import EnvOption, WorkspaceOption
+from cioctl.cli.options import Engine, EnvOption, WorkspaceOption
 
 
 class EstimateFormat(StrEnum):
@@ -18,13 +18,6 @@ class EstimateFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
     MARKDOWN = "markdown"
-
-
-class Engine(StrEnum):
-    """Where the query runs."""
-
-    DUCKDB = "duckdb"
-    SPARK = "spark"
 
 
 def estimate(

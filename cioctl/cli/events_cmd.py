@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from cioctl.cli.group import CioctlCommand, CioctlGroup
-from cioctl.cli.options import EnvOption, WorkspaceOption
+from cioctl.cli.options import Engine, EnvOption, WorkspaceOption
 
 events_app = typer.Typer(
     name="events",
@@ -33,13 +33,6 @@ class CheckFormat(StrEnum):
     TEXT = "text"
     MARKDOWN = "markdown"
     JSON = "json"
-
-
-class Engine(StrEnum):
-    """Where ``--table`` is checked."""
-
-    DUCKDB = "duckdb"
-    SPARK = "spark"
 
 
 @events_app.command("check", cls=CioctlCommand)

@@ -41,6 +41,13 @@ class PlanFormat(StrEnum):
     JSON = "json"
 
 
+class Engine(StrEnum):
+    """Where a data query runs (``estimate``, ``events check --table``)."""
+
+    DUCKDB = "duckdb"
+    SPARK = "spark"
+
+
 PlanFormatOption = Annotated[
     PlanFormat,
     typer.Option("--format", help="text for terminals, markdown for PR comments, json for tools."),

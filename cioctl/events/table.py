@@ -19,6 +19,7 @@ from cioctl.events.sql import DIALECTS, compile_check, not_checked
 from cioctl.model.data import Event
 from cioctl.model.sources import EventsSource
 from cioctl.model.workspace import Workspace
+from cioctl.render.markdown import cell
 from cioctl.sql.canonical import events_view
 from cioctl.sql.engines import Row, Runner, open_runner
 from cioctl.sql.sources import SourceFiles, from_command_line, resolve
@@ -80,18 +81,14 @@ class TableReport:
         lines = [f"## events check: {self.table} ({self.engine})", "",
                  f"{self.rows:,} rows, {self.with_errors:,} with errors", "",
                  "| event | rows | with errors |", "| --- | ---: | ---: |"]
-        lines += [f"| {_cell(e.event)} | {e.rows:,} | {e.with_errors:,} |" for e in self.events]
+        lines += [f"| {cell(e.event)} | {e.rows:,} | {e.with_errors:,} |" for e in self.events]
         if self.problems:
             lines += ["", "| event | path | problem | rows | first rows (person @ time) |",
                       "| --- | --- | --- | ---: | --- |"]
-            lines += [f"| {_cell(p.event)} | `{p.path}` | {p.kind} | {p.rows:,} | "
-                      f"{_cell(', '.join(p.samples))} |" for p in self.problems]
+            lines += [f"| {cell(p.event)} | `{p.path}` | {p.kind} | {p.rows:,} | "
+                      f"{cell(', '.join(p.samples))} |" for p in self.problems]
         lines += ["", "Not checked in SQL: " + "; ".join(self.not_checked)]
         return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _sample(person: object, ts: object) -> str:

@@ -10,7 +10,7 @@ from cioctl.api.http import ApiClient
 from cioctl.apply.wire import IdBook
 from cioctl.kinds.address import Address
 from cioctl.kinds.condition_words import UnrepresentableError
-from cioctl.kinds.ops import KindOps, after, live_id
+from cioctl.kinds.ops import KindOps, after, live_id, recovered
 from cioctl.kinds.registry import Kind
 from cioctl.model.resources import Collection as CollectionSpec
 from cioctl.plan.change import Change
@@ -41,12 +41,9 @@ async def delete(client: ApiClient, change: Change) -> None:
 
 async def recover(client: ApiClient, change: Change, ids: IdBook) -> int | None:
     """A lost create landed if a collection of that name exists."""
-    found = [c.id for c in await api_collections.list_collections(client)
-             if c.name == change.key]
-    if found:
-        ids.collections[change.key] = found[0]
-        return found[0]
-    return None
+    return recovered(ids.collections, change.key,
+                     [c.id for c in await api_collections.list_collections(client)
+                      if c.name == change.key])
 
 
 class CollectionFields(TypedDict):

@@ -7,7 +7,7 @@ builds request bodies, so swapping the wire codec under a kind changes them and 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from cioctl.api.http import ApiClient
@@ -48,3 +48,12 @@ def live_id(change: Change) -> int:
     """The id of the live resource an update or delete acts on."""
     assert change.live_id is not None, f"{change.address} has no live id"
     return change.live_id
+
+
+def recovered(book: dict[str, int], key: str, found: Sequence[int]) -> int | None:
+    """A lost create's outcome from the live ids that match it: the first, recorded in
+    ``book`` under ``key``, or ``None`` when there is none (the create did not land)."""
+    if found:
+        book[key] = found[0]
+        return found[0]
+    return None

@@ -8,7 +8,7 @@ from cioctl.api import reporting_webhooks
 from cioctl.api.http import ApiClient
 from cioctl.apply.wire import IdBook
 from cioctl.kinds.address import Address
-from cioctl.kinds.ops import KindOps, after, live_id
+from cioctl.kinds.ops import KindOps, after, live_id, recovered
 from cioctl.kinds.registry import Kind
 from cioctl.model.base import slugify
 from cioctl.model.resources import ReportingWebhook as WebhookSpec
@@ -57,12 +57,9 @@ async def delete(client: ApiClient, change: Change) -> None:
 
 async def recover(client: ApiClient, change: Change, ids: IdBook) -> int | None:
     """A lost create landed if a webhook of that name exists."""
-    hooks = [w.id for w in await reporting_webhooks.list_webhooks(client)
-             if w.name == change.name]
-    if hooks:
-        ids.webhooks[change.key] = hooks[0]
-        return hooks[0]
-    return None
+    return recovered(ids.webhooks, change.key,
+                     [w.id for w in await reporting_webhooks.list_webhooks(client)
+                      if w.name == change.name])
 
 
 def from_live(hook: reporting_webhooks.ReportingWebhook, ledger: frozenset[str]) -> Resource:

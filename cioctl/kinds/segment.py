@@ -25,7 +25,7 @@ from cioctl.kinds.condition_words import (
     condition_words,
     keyed_definition,
 )
-from cioctl.kinds.ops import KindOps, after, live_id
+from cioctl.kinds.ops import KindOps, after, live_id, recovered
 from cioctl.kinds.registry import Kind, owner_tag
 from cioctl.kinds.tags import segment_key, user_tags
 from cioctl.model.segments import Segment
@@ -73,12 +73,9 @@ async def delete(client: ApiClient, change: Change) -> None:
 
 async def recover(client: ApiClient, change: Change, ids: IdBook) -> int | None:
     """A lost create landed if another segment carries this key's ownership tag."""
-    found = [s for s in await segments.list_journeys_segments(client)
-             if owner_tag(change.key) in s.tags and s.id != change.live_id]
-    if found:
-        ids.segments[change.key] = found[0].id
-        return found[0].id
-    return None
+    return recovered(ids.segments, change.key,
+                     [s.id for s in await segments.list_journeys_segments(client)
+                      if owner_tag(change.key) in s.tags and s.id != change.live_id])
 
 
 def from_live(segment: JourneysSegment, id_to_key: dict[int, str],

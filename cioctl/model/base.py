@@ -81,12 +81,12 @@ Key = Annotated[
 Name = Annotated[str, Field(min_length=1, max_length=255)]
 Description = Annotated[str, Field(max_length=255)]
 
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 def duration_seconds(duration: str) -> int:
     """``"5m"`` → 300."""
-    return int(duration[:-1]) * _UNITS[duration[-1]]
+    return int(duration[:-1]) * UNIT_SECONDS[duration[-1]]
 
 
 def workspace_file(context: object, relative: str) -> Path:

@@ -15,6 +15,7 @@ import re
 
 from cioctl.plan.change import SYMBOLS, Action, Change, FieldChange
 from cioctl.plan.value import Plan
+from cioctl.render.markdown import cell
 from cioctl.render.plan_common import (
     ACTION_VERB,
     SURFACE_LABEL,
@@ -37,21 +38,17 @@ _MIN_DIFF_ROOM = 400
 _JSON_POINTER = "the plan JSON artifact has the full before and after"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _row(change: Change, field: FieldChange) -> str:
     if is_long_text(change, field):
         diff = text_diff(field)
-        return (f"| `{_cell(where(field))}` | _text, {diff.before_chars:,} chars_ | "
+        return (f"| `{cell(where(field))}` | _text, {diff.before_chars:,} chars_ | "
                 f"_text, {diff.after_chars:,} chars ({diff.stats}): diff below_ |")
     if change.action is Action.CREATE:
-        return f"| `{_cell(where(field))}` | | `{_cell(short(field.after, 120))}` |"
+        return f"| `{cell(where(field))}` | | `{cell(short(field.after, 120))}` |"
     if change.action is Action.DELETE:
-        return f"| `{_cell(where(field))}` | `{_cell(short(field.before, 120))}` | |"
-    return (f"| `{_cell(where(field))}` | `{_cell(short(field.before, 120))}` | "
-            f"`{_cell(short(field.after, 120))}` |")
+        return f"| `{cell(where(field))}` | `{cell(short(field.before, 120))}` | |"
+    return (f"| `{cell(where(field))}` | `{cell(short(field.before, 120))}` | "
+            f"`{cell(short(field.after, 120))}` |")
 
 
 def _headline(change: Change) -> str:
@@ -90,7 +87,7 @@ def _diffs(change: Change, fields: list[FieldChange], with_diffs: bool) -> list[
     room = MAX_DIFF_CHARS
     for field in long:
         if room < _MIN_DIFF_ROOM:
-            lines += ["", f"_Diff of `{_cell(where(field))}` left out (size); {_JSON_POINTER}._"]
+            lines += ["", f"_Diff of `{cell(where(field))}` left out (size); {_JSON_POINTER}._"]
             continue
         block = _diff_block(text_diff(field), room)
         room -= sum(len(x) + 1 for x in block)

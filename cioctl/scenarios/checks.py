@@ -17,7 +17,8 @@ from cioctl.events.check import Checker
 from cioctl.model.base import Spec
 from cioctl.model.steps import message_of, walk_steps
 from cioctl.model.workspace import Workspace
-from cioctl.scenarios.model import MAX_SPAN, Expectation, Scenario, StepRef, resolve
+from cioctl.scenarios.model import Expectation, Scenario, StepRef, resolve
+from cioctl.semantics.flows import MAX_SPAN
 
 
 def _at(spec: Spec, key: str, path: Path) -> Location:

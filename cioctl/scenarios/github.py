@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cioctl.errors import ConfigError
+from cioctl.render.markdown import cell
 from cioctl.scenarios.coverage import Coverage
 from cioctl.scenarios.run import ScenarioResult
 
@@ -44,17 +45,15 @@ def summary_markdown(results: Sequence[ScenarioResult], coverage: Coverage) -> s
     for result in results:
         held = sum(r.passed for r in result.results)
         verdict = "passed" if result.passed else "**failed**"
-        lines.append(f"| {_cell(result.scenario.scenario)} | `{result.path.name}` | "
+        lines.append(f"| {cell(result.scenario.scenario)} | `{result.path.name}` | "
                      f"{held}/{len(result.results)} | {verdict} |")
     failures = [(r, e) for r in results for e in r.results if not e.passed]
     if failures:
         lines += ["", "### Failed expectations", ""]
-        lines += [f"- `{r.path.name}:{e.where.line}` {_cell(e.message)}" for r, e in failures]
+        lines += [f"- `{r.path.name}:{e.where.line}` {cell(e.message)}" for r, e in failures]
     lines += ["", f"Branch coverage: **{coverage.percent:g}%** ({len(coverage.reached)}/"
               f"{coverage.total} arms)"]
     lines += [f"- not reached: `{arm}`" for arm in coverage.missed_text()]
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")

@@ -13,13 +13,10 @@ from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
-from cioctl.model.base import Key, Spec
+from cioctl.model.base import UNIT_SECONDS, Key, Spec
 
 RELATIVE = re.compile(r"^\+(?:[0-9]+[smhdw])+$")
 _PART = re.compile(r"([0-9]+)([smhdw])")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-MAX_SPAN = timedelta(days=400)
-"""The longest a scenario runs: ``until`` defaults to 'until nothing is scheduled', capped."""
 
 
 def _time_ref(value: str) -> str:
@@ -45,7 +42,7 @@ def parse_absolute(value: str) -> datetime:
 
 def relative_delta(value: str) -> timedelta:
     """``+1d1h`` → 25 hours."""
-    return timedelta(seconds=sum(int(n) * _UNIT_SECONDS[u] for n, u in _PART.findall(value)))
+    return timedelta(seconds=sum(int(n) * UNIT_SECONDS[u] for n, u in _PART.findall(value)))
 
 
 TimeRef = Annotated[

@@ -36,7 +36,7 @@ from cioctl.semantics.segments import SegmentWorld, next_time_change
 LATE_CUTOFF = timedelta(hours=72)
 """A backdated event triggers event-triggered flows only within 72 h (docs/semantics.md §4)."""
 MAX_SPAN = timedelta(days=400)
-DATE_KEYS = ("timezone", "cio_timezone")
+"""The longest a scenario runs: ``until`` defaults to 'until nothing is scheduled', capped."""
 
 INPUT, MEMBERSHIP, DATE, JOURNEY = range(4)
 PROFILE_AGE = "profile-age"

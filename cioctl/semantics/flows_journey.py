@@ -28,7 +28,7 @@ from cioctl.model.steps import (
 )
 from cioctl.model.workspace import Workspace
 from cioctl.semantics.flows_program import Node, Program
-from cioctl.semantics.flows_trace import TraceEntry
+from cioctl.semantics.flows_trace import TraceEntry, iso
 from cioctl.semantics.people import AttributeChange, PersonHistory, TimedEvent, Truth
 from cioctl.semantics.render import RenderFailure, RenderScope, render_message, render_text
 from cioctl.semantics.segments import SegmentWorld, condition_truth, explain, is_member
@@ -191,7 +191,7 @@ class JourneyRunner:
             journey.node = node.next
             until = at + timedelta(seconds=duration_seconds(step.wait))
             self.note(at, journey.person, "wait", journey.flow, node.label, journey,
-                      (("until", until.strftime("%Y-%m-%dT%H:%M:%SZ")),))
+                      (("until", iso(until)),))
             self.schedule(journey, until)
             return False
         if isinstance(step, WaitUntilStep):

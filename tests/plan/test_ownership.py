@@ -30,19 +30,8 @@ def test_duplicate_cleanup_keeps_the_copy_flows_refer_to(example_copy: Path) -> 
     """Two applies raced: segment trialing exists twice and the flow uses the newer copy."""
     apply(example_copy)
 
-    async def duplicate_and_repoint() -> int:
-        async with open_client(example_copy, _config(), "local", {}) as client:
-            (old,) = [s for s in await segments.list_journeys_segments(client)
-                      if owner_tag("trialing") in s.tags]
-            copy = await segments.create_journeys_segment(
-                client, old.name, conditions=old.conditions, description=old.description,
-                tags=list(old.tags))
-            (flow,) = [c for c in await campaigns.list_journeys_campaigns(client)
-                       if owner_tag("trial_conversion") in c.tags]
-            await _repoint(client, flow.id, old.id, copy.id)
-            return old.id
-
-    old_id = anyio.run(duplicate_and_repoint)
+    old_id, _ = anyio.run(_duplicate_and_repoint, example_copy, "trialing",
+                          "trial_conversion")
     (cleanup,) = plan(example_copy).changes
     assert (cleanup.action, cleanup.key, cleanup.live_id) == \
         (Action.DELETE, f"trialing#{old_id}", old_id)
@@ -56,19 +45,8 @@ def test_copies_each_referred_to_are_cleaned_up_after_repointing(example_copy: P
     renewal_reminder the other. The plan repoints the flow, then deletes the other copy."""
     apply(example_copy)
 
-    async def duplicate_with_its_own_referrer() -> int:
-        async with open_client(example_copy, _config(), "local", {}) as client:
-            (old,) = [s for s in await segments.list_journeys_segments(client)
-                      if owner_tag("paying_customers") in s.tags]
-            copy = await segments.create_journeys_segment(
-                client, old.name, conditions=old.conditions, description=old.description,
-                tags=list(old.tags))
-            (flow,) = [c for c in await campaigns.list_journeys_campaigns(client)
-                       if owner_tag("renewal_reminder") in c.tags]
-            await _repoint(client, flow.id, old.id, copy.id)
-            return copy.id
-
-    copy_id = anyio.run(duplicate_with_its_own_referrer)
+    _, copy_id = anyio.run(_duplicate_and_repoint, example_copy, "paying_customers",
+                           "renewal_reminder")
     changes = plan(example_copy).changes
     assert [(c.action, c.address) for c in changes] == [
         (Action.UPDATE, "flow:renewal_reminder"),
@@ -87,6 +65,21 @@ def _swap(node: object, old: int, new: int) -> object:
     if isinstance(node, list):
         return [new if v == old else _swap(v, old, new) for v in node]
     return node
+
+
+async def _duplicate_and_repoint(root: Path, segment: str, flow: str) -> tuple[int, int]:
+    """A second copy of ``segment`` (as a raced apply leaves it), with ``flow`` repointed to
+    the copy: the old and the copy's ids."""
+    async with open_client(root, _config(), "local", {}) as client:
+        (old,) = [s for s in await segments.list_journeys_segments(client)
+                  if owner_tag(segment) in s.tags]
+        copy = await segments.create_journeys_segment(
+            client, old.name, conditions=old.conditions, description=old.description,
+            tags=list(old.tags))
+        (campaign,) = [c for c in await campaigns.list_journeys_campaigns(client)
+                       if owner_tag(flow) in c.tags]
+        await _repoint(client, campaign.id, old.id, copy.id)
+        return old.id, copy.id
 
 
 async def _repoint(client: ApiClient, campaign_id: int, old: int, new: int) -> None:

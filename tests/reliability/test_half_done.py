@@ -117,14 +117,20 @@ def _make_beta_testers_data_driven(root: Path) -> None:
          "    conditions: {attribute: plan, operator: eq, value: pro}\n")
 
 
-def test_replace_whose_old_copy_cannot_be_deleted_is_reported_half_done(
-        root: Path, tmp_path: Path) -> None:
+def _replace_beta_testers(root: Path, tmp_path: Path, fail: str) -> tuple[str, ApplyOutcome]:
+    """Apply the workspace, make segment beta_testers data-driven (a replace) and apply that
+    with ``fail`` failing: workspace.yaml's original text and the second apply's outcome."""
     original = (root / "workspace.yaml").read_text()
     with _serve(tmp_path) as url:
         assert _apply(_served(root, original, url), url, tmp_path).result.ok
     _make_beta_testers_data_driven(root)
-    with _serve(tmp_path, fail=SEGMENTS) as url:
-        outcome = _apply(_served(root, original, url), url, tmp_path)
+    with _serve(tmp_path, fail=fail) as url:
+        return original, _apply(_served(root, original, url), url, tmp_path)
+
+
+def test_replace_whose_old_copy_cannot_be_deleted_is_reported_half_done(
+        root: Path, tmp_path: Path) -> None:
+    original, outcome = _replace_beta_testers(root, tmp_path, fail=SEGMENTS)
     results = {r.address: r for r in outcome.result.results}
     replaced = results["segment:beta_testers"]
     assert replaced.status is Status.FAILED
@@ -144,12 +150,8 @@ def test_replace_whose_old_copy_cannot_be_deleted_is_reported_half_done(
 
 def test_replace_whose_referrer_cannot_be_repointed_keeps_the_old_copy(
         root: Path, tmp_path: Path) -> None:
-    original = (root / "workspace.yaml").read_text()
-    with _serve(tmp_path) as url:
-        assert _apply(_served(root, original, url), url, tmp_path).result.ok
-    _make_beta_testers_data_driven(root)
-    with _serve(tmp_path, fail="PUT:/v1/environments/1/campaigns/") as url:
-        outcome = _apply(_served(root, original, url), url, tmp_path)
+    original, outcome = _replace_beta_testers(root, tmp_path,
+                                              "PUT:/v1/environments/1/campaigns/")
     results = {r.address: r for r in outcome.result.results}
     assert results["flow:trial_conversion"].status is Status.FAILED
     replaced = results["segment:beta_testers"]
@@ -165,12 +167,8 @@ def test_replace_whose_referrer_cannot_be_repointed_keeps_the_old_copy(
 
 def test_replace_whose_new_copy_cannot_be_created_keeps_the_old_one(
         root: Path, tmp_path: Path) -> None:
-    original = (root / "workspace.yaml").read_text()
-    with _serve(tmp_path) as url:
-        assert _apply(_served(root, original, url), url, tmp_path).result.ok
-    _make_beta_testers_data_driven(root)
-    with _serve(tmp_path, fail="POST:/v1/environments/1/segments") as url:
-        outcome = _apply(_served(root, original, url), url, tmp_path)
+    original, outcome = _replace_beta_testers(root, tmp_path,
+                                              "POST:/v1/environments/1/segments")
     statuses = {r.address: r.status for r in outcome.result.results}
     assert statuses["segment:beta_testers"] is Status.FAILED
     assert statuses["flow:trial_conversion"] is Status.SKIPPED

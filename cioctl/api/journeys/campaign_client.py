@@ -189,14 +189,22 @@ async def _put(client: ApiClient, campaign_id: int, call: UpdateCall) -> None:
 async def _state(client: ApiClient, campaign_id: int, call: UpdateCall) -> None:
     """A state change is not idempotent (D8 refuses a transition to the current state): sent
     once, and an unknown outcome (5xx, lost answer) is settled by reading the state back."""
+    await _settled_put(client, campaign_id, call,
+                       lambda read: read.campaign.get("state") == call.fields.get("state"))
+
+
+async def _settled_put(client: ApiClient, campaign_id: int, call: UpdateCall,
+                       landed: Callable[[CampaignRead], bool]) -> None:
+    """Send ``call`` once, never retried by the client's policy (a 5xx may have committed,
+    §5); on an unknown outcome the campaign is re-read and the call is sent a second time only
+    when ``landed`` says it is not there."""
     path = client.env_path("campaigns", campaign_id)
     for attempt in (1, 2):
         try:
             await client.journeys.put(path, call.body(), idempotent=False)
             return
         except (ApiServerError, ApiConnectionError):
-            now = (await read_campaign(client, campaign_id)).campaign.get("state")
-            if now == call.fields.get("state"):
+            if landed(await read_campaign(client, campaign_id)):
                 return
             if attempt == 2:
                 raise
@@ -216,20 +224,7 @@ def _live_data(error: ApiError, what: str) -> CioctlError:
 async def _workflow(client: ApiClient, campaign_id: int, call: UpdateCall,
                     before: int) -> None:
     """``add_actions``/``edges``/``delete_actions``; a 500 is re-read before any retry (§5)."""
-    path = client.env_path("campaigns", campaign_id)
-    for attempt in (1, 2):
-        try:
-            # Never retried by the client's policy: a 500 here may have committed (§5).
-            await client.journeys.put(path, call.body(), idempotent=False)
-            return
-        except (ApiServerError, ApiConnectionError):
-            read = await read_campaign(client, campaign_id)
-            if _landed(read, call, before) or attempt == 2:
-                if _landed(read, call, before):
-                    return
-                raise
-        except ApiForbiddenError as error:
-            raise _live_data(error, f"campaign {campaign_id}") from None
+    await _settled_put(client, campaign_id, call, lambda read: _landed(read, call, before))
 
 
 def _landed(read: CampaignRead, call: UpdateCall, before: int) -> bool:
